@@ -1,0 +1,128 @@
+//! Commands of the directory service. Their names and fields are the HTTP API contract.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::types::{Level, PeriodKind, Profile, Role, StructureKind};
+
+/// Create a structure (établissement). Platform administrators only.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStructure {
+    /// 7 digits and a letter, unique across the platform.
+    pub uai: String,
+    pub name: String,
+    pub kind: StructureKind,
+}
+
+/// Create a class (division) in a structure.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClass {
+    pub structure: String,
+    pub code: String,
+    pub level: Level,
+}
+
+/// Create a group of pupils in a structure.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroup {
+    pub structure: String,
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub members: Vec<Uuid>,
+}
+
+/// Create a subject (discipline) in a structure.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSubject {
+    pub structure: String,
+    pub code: String,
+    pub name: String,
+}
+
+/// First and last day of one period.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodBounds {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// Define the trimestres or semestres of a school year.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefinePeriods {
+    pub structure: String,
+    /// `YYYY-YYYY`, e.g. `2026-2027`: from 1 September to 31 August.
+    pub school_year: String,
+    pub kind: PeriodKind,
+    pub bounds: Vec<PeriodBounds>,
+}
+
+/// Create a user in a structure; the login is generated (`prenom.nom`) when absent.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub structure: String,
+    pub profile: Profile,
+    /// Only for `personnel`.
+    #[serde(default)]
+    pub role: Option<Role>,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default)]
+    pub login: Option<String>,
+    /// At least 8 characters; never stored in the event log.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Enrol a pupil in a class (a change of class when already enrolled elsewhere).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolPupil {
+    pub pupil: Uuid,
+    pub class: Uuid,
+    /// First day in the class; today when absent.
+    #[serde(default)]
+    pub since: Option<NaiveDate>,
+}
+
+/// Link a parent (responsable légal) to a pupil.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkParent {
+    pub parent: Uuid,
+    pub pupil: Uuid,
+}
+
+/// Assign a teacher to a subject in a class or group.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignTeacher {
+    pub teacher: Uuid,
+    pub subject: Uuid,
+    pub class_or_group: Uuid,
+}
+
+/// Make a user local administrator (ADML) of a structure.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantAdmin {
+    pub user: Uuid,
+    pub structure: String,
+}
+
+/// Deactivate a user account.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateUser {
+    pub user: Uuid,
+    pub reason: String,
+}

@@ -1,0 +1,129 @@
+//! Events of the directory service. Field names are part of the public contract.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::types::{Level, PeriodKind, Profile, Role, StructureKind};
+
+/// A structure (établissement) was created. Stream: `<uai>/structure/<uai>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StructureCreated {
+    pub uai: String,
+    pub name: String,
+    pub kind: StructureKind,
+}
+
+/// A class (division) was created in a structure. Stream: the structure's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ClassCreated {
+    pub structure: String,
+    pub class_id: Uuid,
+    pub code: String,
+    pub level: Level,
+}
+
+/// A group (teaching group, option, half-class) was created. Stream: the structure's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct GroupCreated {
+    pub structure: String,
+    pub group_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub members: Vec<Uuid>,
+}
+
+/// A subject (discipline) was created. Stream: the structure's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SubjectCreated {
+    pub structure: String,
+    pub subject_id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
+/// One period of a school year (a trimestre or semestre).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Period {
+    pub period_id: Uuid,
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// The periods of a school year were defined (or redefined). Stream: the structure's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PeriodsDefined {
+    pub structure: String,
+    /// `YYYY-YYYY`, e.g. `2026-2027`.
+    pub school_year: String,
+    pub kind: PeriodKind,
+    pub periods: Vec<Period>,
+}
+
+/// A user account was created. Stream: `<structure>/user/<user_id>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UserCreated {
+    pub user_id: Uuid,
+    pub structure: String,
+    pub profile: Profile,
+    pub role: Option<Role>,
+    pub first_name: String,
+    pub last_name: String,
+    pub login: String,
+}
+
+/// A login was reserved for a user; the stream `platform/login/<login>` makes logins unique.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LoginReserved {
+    pub login: String,
+    pub user_id: Uuid,
+}
+
+/// A user's password was set. The hash itself is kept outside the event log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PasswordSet {
+    pub user_id: Uuid,
+}
+
+/// A pupil was enrolled in a class from a date on. Stream: the pupil's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PupilEnrolled {
+    pub pupil: Uuid,
+    pub structure: String,
+    pub class_id: Uuid,
+    pub since: NaiveDate,
+    /// The class the pupil leaves, when this is a change of class.
+    pub previous_class: Option<Uuid>,
+}
+
+/// A parent (responsable légal) was linked to a pupil. Stream: the parent's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ParentLinked {
+    pub parent: Uuid,
+    pub pupil: Uuid,
+}
+
+/// A teacher was assigned to teach a subject to a class or group. Stream: the teacher's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TeacherAssigned {
+    pub teacher: Uuid,
+    pub structure: String,
+    pub subject_id: Uuid,
+    pub class_or_group: Uuid,
+}
+
+/// A user was made local administrator (ADML) of a structure. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AdminGranted {
+    pub user_id: Uuid,
+    pub structure: String,
+}
+
+/// A user account was deactivated: it can no longer log in. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UserDeactivated {
+    pub user_id: Uuid,
+    pub reason: String,
+}

@@ -1,0 +1,12 @@
+//! Directory & administration: structures, classes, groups, subjects, periods, users and links.
+
+pub mod commands;
+pub mod events;
+pub mod login;
+pub mod structure;
+pub mod types;
+pub mod user;
+
+pub use structure::StructureState;
+pub use types::*;
+pub use user::UserState;

@@ -1,0 +1,27 @@
+//! The error a business rule returns when a command must be refused.
+
+/// Why the domain refused a command. Each variant maps to one HTTP status at the edge.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A field of the command is invalid on its own (format, range): HTTP 400/422 naming the field.
+    #[error("{field}: {message}")]
+    InvalidField { field: String, message: String },
+    /// A business rule is broken (the command is well formed but not allowed now): HTTP 422.
+    #[error("{0}")]
+    Rule(String),
+    /// The target of the command does not exist: HTTP 404.
+    #[error("{0} not found")]
+    NotFound(String),
+}
+
+impl DomainError {
+    /// Shorthand for [`DomainError::InvalidField`].
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidField { field: field.into(), message: message.into() }
+    }
+
+    /// Shorthand for [`DomainError::Rule`].
+    pub fn rule(message: impl Into<String>) -> Self {
+        Self::Rule(message.into())
+    }
+}

@@ -1,0 +1,166 @@
+//! The catalogue of domain events: one enum, one variant per past-tense event type.
+//!
+//! Events are the public contract. A published event type never changes: a new shape gets a new
+//! `schema_version` and an upcaster in [`upcast`] that turns the old payload into the new one.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::directory::events::*;
+
+/// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", content = "payload")]
+pub enum Event {
+    StructureCreated(StructureCreated),
+    ClassCreated(ClassCreated),
+    GroupCreated(GroupCreated),
+    SubjectCreated(SubjectCreated),
+    PeriodsDefined(PeriodsDefined),
+    UserCreated(UserCreated),
+    LoginReserved(LoginReserved),
+    PasswordSet(PasswordSet),
+    PupilEnrolled(PupilEnrolled),
+    ParentLinked(ParentLinked),
+    TeacherAssigned(TeacherAssigned),
+    AdminGranted(AdminGranted),
+    UserDeactivated(UserDeactivated),
+}
+
+/// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
+#[derive(Debug, Clone, Copy)]
+pub struct EventTypeInfo {
+    pub name: &'static str,
+    pub service: &'static str,
+    pub schema_version: u32,
+}
+
+macro_rules! event_types {
+    ($($variant:ident => $service:literal, $version:literal;)*) => {
+        /// The catalogue of event types with their service and current schema version.
+        pub const EVENT_TYPES: &[EventTypeInfo] = &[
+            $(EventTypeInfo { name: stringify!($variant), service: $service, schema_version: $version },)*
+        ];
+
+        impl Event {
+            /// The event type name, as stored in the envelope.
+            pub fn event_type(&self) -> &'static str {
+                match self { $(Event::$variant(_) => stringify!($variant),)* }
+            }
+
+            /// The JSON Schema of every event payload, by type name.
+            pub fn payload_schemas() -> Vec<(&'static str, u32, schemars::Schema)> {
+                vec![$((stringify!($variant), $version, schemars::schema_for!($variant)),)*]
+            }
+        }
+    };
+}
+
+event_types! {
+    StructureCreated => "directory", 1;
+    ClassCreated => "directory", 1;
+    GroupCreated => "directory", 1;
+    SubjectCreated => "directory", 1;
+    PeriodsDefined => "directory", 1;
+    UserCreated => "directory", 1;
+    LoginReserved => "directory", 1;
+    PasswordSet => "directory", 1;
+    PupilEnrolled => "directory", 1;
+    ParentLinked => "directory", 1;
+    TeacherAssigned => "directory", 1;
+    AdminGranted => "directory", 1;
+    UserDeactivated => "directory", 1;
+}
+
+/// Why a stored event could not be turned back into a domain [`Event`].
+#[derive(Debug, thiserror::Error)]
+pub enum EventDecodeError {
+    #[error("unknown event type {0}")]
+    UnknownType(String),
+    #[error("event {event_type} has schema version {found}, newer than this code knows ({known})")]
+    FutureVersion { event_type: String, found: u32, known: u32 },
+    #[error("event {event_type} v{version} has an invalid payload: {source}")]
+    Payload { event_type: String, version: u32, source: serde_json::Error },
+}
+
+impl Event {
+    /// Static information about this event's type.
+    pub fn info(&self) -> EventTypeInfo {
+        type_info(self.event_type()).unwrap_or(EventTypeInfo { name: "?", service: "?", schema_version: 1 })
+    }
+
+    /// The service (bounded context) an event type belongs to.
+    pub fn service_of(event_type: &str) -> Option<&'static str> {
+        type_info(event_type).map(|t| t.service)
+    }
+
+    /// Splits the event into its type name, schema version and JSON payload.
+    pub fn to_parts(&self) -> (&'static str, u32, serde_json::Value) {
+        let info = self.info();
+        let payload = match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut map)) => map.remove("payload").unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        };
+        (info.name, info.schema_version, payload)
+    }
+
+    /// Rebuilds an event from its stored parts, upcasting older schema versions on the way.
+    pub fn from_parts(event_type: &str, schema_version: u32, payload: &serde_json::Value) -> Result<Self, EventDecodeError> {
+        let info = type_info(event_type).ok_or_else(|| EventDecodeError::UnknownType(event_type.to_string()))?;
+        if schema_version > info.schema_version {
+            return Err(EventDecodeError::FutureVersion {
+                event_type: event_type.to_string(),
+                found: schema_version,
+                known: info.schema_version,
+            });
+        }
+        let payload = upcast(event_type, schema_version, payload.clone());
+        let tagged = serde_json::json!({ "type": event_type, "payload": payload });
+        serde_json::from_value(tagged).map_err(|source| EventDecodeError::Payload {
+            event_type: event_type.to_string(),
+            version: schema_version,
+            source,
+        })
+    }
+}
+
+fn type_info(event_type: &str) -> Option<EventTypeInfo> {
+    EVENT_TYPES.iter().copied().find(|t| t.name == event_type)
+}
+
+/// Turns a payload of an old schema version into the current one. Each published change of an
+/// event's shape adds one arm here; version 1 of every type is current, so nothing changes yet.
+pub fn upcast(event_type: &str, schema_version: u32, payload: serde_json::Value) -> serde_json::Value {
+    // When e.g. `UserCreated` v2 is published, add: `("UserCreated", 1) => upcast_user_created_v1(payload)`.
+    let _ = (event_type, schema_version);
+    payload
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_type_is_in_the_catalogue_once() {
+        let mut names: Vec<_> = EVENT_TYPES.iter().map(|t| t.name).collect();
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count);
+        assert_eq!(Event::payload_schemas().len(), count);
+    }
+
+    #[test]
+    fn event_from_a_newer_schema_version_is_refused_not_misread() {
+        let err = Event::from_parts("PasswordSet", 99, &serde_json::json!({})).unwrap_err();
+        assert!(matches!(err, EventDecodeError::FutureVersion { found: 99, .. }));
+    }
+
+    #[test]
+    fn unknown_event_type_is_refused() {
+        assert!(matches!(
+            Event::from_parts("NoSuchThing", 1, &serde_json::json!({})),
+            Err(EventDecodeError::UnknownType(_))
+        ));
+    }
+}

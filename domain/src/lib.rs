@@ -1,0 +1,20 @@
+//! The ENT domain: events, aggregates and the rules of a French school.
+//!
+//! Invariant: this crate does no I/O and has no async code. Every business rule lives here as a
+//! pure `decide` function (state + command → events or a [`DomainError`]) and every aggregate is
+//! rebuilt by folding its events with `evolve`.
+
+pub mod actor;
+pub mod aggregate;
+pub mod directory;
+pub mod envelope;
+pub mod error;
+pub mod event;
+pub mod stream;
+
+pub use actor::Actor;
+pub use aggregate::Aggregate;
+pub use envelope::RecordedEvent;
+pub use error::DomainError;
+pub use event::{Event, EventDecodeError};
+pub use stream::{PLATFORM, StreamId};
