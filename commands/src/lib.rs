@@ -1,1 +1,23 @@
-//! wip
+//! Commands of the ENT: their types, who may issue them, and the pipeline that turns an accepted
+//! command into appended events (load → authorize → decide → append, idempotent by command id).
+//!
+//! This crate declares the [`EventStore`] port; `infra` implements it.
+
+pub mod actors;
+pub mod authentication;
+pub mod authorization;
+pub mod command;
+pub mod context;
+pub mod directory;
+pub mod envelope;
+pub mod error;
+pub mod handler;
+pub mod passwords;
+pub mod schemas;
+pub mod store;
+
+pub use command::Command;
+pub use envelope::CommandEnvelope;
+pub use error::{CommandError, FieldError};
+pub use handler::{CommandHandler, Executed};
+pub use store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, SecretWrite, StoreError, StreamAppend};

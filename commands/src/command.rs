@@ -1,0 +1,110 @@
+//! The catalogue of commands: one variant per imperative command type, each with its handler.
+
+use ent_domain::directory::commands::*;
+use serde_json::Value;
+
+use crate::context::{CommandContext, Plan};
+use crate::error::{CommandError, FieldError};
+
+macro_rules! commands {
+    ($($variant:ident => $handler:path;)*) => {
+        /// Every command the API accepts; the payload types live in `ent_domain`.
+        #[derive(Debug, Clone)]
+        pub enum Command {
+            $($variant($variant),)*
+        }
+
+        /// The names of every command type, as used in `"type"`.
+        pub const COMMAND_TYPES: &[&str] = &[$(stringify!($variant),)*];
+
+        impl Command {
+            /// The command type name.
+            pub fn command_type(&self) -> &'static str {
+                match self { $(Command::$variant(_) => stringify!($variant),)* }
+            }
+
+            /// Decodes a payload of the given type, naming the offending field on failure.
+            pub fn parse(command_type: &str, payload: Value) -> Result<Command, CommandError> {
+                match command_type {
+                    $(stringify!($variant) => serde_path_to_error::deserialize(payload)
+                        .map(Command::$variant)
+                        .map_err(payload_error),)*
+                    other => Err(CommandError::malformed("type", format!("unknown command type {other:?}"))),
+                }
+            }
+
+            /// The JSON Schema of every command payload, by type name.
+            pub fn payload_schemas() -> Vec<(&'static str, schemars::Schema)> {
+                vec![$((stringify!($variant), schemars::schema_for!($variant)),)*]
+            }
+
+            /// Loads, authorizes and decides: what this command would append now.
+            pub(crate) async fn plan(&self, ctx: &CommandContext<'_>) -> Result<Plan, CommandError> {
+                match self { $(Command::$variant(c) => $handler(ctx, c).await,)* }
+            }
+        }
+    };
+}
+
+commands! {
+    CreateStructure => crate::directory::create_structure;
+    CreateClass => crate::directory::create_class;
+    CreateGroup => crate::directory::create_group;
+    CreateSubject => crate::directory::create_subject;
+    DefinePeriods => crate::directory::define_periods;
+    CreateUser => crate::directory::create_user;
+    EnrolPupil => crate::directory::enrol_pupil;
+    LinkParent => crate::directory::link_parent;
+    AssignTeacher => crate::directory::assign_teacher;
+    GrantAdmin => crate::directory::grant_admin;
+    DeactivateUser => crate::directory::deactivate_user;
+}
+
+fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {
+    let path = e.path().to_string();
+    let field = if path == "." { "payload".to_string() } else { format!("payload.{path}") };
+    let message = e.into_inner().to_string();
+    // serde reports a missing field at the parent path; name the field itself.
+    let field = match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+        Some(missing) if field == "payload" => format!("payload.{missing}"),
+        Some(missing) => format!("{field}.{missing}"),
+        None => field,
+    };
+    CommandError::Malformed(vec![FieldError { field, message }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field_of(err: CommandError) -> String {
+        match err {
+            CommandError::Malformed(errors) => errors[0].field.clone(),
+            other => panic!("expected malformed, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_field_type_names_the_field() {
+        let err = Command::parse("CreateClass", json!({"structure": "0751234A", "code": 12, "level": "6e"})).unwrap_err();
+        assert_eq!(field_of(err), "payload.code");
+    }
+
+    #[test]
+    fn missing_field_names_the_field() {
+        let err = Command::parse("CreateClass", json!({"structure": "0751234A", "level": "6e"})).unwrap_err();
+        assert_eq!(field_of(err), "payload.code");
+    }
+
+    #[test]
+    fn unknown_command_type_names_type() {
+        assert_eq!(field_of(Command::parse("DropDatabase", json!({})).unwrap_err()), "type");
+    }
+
+    #[test]
+    fn unknown_field_is_refused() {
+        let err = Command::parse("CreateSubject", json!({"structure": "x", "code": "M", "name": "Maths", "colour": 1}));
+        assert!(matches!(err, Err(CommandError::Malformed(_))));
+    }
+}

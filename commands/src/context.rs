@@ -1,0 +1,101 @@
+//! What a command handler works with: the store, the actor, fresh ids, the clock; and what it
+//! returns: a [`Plan`] of events per stream, with the versions they were decided on.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ent_domain::{Actor, Aggregate, Event, StreamId};
+use uuid::Uuid;
+
+use crate::error::CommandError;
+use crate::store::{EventStore, ExpectedVersion, SecretWrite, StoreError};
+
+/// An aggregate as loaded from its stream.
+#[derive(Debug, Clone)]
+pub struct Loaded<A> {
+    pub stream: StreamId,
+    pub state: A,
+    /// Version of the last event folded, `None` when the stream does not exist.
+    pub version: Option<u64>,
+}
+
+impl<A> Loaded<A> {
+    /// Appends `events` to this stream, expecting it unchanged since it was loaded.
+    pub fn append(&self, events: Vec<Event>) -> PlannedAppend {
+        PlannedAppend {
+            stream: self.stream.clone(),
+            expected: ExpectedVersion::from_loaded(self.version),
+            events,
+        }
+    }
+}
+
+/// Events for one stream, decided on a given version of it.
+#[derive(Debug, Clone)]
+pub struct PlannedAppend {
+    pub stream: StreamId,
+    pub expected: ExpectedVersion,
+    pub events: Vec<Event>,
+}
+
+/// Everything one command appends, atomically. The first append is the primary stream.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub appends: Vec<PlannedAppend>,
+    pub secrets: Vec<SecretWrite>,
+}
+
+impl Plan {
+    /// A plan with a single stream.
+    pub fn one(append: PlannedAppend) -> Self {
+        Plan { appends: vec![append], secrets: Vec::new() }
+    }
+}
+
+/// The inputs of one attempt at a command.
+pub struct CommandContext<'a> {
+    pub store: &'a dyn EventStore,
+    pub actor: &'a Actor,
+    pub command_id: Uuid,
+    pub now: DateTime<Utc>,
+}
+
+impl CommandContext<'_> {
+    /// Loads an aggregate by folding its stream.
+    pub async fn load<A: Aggregate>(&self, stream: StreamId) -> Result<Loaded<A>, CommandError> {
+        load(self.store, stream).await
+    }
+
+    /// Locates an aggregate by id (whatever its structure) and loads it; 404 naming `field`.
+    pub async fn load_by_id<A: Aggregate>(&self, id: Uuid, field: &str) -> Result<Loaded<A>, CommandError> {
+        let stream = self
+            .store
+            .locate(A::TYPE, &id.to_string())
+            .await?
+            .and_then(|s| StreamId::parse(&s))
+            .ok_or_else(|| CommandError::NotFound(field.to_string()))?;
+        self.load(stream).await
+    }
+
+    /// A new entity id, the same on every retry of this command.
+    pub fn new_id(&self, purpose: &str) -> Uuid {
+        Uuid::new_v5(&self.command_id, purpose.as_bytes())
+    }
+
+    /// Today's date (UTC).
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+}
+
+/// Loads an aggregate from any store.
+pub async fn load<A: Aggregate>(store: &dyn EventStore, stream: StreamId) -> Result<Loaded<A>, CommandError> {
+    let recorded = store.read_stream(&stream.to_string()).await?;
+    let mut state = A::default();
+    let mut version = None;
+    for r in &recorded {
+        let event = Event::from_parts(&r.event_type, r.schema_version, &r.payload)
+            .map_err(|e| CommandError::Store(StoreError::Backend(format!("undecodable event {}: {e}", r.event_id))))?;
+        state.apply(&event);
+        version = Some(r.version);
+    }
+    Ok(Loaded { stream, state, version })
+}

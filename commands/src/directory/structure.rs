@@ -1,0 +1,67 @@
+//! `CreateStructure`, `CreateClass`, `CreateGroup`, `CreateSubject`, `DefinePeriods`.
+
+use ent_domain::directory::commands::{CreateClass, CreateGroup, CreateStructure, CreateSubject, DefinePeriods};
+use ent_domain::directory::{StructureState, UserState, normalize_uai, structure as rules};
+
+use crate::authorization::{require_directory_admin, require_platform_admin};
+use crate::context::{CommandContext, Loaded, Plan};
+use crate::error::CommandError;
+
+/// Loads the structure named by a command field (a UAI), 404 when it does not exist.
+pub(crate) async fn load_structure(ctx: &CommandContext<'_>, raw_uai: &str) -> Result<Loaded<StructureState>, CommandError> {
+    let uai = normalize_uai(raw_uai).map_err(|_| CommandError::InvalidField {
+        field: "structure".into(),
+        message: "a UAI is 7 digits followed by one letter".into(),
+    })?;
+    let loaded = ctx.load::<StructureState>(StructureState::stream(&uai)).await?;
+    if !loaded.state.exists() {
+        return Err(CommandError::NotFound("structure".into()));
+    }
+    Ok(loaded)
+}
+
+pub async fn create_structure(ctx: &CommandContext<'_>, cmd: &CreateStructure) -> Result<Plan, CommandError> {
+    require_platform_admin(ctx.actor)?;
+    let uai = normalize_uai(&cmd.uai)?;
+    let loaded = ctx.load::<StructureState>(StructureState::stream(&uai)).await?;
+    let events = rules::create_structure(&loaded.state, cmd)?;
+    Ok(Plan::one(loaded.append(events)))
+}
+
+pub async fn create_class(ctx: &CommandContext<'_>, cmd: &CreateClass) -> Result<Plan, CommandError> {
+    let s = load_structure(ctx, &cmd.structure).await?;
+    require_directory_admin(ctx.actor, &s.state.uai)?;
+    let events = rules::create_class(&s.state, cmd, ctx.new_id("class"))?;
+    Ok(Plan::one(s.append(events)))
+}
+
+pub async fn create_group(ctx: &CommandContext<'_>, cmd: &CreateGroup) -> Result<Plan, CommandError> {
+    let s = load_structure(ctx, &cmd.structure).await?;
+    require_directory_admin(ctx.actor, &s.state.uai)?;
+    let mut members = Vec::with_capacity(cmd.members.len());
+    for (i, id) in cmd.members.iter().enumerate() {
+        match ctx.load_by_id::<UserState>(*id, "member").await {
+            Ok(m) => members.push(m.state),
+            Err(CommandError::NotFound(_)) => {
+                return Err(CommandError::InvalidField { field: format!("members[{i}]"), message: "no such user".into() });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let events = rules::create_group(&s.state, cmd, ctx.new_id("group"), &members)?;
+    Ok(Plan::one(s.append(events)))
+}
+
+pub async fn create_subject(ctx: &CommandContext<'_>, cmd: &CreateSubject) -> Result<Plan, CommandError> {
+    let s = load_structure(ctx, &cmd.structure).await?;
+    require_directory_admin(ctx.actor, &s.state.uai)?;
+    let events = rules::create_subject(&s.state, cmd, ctx.new_id("subject"))?;
+    Ok(Plan::one(s.append(events)))
+}
+
+pub async fn define_periods(ctx: &CommandContext<'_>, cmd: &DefinePeriods) -> Result<Plan, CommandError> {
+    let s = load_structure(ctx, &cmd.structure).await?;
+    require_directory_admin(ctx.actor, &s.state.uai)?;
+    let events = rules::define_periods(&s.state, cmd)?;
+    Ok(Plan::one(s.append(events)))
+}

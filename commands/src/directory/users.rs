@@ -1,0 +1,118 @@
+//! `CreateUser`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
+
+use ent_domain::directory::commands::{AssignTeacher, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent};
+use ent_domain::directory::events::LoginReserved;
+use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login, validate_password};
+use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
+use ent_domain::Event;
+
+use super::structure::load_structure;
+use crate::authorization::{require_directory_admin, require_grant_admin};
+use crate::context::{CommandContext, Plan, PlannedAppend};
+use crate::error::CommandError;
+use crate::passwords;
+use crate::store::{ExpectedVersion, SecretWrite};
+
+/// How many `prenom.nomN` candidates are tried before giving up.
+const LOGIN_ATTEMPTS: u32 = 200;
+
+pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<Plan, CommandError> {
+    let s = load_structure(ctx, &cmd.structure).await?;
+    require_directory_admin(ctx.actor, &s.state.uai)?;
+    if let Some(p) = &cmd.password {
+        validate_password(p)?;
+    }
+    let login = choose_login(ctx, cmd).await?;
+    let user_id = ctx.new_id("user");
+    let events = rules::create_user(&s.state, cmd, user_id, &login)?;
+    let mut plan = Plan::one(PlannedAppend {
+        stream: UserState::stream(&s.state.uai, user_id),
+        expected: ExpectedVersion::NoStream,
+        events,
+    });
+    plan.appends.push(reserve_login(&login, user_id));
+    if let Some(password) = cmd.password.clone() {
+        plan.secrets.push(password_secret(user_id, password).await?);
+    }
+    Ok(plan)
+}
+
+/// The append that claims `login` for `user_id`: it fails if anyone holds the login already.
+pub(crate) fn reserve_login(login: &str, user_id: uuid::Uuid) -> PlannedAppend {
+    PlannedAppend {
+        stream: reservation_stream(login),
+        expected: ExpectedVersion::NoStream,
+        events: vec![Event::LoginReserved(LoginReserved { login: login.to_string(), user_id })],
+    }
+}
+
+/// Hashes a password (off the async threads) into the secret written with the events.
+pub(crate) async fn password_secret(user_id: uuid::Uuid, password: String) -> Result<SecretWrite, CommandError> {
+    let hash = passwords::hash_async(password).await?;
+    Ok(SecretWrite { key: passwords::secret_key(user_id), value: Some(hash) })
+}
+
+async fn choose_login(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<String, CommandError> {
+    if let Some(wanted) = &cmd.login {
+        let login = validate_login(wanted)?;
+        if ctx.store.stream_version(&reservation_stream(&login).to_string()).await?.is_some() {
+            return Err(CommandError::InvalidField { field: "login".into(), message: "this login is already taken".into() });
+        }
+        return Ok(login);
+    }
+    for attempt in 0..LOGIN_ATTEMPTS {
+        let candidate = login_candidate(&cmd.first_name, &cmd.last_name, attempt);
+        if ctx.store.stream_version(&reservation_stream(&candidate).to_string()).await?.is_none() {
+            return Ok(candidate);
+        }
+    }
+    Err(CommandError::Rule("could not generate a free login; give one explicitly".into()))
+}
+
+pub async fn enrol_pupil(ctx: &CommandContext<'_>, cmd: &EnrolPupil) -> Result<Plan, CommandError> {
+    let pupil = ctx.load_by_id::<UserState>(cmd.pupil, "pupil").await?;
+    require_directory_admin(ctx.actor, &pupil.state.structure)?;
+    let s = ctx.load::<StructureState>(StructureState::stream(&pupil.state.structure)).await?;
+    let events = rules::enrol_pupil(&pupil.state, &s.state, cmd, ctx.today())?;
+    Ok(Plan::one(pupil.append(events)))
+}
+
+pub async fn link_parent(ctx: &CommandContext<'_>, cmd: &LinkParent) -> Result<Plan, CommandError> {
+    let parent = ctx.load_by_id::<UserState>(cmd.parent, "parent").await?;
+    let pupil = ctx.load_by_id::<UserState>(cmd.pupil, "pupil").await?;
+    require_directory_admin(ctx.actor, &parent.state.structure)?;
+    require_directory_admin(ctx.actor, &pupil.state.structure)?;
+    let events = rules::link_parent(&parent.state, &pupil.state)?;
+    Ok(Plan::one(parent.append(events)))
+}
+
+pub async fn assign_teacher(ctx: &CommandContext<'_>, cmd: &AssignTeacher) -> Result<Plan, CommandError> {
+    let teacher = ctx.load_by_id::<UserState>(cmd.teacher, "teacher").await?;
+    require_directory_admin(ctx.actor, &teacher.state.structure)?;
+    let s = ctx.load::<StructureState>(StructureState::stream(&teacher.state.structure)).await?;
+    let events = rules::assign_teacher(&teacher.state, &s.state, cmd)?;
+    Ok(Plan::one(teacher.append(events)))
+}
+
+pub async fn grant_admin(ctx: &CommandContext<'_>, cmd: &GrantAdmin) -> Result<Plan, CommandError> {
+    let uai = normalize_uai(&cmd.structure).map_err(|_| CommandError::InvalidField {
+        field: "structure".into(),
+        message: "a UAI is 7 digits followed by one letter".into(),
+    })?;
+    require_grant_admin(ctx.actor, &uai)?;
+    let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
+    let s = ctx.load::<StructureState>(StructureState::stream(&uai)).await?;
+    let cmd = GrantAdmin { user: cmd.user, structure: uai };
+    let events = rules::grant_admin(&user.state, &s.state, &cmd)?;
+    Ok(Plan::one(user.append(events)))
+}
+
+pub async fn deactivate_user(ctx: &CommandContext<'_>, cmd: &DeactivateUser) -> Result<Plan, CommandError> {
+    let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
+    require_directory_admin(ctx.actor, &user.state.structure)?;
+    if ctx.actor.user().is_some_and(|a| a.user_id == cmd.user) {
+        return Err(CommandError::Rule("you cannot deactivate your own account".into()));
+    }
+    let events = rules::deactivate_user(&user.state, cmd)?;
+    Ok(Plan::one(user.append(events)))
+}

@@ -1,0 +1,77 @@
+//! Why a command was not accepted; each variant is one HTTP status at the edge.
+
+use ent_domain::DomainError;
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// One invalid field of a command, named by its JSON path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// A refused or failed command. Nothing was appended.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Malformed envelope or payload (400).
+    #[error("invalid command")]
+    Malformed(Vec<FieldError>),
+    /// The actor may not do this (403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The target does not exist (404).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Optimistic concurrency failure (409), with the stream's current version.
+    #[error("version conflict on {stream}: current version is {current:?}")]
+    Conflict { stream: String, current: Option<u64> },
+    /// A field broke a domain rule (422 with the field).
+    #[error("{field}: {message}")]
+    InvalidField { field: String, message: String },
+    /// A business rule is broken (422).
+    #[error("{0}")]
+    Rule(String),
+    /// The store failed (500/503).
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<DomainError> for CommandError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::InvalidField { field, message } => CommandError::InvalidField { field, message },
+            DomainError::Rule(m) => CommandError::Rule(m),
+            DomainError::NotFound(what) => CommandError::NotFound(what),
+        }
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { stream, current, .. } => CommandError::Conflict { stream, current },
+            other => CommandError::Store(other),
+        }
+    }
+}
+
+impl CommandError {
+    /// A 400 naming one field.
+    pub fn malformed(field: impl Into<String>, message: impl Into<String>) -> Self {
+        CommandError::Malformed(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    /// Short outcome label for metrics.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            CommandError::Malformed(_) => "malformed",
+            CommandError::Forbidden(_) => "forbidden",
+            CommandError::NotFound(_) => "not_found",
+            CommandError::Conflict { .. } => "conflict",
+            CommandError::InvalidField { .. } | CommandError::Rule(_) => "rejected",
+            CommandError::Store(_) => "error",
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The command pipeline: idempotency check → load → authorize → decide → append, with bounded
+//! retries on version conflicts when the client did not pin a version.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ent_domain::Actor;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::context::{CommandContext, Plan};
+use crate::envelope::ParsedCommand;
+use crate::error::CommandError;
+use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, StreamAppend};
+
+/// How many times a command is re-decided after losing an optimistic-concurrency race.
+const MAX_CONFLICT_RETRIES: u32 = 5;
+
+/// A command that went through: what was appended, and how long the append took.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub result: AppendResult,
+    pub append_duration: Duration,
+}
+
+/// Executes commands against an event store.
+#[derive(Clone)]
+pub struct CommandHandler {
+    store: Arc<dyn EventStore>,
+}
+
+impl CommandHandler {
+    pub fn new(store: Arc<dyn EventStore>) -> Self {
+        Self { store }
+    }
+
+    /// The store commands are appended to.
+    pub fn store(&self) -> &dyn EventStore {
+        self.store.as_ref()
+    }
+
+    /// Runs one command for `actor`. The same `command_id` twice returns the first result.
+    pub async fn execute(&self, actor: &Actor, parsed: ParsedCommand, correlation_id: Option<Uuid>) -> Result<Executed, CommandError> {
+        let command_type = parsed.command.command_type();
+        let span = tracing::info_span!("command", command_type, command_id = %parsed.command_id, actor = %actor.id_string());
+        self.execute_inner(actor, parsed, correlation_id).instrument(span).await
+    }
+
+    async fn execute_inner(&self, actor: &Actor, parsed: ParsedCommand, correlation_id: Option<Uuid>) -> Result<Executed, CommandError> {
+        let started = Instant::now();
+        if let Some(mut previous) = self.store.command_result(parsed.command_id).await? {
+            previous.replayed = true;
+            tracing::info!("replayed an already committed command");
+            return Ok(Executed { result: previous, append_duration: started.elapsed() });
+        }
+        let correlation_id = correlation_id.unwrap_or(parsed.command_id);
+        let mut attempt = 0;
+        loop {
+            let ctx = CommandContext { store: self.store.as_ref(), actor, command_id: parsed.command_id, now: chrono::Utc::now() };
+            let mut plan = parsed.command.plan(&ctx).await?;
+            if let (Some(v), Some(primary)) = (parsed.expected_version, plan.appends.first_mut()) {
+                primary.expected = ExpectedVersion::Exact(v);
+            }
+            let append_started = Instant::now();
+            match self.append_plan(actor, parsed.command_id, correlation_id, plan).await {
+                Ok(result) => {
+                    tracing::info!(position = result.position, events = result.event_ids.len(), "command accepted");
+                    return Ok(Executed { result, append_duration: append_started.elapsed() });
+                }
+                Err(CommandError::Conflict { .. }) if parsed.expected_version.is_none() && attempt < MAX_CONFLICT_RETRIES => {
+                    attempt += 1;
+                    tracing::debug!(attempt, "version conflict, deciding again");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Appends a decided plan, stamping every event with its metadata.
+    pub async fn append_plan(&self, actor: &Actor, command_id: Uuid, correlation_id: Uuid, plan: Plan) -> Result<AppendResult, CommandError> {
+        let actor_id = actor.id_string();
+        let streams = plan
+            .appends
+            .into_iter()
+            .map(|a| StreamAppend {
+                stream: a.stream.to_string(),
+                expected: a.expected,
+                events: a
+                    .events
+                    .iter()
+                    .map(|e| {
+                        let (event_type, schema_version, payload) = e.to_parts();
+                        NewEvent {
+                            event_id: Uuid::now_v7(),
+                            event_type: event_type.to_string(),
+                            schema_version,
+                            payload,
+                            actor: actor_id.clone(),
+                            structure: a.stream.structure.clone(),
+                            correlation_id,
+                            causation_id: command_id,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let request = AppendRequest { command_id, streams, secrets: plan.secrets };
+        Ok(self.store.append(request).await?)
+    }
+}

@@ -1,0 +1,131 @@
+//! The event store port: what the command side needs from any backend.
+
+use async_trait::async_trait;
+use ent_domain::RecordedEvent;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// What the appender believes the stream's current version is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExpectedVersion {
+    /// The stream must not exist yet (used to claim unique values).
+    NoStream,
+    /// The stream's last event must have exactly this version.
+    Exact(u64),
+    /// No check.
+    Any,
+}
+
+impl ExpectedVersion {
+    /// The expectation matching a loaded stream version (`None` = no stream).
+    pub fn from_loaded(version: Option<u64>) -> Self {
+        version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact)
+    }
+
+    /// Whether a stream currently at `current` satisfies this expectation.
+    pub fn matches(self, current: Option<u64>) -> bool {
+        match self {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => current.is_none(),
+            ExpectedVersion::Exact(n) => current == Some(n),
+        }
+    }
+}
+
+/// One event ready to be appended, with its metadata but before the store numbers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub schema_version: u32,
+    pub payload: serde_json::Value,
+    pub actor: String,
+    pub structure: String,
+    pub correlation_id: Uuid,
+    pub causation_id: Uuid,
+}
+
+/// Events for one stream, with the version the stream must be at.
+#[derive(Debug, Clone)]
+pub struct StreamAppend {
+    pub stream: String,
+    pub expected: ExpectedVersion,
+    pub events: Vec<NewEvent>,
+}
+
+/// A value kept outside the event log (password hashes, keys), written in the same transaction
+/// as the events. `None` deletes it.
+#[derive(Debug, Clone)]
+pub struct SecretWrite {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// One atomic append: all streams and secrets are written, or none.
+#[derive(Debug, Clone)]
+pub struct AppendRequest {
+    pub command_id: Uuid,
+    /// The first stream is the command's primary stream, reported in the result.
+    pub streams: Vec<StreamAppend>,
+    pub secrets: Vec<SecretWrite>,
+}
+
+/// What an accepted command appended. Returned again, unchanged, when the command is replayed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AppendResult {
+    pub command_id: Uuid,
+    /// The command's primary stream.
+    pub stream: String,
+    /// Version of the first event appended to the primary stream.
+    pub first_version: u64,
+    /// Version of the last event appended to the primary stream.
+    pub last_version: u64,
+    /// Global position of the last event the command appended.
+    pub position: u64,
+    /// Ids of every event appended, in order.
+    pub event_ids: Vec<Uuid>,
+    /// True when this is the stored result of an earlier identical command (nothing appended).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub replayed: bool,
+}
+
+/// Failures of the event store.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("stream {stream} is at version {current:?}, expected {expected:?}")]
+    Conflict { stream: String, expected: ExpectedVersion, current: Option<u64> },
+    #[error("invalid append: {0}")]
+    Invalid(String),
+    #[error("event store failure: {0}")]
+    Backend(String),
+}
+
+/// The event store: streams with optimistic concurrency, a global ordered log, idempotent
+/// appends, and a small table of secrets kept beside (never inside) the log.
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// Appends atomically; a `command_id` already committed returns its first result.
+    async fn append(&self, request: AppendRequest) -> Result<AppendResult, StoreError>;
+    /// Every event of one stream, by version.
+    async fn read_stream(&self, stream: &str) -> Result<Vec<RecordedEvent>, StoreError>;
+    /// The version of the stream's last event, `None` when the stream does not exist.
+    async fn stream_version(&self, stream: &str) -> Result<Option<u64>, StoreError>;
+    /// Events with a global position greater than `after`, in position order.
+    async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError>;
+    /// The highest committed global position (0 when empty).
+    async fn head(&self) -> Result<u64, StoreError>;
+    /// The stream of the aggregate of this type and id, whatever structure it belongs to.
+    async fn locate(&self, aggregate: &str, id: &str) -> Result<Option<String>, StoreError>;
+    /// The stored result of a command already committed.
+    async fn command_result(&self, command_id: Uuid) -> Result<Option<AppendResult>, StoreError>;
+    /// A secret written with an append.
+    async fn secret(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores `value` under `key` unless a value is already there; returns the value kept.
+    async fn init_secret(&self, key: &str, value: &str) -> Result<String, StoreError>;
+    /// Notified with the head position after every commit of this process (and of others,
+    /// where the backend can tell).
+    fn watch_head(&self) -> watch::Receiver<u64>;
+}
