@@ -1,1 +1,38 @@
-//! wip
+//! Read models of the ENT. A projection is a pure fold of events into JSON documents
+//! ([`Projection::apply`] over a [`DocView`]); the [`runner`] feeds it from the log and commits
+//! its writes together with its checkpoint through a [`ReadModelStore`] (implemented in `infra`).
+//!
+//! Invariant: no SQL here; storage is behind the two ports [`EventFeed`] and [`ReadModelStore`].
+
+pub mod directory;
+pub mod docs;
+pub mod error;
+pub mod feed;
+pub mod projection;
+pub mod rebuild;
+pub mod runner;
+pub mod status;
+pub mod store;
+pub mod subscription;
+
+pub use docs::{DocKey, DocView, DocWrite};
+pub use error::{ApplyError, QueryError, ReadModelError};
+pub use feed::EventFeed;
+pub use projection::Projection;
+pub use rebuild::{RebuildReport, rebuild};
+pub use runner::ProjectionRunner;
+pub use status::StatusBoard;
+pub use store::{CommitOutcome, ReadModelStore};
+pub use subscription::Subscription;
+
+use std::sync::Arc;
+
+/// Every projection the server runs, in the order they are listed to operators.
+pub fn all() -> Vec<Arc<dyn Projection>> {
+    vec![Arc::new(directory::DirectoryProjection)]
+}
+
+/// The projection with this name.
+pub fn by_name(name: &str) -> Option<Arc<dyn Projection>> {
+    all().into_iter().find(|p| p.name() == name)
+}

@@ -1,0 +1,11 @@
+//! Directory read models: structure tree, class rosters, user cards (with children, classes).
+
+mod fold;
+mod models;
+pub mod queries;
+
+pub use fold::DirectoryProjection;
+pub use models::*;
+
+/// The projection name.
+pub const NAME: &str = "directory";
