@@ -1,1 +1,108 @@
-//! wip
+//! Infrastructure of the ENT: the event store backends (SQLite embedded, PostgreSQL), the
+//! read-model stores, migrations, and the choice of backend from a database URL.
+//!
+//! Invariant: this is the only crate that talks SQL.
+
+mod batch;
+mod feed;
+mod group_commit;
+pub mod postgres;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use ent_commands::{EventStore, StoreError};
+use ent_projections::{EventFeed, ReadModelError, ReadModelStore};
+
+pub use feed::StoreFeed;
+
+/// Errors opening a backend.
+#[derive(Debug, thiserror::Error)]
+pub enum InfraError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The storage of one deployment: event store, its feed, and the read models.
+#[derive(Clone)]
+pub struct Backend {
+    pub kind: BackendKind,
+    pub events: Arc<dyn EventStore>,
+    pub feed: Arc<dyn EventFeed>,
+    pub read_models: Arc<dyn ReadModelStore>,
+}
+
+/// Which database a backend runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+/// Options that only tests and benchmarks change.
+#[derive(Debug, Clone, Default)]
+pub struct BackendOptions {
+    /// PostgreSQL only: hold every append transaction open for a random time in this range (ms)
+    /// before committing, to provoke out-of-order commits in tests.
+    pub pg_commit_delay_ms: Option<(u64, u64)>,
+}
+
+impl Backend {
+    /// Opens the backend named by `url`: `sqlite://path` (created if absent) or `postgres://…`.
+    pub async fn open(url: &str) -> Result<Self, InfraError> {
+        Self::open_with(url, BackendOptions::default()).await
+    }
+
+    /// [`Backend::open`] with test options.
+    pub async fn open_with(url: &str, options: BackendOptions) -> Result<Self, InfraError> {
+        if url.starts_with("sqlite:") {
+            let (pool, opts) = sqlite::open_pool(url).await?;
+            let events = Arc::new(sqlite::SqliteEventStore::open(pool.clone(), &opts).await?);
+            let read_models = Arc::new(sqlite::SqliteReadModels::new(pool));
+            Ok(Self::assemble(BackendKind::Sqlite, events, read_models))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = postgres::open_pool(url).await?;
+            let events = Arc::new(postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms).await?);
+            let read_models = Arc::new(postgres::PgReadModels::new(pool));
+            Ok(Self::assemble(BackendKind::Postgres, events, read_models))
+        } else {
+            Err(InfraError::Config(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")))
+        }
+    }
+
+    fn assemble(kind: BackendKind, events: Arc<dyn EventStore>, read_models: Arc<dyn ReadModelStore>) -> Self {
+        let feed = Arc::new(StoreFeed::new(events.clone()));
+        Self { kind, events, feed, read_models }
+    }
+}
+
+pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+pub(crate) fn rm_backend(e: impl std::fmt::Display) -> ReadModelError {
+    ReadModelError::Backend(e.to_string())
+}
+
+/// Timestamps as stored in SQLite: RFC 3339, UTC, microseconds (sortable as text).
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The exclusive upper bound of keys starting with `prefix` (byte-wise order).
+pub(crate) fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+/// Consumes one injected failure, if any are pending.
+pub(crate) fn take_failure(counter: &std::sync::atomic::AtomicU32) -> bool {
+    use std::sync::atomic::Ordering;
+    counter.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+}

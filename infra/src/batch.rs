@@ -1,0 +1,225 @@
+//! Planning one group-commit batch in memory: idempotency, expected-version checks, version and
+//! position numbering. Backends fetch the current stream versions and known command ids, call
+//! [`plan_batch`], then write the rows it returns in one transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use ent_commands::{AppendRequest, AppendResult, SecretWrite, StoreError};
+use ent_domain::StreamId;
+use uuid::Uuid;
+
+/// One row of the `events` table.
+#[derive(Debug, Clone)]
+pub(crate) struct EventRow {
+    pub position: u64,
+    pub event_id: Uuid,
+    pub stream: String,
+    pub version: u64,
+    pub event_type: String,
+    pub schema_version: u32,
+    pub recorded_at: DateTime<Utc>,
+    pub actor: String,
+    pub structure: String,
+    pub correlation_id: Uuid,
+    pub causation_id: Uuid,
+    pub payload: serde_json::Value,
+}
+
+/// One row of the `streams` table (its new version).
+#[derive(Debug, Clone)]
+pub(crate) struct StreamRow {
+    pub stream: String,
+    pub aggregate: String,
+    pub aggregate_id: String,
+    pub version: u64,
+}
+
+/// Everything a batch writes, and the answer to each request.
+#[derive(Debug, Default)]
+pub(crate) struct BatchPlan {
+    pub results: Vec<Result<AppendResult, StoreError>>,
+    pub events: Vec<EventRow>,
+    pub streams: Vec<StreamRow>,
+    pub commands: Vec<(Uuid, AppendResult)>,
+    pub secrets: Vec<SecretWrite>,
+}
+
+impl BatchPlan {
+    /// The highest position this batch writes, if any.
+    pub fn last_position(&self) -> Option<u64> {
+        self.events.last().map(|e| e.position)
+    }
+}
+
+/// The streams and command ids a batch needs to know about before planning.
+pub(crate) fn lookups(requests: &[AppendRequest]) -> (Vec<String>, Vec<Uuid>) {
+    let mut streams: Vec<String> = requests.iter().flat_map(|r| r.streams.iter().map(|s| s.stream.clone())).collect();
+    streams.sort();
+    streams.dedup();
+    let commands = requests.iter().map(|r| r.command_id).collect();
+    (streams, commands)
+}
+
+/// Plans a batch. `versions` holds the current version of each stream that exists;
+/// `known` the stored result of each command id already committed.
+pub(crate) fn plan_batch(
+    requests: &[AppendRequest],
+    mut versions: HashMap<String, u64>,
+    mut known: HashMap<Uuid, AppendResult>,
+    head: u64,
+    now: DateTime<Utc>,
+) -> BatchPlan {
+    let mut plan = BatchPlan::default();
+    let mut position = head;
+    let mut touched: HashMap<String, StreamRow> = HashMap::new();
+    for request in requests {
+        if let Some(previous) = known.get(&request.command_id) {
+            plan.results.push(Ok(AppendResult { replayed: true, ..previous.clone() }));
+            continue;
+        }
+        if let Err(e) = validate(request) {
+            plan.results.push(Err(e));
+            continue;
+        }
+        if let Some(conflict) = request.streams.iter().find_map(|s| {
+            let current = versions.get(&s.stream).copied();
+            (!s.expected.matches(current)).then(|| StoreError::Conflict { stream: s.stream.clone(), expected: s.expected, current })
+        }) {
+            plan.results.push(Err(conflict));
+            continue;
+        }
+        let mut event_ids = Vec::new();
+        let mut primary = (0, 0);
+        for (i, append) in request.streams.iter().enumerate() {
+            let mut version = versions.get(&append.stream).map_or(0, |v| v + 1);
+            let first = version;
+            for e in &append.events {
+                position += 1;
+                plan.events.push(EventRow {
+                    position,
+                    event_id: e.event_id,
+                    stream: append.stream.clone(),
+                    version,
+                    event_type: e.event_type.clone(),
+                    schema_version: e.schema_version,
+                    recorded_at: now,
+                    actor: e.actor.clone(),
+                    structure: e.structure.clone(),
+                    correlation_id: e.correlation_id,
+                    causation_id: e.causation_id,
+                    payload: e.payload.clone(),
+                });
+                event_ids.push(e.event_id);
+                version += 1;
+            }
+            if append.events.is_empty() {
+                continue;
+            }
+            let last = version - 1;
+            if i == 0 {
+                primary = (first, last);
+            }
+            versions.insert(append.stream.clone(), last);
+            let id = StreamId::parse(&append.stream);
+            touched.insert(
+                append.stream.clone(),
+                StreamRow {
+                    stream: append.stream.clone(),
+                    aggregate: id.as_ref().map(|s| s.aggregate.clone()).unwrap_or_default(),
+                    aggregate_id: id.map(|s| s.id).unwrap_or_default(),
+                    version: last,
+                },
+            );
+        }
+        let result = AppendResult {
+            command_id: request.command_id,
+            stream: request.streams[0].stream.clone(),
+            first_version: primary.0,
+            last_version: primary.1,
+            position,
+            event_ids,
+            replayed: false,
+        };
+        known.insert(request.command_id, result.clone());
+        plan.commands.push((request.command_id, result.clone()));
+        plan.secrets.extend(request.secrets.iter().cloned());
+        plan.results.push(Ok(result));
+    }
+    plan.streams = touched.into_values().collect();
+    plan.streams.sort_by(|a, b| a.stream.cmp(&b.stream));
+    plan
+}
+
+fn validate(request: &AppendRequest) -> Result<(), StoreError> {
+    let Some(primary) = request.streams.first() else {
+        return Err(StoreError::Invalid("an append needs at least one stream".into()));
+    };
+    if primary.events.is_empty() {
+        return Err(StoreError::Invalid("the primary stream of an append needs at least one event".into()));
+    }
+    let mut seen = HashSet::new();
+    for s in &request.streams {
+        if StreamId::parse(&s.stream).is_none() {
+            return Err(StoreError::Invalid(format!("bad stream name {:?}: expected structure/aggregate/id", s.stream)));
+        }
+        if !seen.insert(&s.stream) {
+            return Err(StoreError::Invalid(format!("stream {} appears twice in one append", s.stream)));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ent_commands::{ExpectedVersion, NewEvent, StreamAppend};
+
+    fn event() -> NewEvent {
+        NewEvent {
+            event_id: Uuid::now_v7(),
+            event_type: "T".into(),
+            schema_version: 1,
+            payload: serde_json::json!({}),
+            actor: "system".into(),
+            structure: "s".into(),
+            correlation_id: Uuid::nil(),
+            causation_id: Uuid::nil(),
+        }
+    }
+
+    fn request(stream: &str, expected: ExpectedVersion, n: usize) -> AppendRequest {
+        AppendRequest {
+            command_id: Uuid::new_v4(),
+            streams: vec![StreamAppend { stream: stream.into(), expected, events: (0..n).map(|_| event()).collect() }],
+            secrets: vec![],
+        }
+    }
+
+    #[test]
+    fn requests_of_one_batch_see_each_others_versions() {
+        let reqs = [request("s/a/1", ExpectedVersion::NoStream, 2), request("s/a/1", ExpectedVersion::Exact(1), 1), request("s/a/1", ExpectedVersion::Exact(1), 1)];
+        let plan = plan_batch(&reqs, HashMap::new(), HashMap::new(), 10, Utc::now());
+        assert_eq!(plan.results[0].as_ref().unwrap().position, 12);
+        assert_eq!(plan.results[1].as_ref().unwrap().first_version, 2);
+        assert!(matches!(plan.results[2], Err(StoreError::Conflict { current: Some(2), .. })));
+        assert_eq!(plan.events.iter().map(|e| e.position).collect::<Vec<_>>(), [11, 12, 13]);
+    }
+
+    #[test]
+    fn same_command_twice_in_a_batch_appends_once() {
+        let r = request("s/a/1", ExpectedVersion::Any, 1);
+        let plan = plan_batch(&[r.clone(), r], HashMap::new(), HashMap::new(), 0, Utc::now());
+        assert_eq!(plan.events.len(), 1);
+        assert!(plan.results[1].as_ref().unwrap().replayed);
+    }
+
+    #[test]
+    fn a_conflict_on_any_stream_appends_nothing_of_the_request() {
+        let mut r = request("s/a/1", ExpectedVersion::NoStream, 1);
+        r.streams.push(StreamAppend { stream: "s/b/1".into(), expected: ExpectedVersion::NoStream, events: vec![event()] });
+        let versions = HashMap::from([("s/b/1".to_string(), 0)]);
+        let plan = plan_batch(&[r], versions, HashMap::new(), 0, Utc::now());
+        assert!(plan.events.is_empty() && plan.streams.is_empty() && plan.commands.is_empty());
+    }
+}

@@ -1,0 +1,208 @@
+//! Read-model documents and checkpoints in the SQLite file.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+
+use async_trait::async_trait;
+use chrono::Utc;
+use ent_projections::store::CheckpointRow;
+use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModelStore};
+use serde_json::Value;
+use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqlitePool};
+
+use crate::{prefix_end, rm_backend, take_failure, ts};
+
+/// Read models stored beside the events.
+#[derive(Clone)]
+pub struct SqliteReadModels {
+    pool: SqlitePool,
+    fail_commits: Arc<AtomicU32>,
+}
+
+impl SqliteReadModels {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool, fail_commits: Arc::new(AtomicU32::new(0)) }
+    }
+}
+
+#[async_trait]
+impl ReadModelStore for SqliteReadModels {
+    async fn active_generation(&self, projection: &str) -> Result<u32, ReadModelError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT active_generation FROM projections WHERE name = ?")
+            .bind(projection)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(rm_backend)?;
+        if let Some(g) = found {
+            return Ok(g as u32);
+        }
+        let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
+        sqlx::query("INSERT INTO projections (name, active_generation) VALUES (?, 1) ON CONFLICT DO NOTHING").bind(projection).execute(&mut *tx).await.map_err(rm_backend)?;
+        sqlx::query("INSERT INTO projection_checkpoints (name, generation, position, updated_at) VALUES (?, 1, 0, ?) ON CONFLICT DO NOTHING")
+            .bind(projection)
+            .bind(ts(Utc::now()))
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
+        let g: i64 = sqlx::query_scalar("SELECT active_generation FROM projections WHERE name = ?").bind(projection).fetch_one(&mut *tx).await.map_err(rm_backend)?;
+        tx.commit().await.map_err(rm_backend)?;
+        Ok(g as u32)
+    }
+
+    async fn checkpoint(&self, projection: &str, generation: u32) -> Result<u64, ReadModelError> {
+        let p: Option<i64> = sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE name = ? AND generation = ?")
+            .bind(projection)
+            .bind(generation as i64)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(rm_backend)?;
+        Ok(p.unwrap_or(0) as u64)
+    }
+
+    async fn load(&self, projection: &str, generation: u32, keys: &[DocKey]) -> Result<Vec<(DocKey, Value)>, ReadModelError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(400) {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT collection, key, doc FROM read_models WHERE name = ");
+            q.push_bind(projection).push(" AND generation = ").push_bind(generation as i64).push(" AND (collection, key) IN (");
+            let mut sep = q.separated(", ");
+            for k in chunk {
+                sep.push("(").push_bind_unseparated(&k.collection).push_unseparated(", ").push_bind_unseparated(&k.key).push_unseparated(")");
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&self.pool).await.map_err(rm_backend)? {
+                let key = DocKey { collection: row.get(0), key: row.get(1) };
+                let doc: Value = serde_json::from_str(row.get::<&str, _>(2)).map_err(rm_backend)?;
+                out.push((key, doc));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn commit(&self, projection: &str, generation: u32, from: u64, to: u64, writes: Vec<DocWrite>) -> Result<CommitOutcome, ReadModelError> {
+        let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
+        let moved = sqlx::query("UPDATE projection_checkpoints SET position = ?, updated_at = ? WHERE name = ? AND generation = ? AND position = ?")
+            .bind(to as i64)
+            .bind(ts(Utc::now()))
+            .bind(projection)
+            .bind(generation as i64)
+            .bind(from as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?
+            .rows_affected();
+        if moved != 1 {
+            return Ok(CommitOutcome::Stale);
+        }
+        let (puts, deletes): (Vec<_>, Vec<_>) = writes.into_iter().partition(|w| matches!(w, DocWrite::Put(..)));
+        for chunk in puts.chunks(1_000) {
+            let mut q = QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO read_models (name, generation, collection, key, doc) ");
+            q.push_values(chunk, |mut b, w| {
+                if let DocWrite::Put(k, doc) = w {
+                    b.push_bind(projection).push_bind(generation as i64).push_bind(&k.collection).push_bind(&k.key).push_bind(doc.to_string());
+                }
+            });
+            q.build().execute(&mut *tx).await.map_err(rm_backend)?;
+        }
+        for w in deletes {
+            if let DocWrite::Delete(k) = w {
+                sqlx::query("DELETE FROM read_models WHERE name = ? AND generation = ? AND collection = ? AND key = ?")
+                    .bind(projection)
+                    .bind(generation as i64)
+                    .bind(&k.collection)
+                    .bind(&k.key)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(rm_backend)?;
+            }
+        }
+        if take_failure(&self.fail_commits) {
+            // Dropping the transaction rolls it back, exactly as a crash before COMMIT would.
+            return Err(ReadModelError::Injected(format!("commit of {projection} up to {to} failed before COMMIT")));
+        }
+        tx.commit().await.map_err(rm_backend)?;
+        Ok(CommitOutcome::Committed)
+    }
+
+    async fn begin_generation(&self, projection: &str) -> Result<u32, ReadModelError> {
+        self.active_generation(projection).await?;
+        let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
+        let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(generation), 0) FROM projection_checkpoints WHERE name = ?")
+            .bind(projection)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
+        let generation = max + 1;
+        sqlx::query("INSERT INTO projection_checkpoints (name, generation, position, updated_at) VALUES (?, ?, 0, ?)")
+            .bind(projection)
+            .bind(generation)
+            .bind(ts(Utc::now()))
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
+        tx.commit().await.map_err(rm_backend)?;
+        Ok(generation as u32)
+    }
+
+    async fn activate_generation(&self, projection: &str, generation: u32) -> Result<(), ReadModelError> {
+        let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
+        let g = generation as i64;
+        sqlx::query("UPDATE projections SET active_generation = ? WHERE name = ?").bind(g).bind(projection).execute(&mut *tx).await.map_err(rm_backend)?;
+        sqlx::query("DELETE FROM projection_checkpoints WHERE name = ? AND generation <> ?").bind(projection).bind(g).execute(&mut *tx).await.map_err(rm_backend)?;
+        sqlx::query("DELETE FROM read_models WHERE name = ? AND generation <> ?").bind(projection).bind(g).execute(&mut *tx).await.map_err(rm_backend)?;
+        tx.commit().await.map_err(rm_backend)?;
+        Ok(())
+    }
+
+    async fn get(&self, projection: &str, collection: &str, key: &str) -> Result<Option<Value>, ReadModelError> {
+        let raw: Option<String> = sqlx::query_scalar(
+            "SELECT r.doc FROM read_models r JOIN projections p ON p.name = r.name AND p.active_generation = r.generation \
+             WHERE r.name = ? AND r.collection = ? AND r.key = ?",
+        )
+        .bind(projection)
+        .bind(collection)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(rm_backend)?;
+        raw.map(|r| serde_json::from_str(&r).map_err(rm_backend)).transpose()
+    }
+
+    async fn list(&self, projection: &str, collection: &str, key_prefix: &str) -> Result<Vec<Value>, ReadModelError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT r.doc FROM read_models r JOIN projections p ON p.name = r.name AND p.active_generation = r.generation \
+             WHERE r.name = ? AND r.collection = ? AND r.key >= ? AND r.key < ? ORDER BY r.key LIMIT 10000",
+        )
+        .bind(projection)
+        .bind(collection)
+        .bind(key_prefix)
+        .bind(prefix_end(key_prefix))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(rm_backend)?;
+        rows.iter().map(|r| serde_json::from_str(r).map_err(rm_backend)).collect()
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, ReadModelError> {
+        let rows = sqlx::query(
+            "SELECT p.name, p.active_generation, COALESCE(c.position, 0) FROM projections p \
+             LEFT JOIN projection_checkpoints c ON c.name = p.name AND c.generation = p.active_generation ORDER BY p.name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(rm_backend)?;
+        Ok(rows
+            .iter()
+            .map(|r| CheckpointRow { projection: r.get(0), generation: r.get::<i64, _>(1) as u32, position: r.get::<i64, _>(2) as u64 })
+            .collect())
+    }
+
+    fn fail_next_commits(&self, n: u32) {
+        self.fail_commits.store(n, Ordering::SeqCst);
+    }
+}
+
