@@ -166,8 +166,21 @@ fn validate(request: &AppendRequest) -> Result<(), StoreError> {
         if !seen.insert(&s.stream) {
             return Err(StoreError::Invalid(format!("stream {} appears twice in one append", s.stream)));
         }
+        if s.events.iter().any(|e| has_nul(&e.payload)) {
+            return Err(StoreError::Invalid("event payloads may not contain the NUL character (U+0000)".into()));
+        }
     }
     Ok(())
+}
+
+/// PostgreSQL's JSONB cannot hold U+0000; every backend refuses it so that they all behave alike.
+fn has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(has_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

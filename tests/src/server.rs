@@ -1,0 +1,1 @@
+//! Spawning the HTTP server for end-to-end tests.
