@@ -1,1 +1,254 @@
-fn main() {}
+//! The `ent` binary: serve, demo, bootstrap-admin, projections, schemas.
+
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use ent_api::config::{DEFAULT_DATABASE, DEFAULT_LISTEN};
+use ent_api::{App, Config, demo};
+use ent_commands::CommandHandler;
+use ent_commands::directory::{BootstrapOutcome, bootstrap_admin};
+use ent_infra::Backend;
+
+#[derive(Parser)]
+#[command(name = "ent", version, about = "ENT — the event-sourced digital workspace of a school")]
+struct Cli {
+    /// Database: `sqlite://PATH` (embedded, created if absent) or `postgres://…`.
+    #[arg(long, global = true, env = "ENT_DATABASE", default_value = DEFAULT_DATABASE)]
+    database: String,
+    /// Log format.
+    #[arg(long, global = true, env = "ENT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the HTTP API.
+    Serve {
+        #[arg(long, env = "ENT_LISTEN", default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+        /// Lifetime of login tokens, in hours.
+        #[arg(long, env = "ENT_TOKEN_TTL_HOURS", default_value_t = 12)]
+        token_ttl_hours: u64,
+    },
+    /// Create (once) a small populated collège and serve it.
+    Demo {
+        #[arg(long, env = "ENT_LISTEN", default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+    },
+    /// Create the platform administrator (idempotent). Password from stdin or --password-env.
+    BootstrapAdmin {
+        #[arg(long)]
+        login: String,
+        /// Name of an environment variable holding the password.
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// Inspect or rebuild read models.
+    Projections {
+        #[command(subcommand)]
+        action: ProjectionsCmd,
+    },
+    /// JSON Schemas of every command and event.
+    Schemas {
+        #[command(subcommand)]
+        action: SchemasCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProjectionsCmd {
+    /// List projections with their checkpoint and lag.
+    List,
+    /// Rebuild a read model from the whole log while the old copy keeps serving, then swap.
+    Rebuild { name: String },
+}
+
+#[derive(Subcommand)]
+enum SchemasCmd {
+    /// Write `schemas/` from the Rust types (or, with --check, fail when it differs).
+    Export {
+        #[arg(long, default_value = "schemas")]
+        dir: PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_logs(cli.log_format);
+    match cli.command {
+        Cmd::Serve { listen, token_ttl_hours } => {
+            let config = Config { database: cli.database, listen, token_ttl: Duration::from_secs(token_ttl_hours * 3600) };
+            let app = App::build(config).await?;
+            eprintln!("ENT listening on {}", app.url());
+            wait_for_signal().await;
+            app.shutdown().await;
+        }
+        Cmd::Demo { listen } => {
+            let backend = Backend::open(&cli.database).await.context("opening the database")?;
+            let summary = demo::seed(&CommandHandler::new(backend.events.clone())).await.context("seeding the demo collège")?;
+            let config = Config { database: cli.database.clone(), listen, token_ttl: Duration::from_secs(12 * 3600) };
+            let app = App::build_on(config, backend).await?;
+            print_demo(&app, &summary, &cli.database);
+            wait_for_signal().await;
+            app.shutdown().await;
+        }
+        Cmd::BootstrapAdmin { login, password_env } => {
+            let password = match password_env {
+                Some(var) => std::env::var(&var).with_context(|| format!("environment variable {var} is not set"))?,
+                None => {
+                    if std::io::stdin().is_terminal() {
+                        eprintln!("Password for {login} (then Enter):");
+                    }
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s).context("reading the password from stdin")?;
+                    s.lines().next().unwrap_or_default().to_string()
+                }
+            };
+            let backend = Backend::open(&cli.database).await?;
+            match bootstrap_admin(&CommandHandler::new(backend.events.clone()), &login, &password).await? {
+                BootstrapOutcome::Created { user_id, .. } => println!("created platform administrator {login} ({user_id})"),
+                BootstrapOutcome::PasswordChanged { user_id, .. } => println!("platform administrator {login} ({user_id}) exists; password updated"),
+                BootstrapOutcome::Unchanged { user_id } => println!("platform administrator {login} ({user_id}) already exists; nothing to do"),
+            }
+        }
+        Cmd::Projections { action } => projections(&cli.database, action).await?,
+        Cmd::Schemas { action: SchemasCmd::Export { dir, check } } => export_schemas(&dir, check)?,
+    }
+    Ok(())
+}
+
+fn print_demo(app: &App, summary: &demo::DemoSummary, database: &str) {
+    println!();
+    println!("  ENT demo — Collège Victor Hugo (UAI {})", demo::DEMO_UAI);
+    println!("  {} in {}", if summary.created { "created" } else { "already present" }, database);
+    println!("  API:      {}/api/v1   (OpenAPI: {}/api/openapi.json)", app.url(), app.url());
+    println!("  Password of every demo account: {}", demo::DEMO_PASSWORD);
+    for l in &summary.logins {
+        println!("    {:<28} {}", l.who, l.login);
+    }
+    println!();
+    println!("  Try:  curl -s {}/api/v1/auth/login -H 'content-type: application/json' \\", app.url());
+    println!("          -d '{{\"login\":\"parent.martin\",\"password\":\"{}\"}}'", demo::DEMO_PASSWORD);
+    println!("  then: curl -s {}/api/v1/me/children -H \"authorization: Bearer $TOKEN\"", app.url());
+    println!("  Ctrl-C stops the server.");
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+}
+
+async fn projections(database: &str, action: ProjectionsCmd) -> Result<()> {
+    let backend = Backend::open(database).await?;
+    match action {
+        ProjectionsCmd::List => {
+            let head = backend.events.head().await?;
+            let rows = backend.read_models.checkpoints().await?;
+            println!("{:<16} {:>10} {:>12} {:>10}  description", "name", "generation", "checkpoint", "lag");
+            for p in ent_projections::all() {
+                let row = rows.iter().find(|r| r.projection == p.name());
+                let cp = row.map_or(0, |r| r.position);
+                let generation = row.map_or("-".to_string(), |r| r.generation.to_string());
+                println!("{:<16} {:>10} {:>12} {:>10}  {}", p.name(), generation, cp, head.saturating_sub(cp), p.description());
+            }
+        }
+        ProjectionsCmd::Rebuild { name } => {
+            let Some(projection) = ent_projections::by_name(&name) else {
+                let names: Vec<_> = ent_projections::all().iter().map(|p| p.name()).collect();
+                bail!("no projection named {name}; known: {}", names.join(", "));
+            };
+            let bar = std::io::stderr().is_terminal().then(|| {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} events ({per_sec}, eta {eta})")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar.set_message(format!("rebuilding {name}"));
+                bar
+            });
+            let report = ent_projections::rebuild(backend.feed.as_ref(), backend.read_models.as_ref(), projection.as_ref(), |done, head| match &bar {
+                Some(bar) => {
+                    bar.set_length(head);
+                    bar.set_position(done);
+                }
+                None => tracing::info!(projection = %name, done, head, "rebuild progress"),
+            })
+            .await?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            println!(
+                "rebuilt {} (generation {}): {} events in {:.2} s, {:.0} events/s",
+                report.projection,
+                report.generation,
+                report.events,
+                report.elapsed.as_secs_f64(),
+                report.events_per_second()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn export_schemas(dir: &std::path::Path, check: bool) -> Result<()> {
+    let files = ent_commands::schemas::all();
+    let mut differ = Vec::new();
+    for (path, content) in &files {
+        let target = dir.join(path);
+        let current = std::fs::read_to_string(&target).ok();
+        if current.as_deref() == Some(content.as_str()) {
+            continue;
+        }
+        if check {
+            differ.push(path.clone());
+        } else {
+            std::fs::create_dir_all(target.parent().unwrap_or(dir))?;
+            std::fs::write(&target, content)?;
+        }
+    }
+    if check && !differ.is_empty() {
+        bail!("schemas differ from the code (run `ent schemas export`): {}", differ.join(", "));
+    }
+    println!("{} schema files {}", files.len(), if check { "match the code" } else { "written" });
+    Ok(())
+}

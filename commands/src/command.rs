@@ -38,6 +38,11 @@ macro_rules! commands {
                 vec![$((stringify!($variant), schemars::schema_for!($variant)),)*]
             }
 
+            /// Registers every payload type with `generator` and returns their reference schemas.
+            pub fn register_payload_schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema)> {
+                vec![$((stringify!($variant), generator.subschema_for::<$variant>()),)*]
+            }
+
             /// Loads, authorizes and decides: what this command would append now.
             pub(crate) async fn plan(&self, ctx: &CommandContext<'_>) -> Result<Plan, CommandError> {
                 match self { $(Command::$variant(c) => $handler(ctx, c).await,)* }

@@ -52,6 +52,12 @@ macro_rules! event_types {
             pub fn payload_schemas() -> Vec<(&'static str, u32, schemars::Schema)> {
                 vec![$((stringify!($variant), $version, schemars::schema_for!($variant)),)*]
             }
+
+            /// Registers every payload type with `generator` (e.g. for OpenAPI components) and
+            /// returns the reference schema of each, by type name.
+            pub fn register_payload_schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema)> {
+                vec![$((stringify!($variant), generator.subschema_for::<$variant>()),)*]
+            }
         }
     };
 }

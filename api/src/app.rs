@@ -1,0 +1,106 @@
+//! Building and running the server: `App::build(config)` is what `ent serve`, `ent demo` and
+//! every end-to-end test use, so tests run the real thing on port 0 with their own database.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use ent_commands::CommandHandler;
+use ent_infra::{Backend, InfraError};
+use ent_projections::{ProjectionRunner, StatusBoard};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::routes;
+use crate::state::AppState;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] InfraError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot load the token signing key: {0}")]
+    Keys(#[from] ApiError),
+}
+
+/// A running server.
+pub struct App {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    runners: Vec<JoinHandle<()>>,
+}
+
+impl App {
+    /// Opens the database, starts the projection runner, binds and serves.
+    pub async fn build(config: Config) -> Result<App, StartupError> {
+        let backend = Backend::open(&config.database).await?;
+        Self::build_on(config, backend).await
+    }
+
+    /// Like [`App::build`], on an already opened backend.
+    pub async fn build_on(config: Config, backend: Backend) -> Result<App, StartupError> {
+        let tokens = Arc::new(TokenKeys::load_or_create(backend.events.as_ref()).await?);
+        let status = Arc::new(StatusBoard::default());
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let runners = ProjectionRunner::new(backend.feed.clone(), backend.read_models.clone(), ent_projections::all(), status.clone()).spawn(shutdown_rx.clone());
+        let state = AppState {
+            handler: CommandHandler::new(backend.events.clone()),
+            backend,
+            tokens,
+            status,
+            metrics: Arc::new(Metrics::default()),
+            token_ttl: config.token_ttl,
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Listen { addr: config.listen, source })?;
+        let router = routes::router(state.clone()).layer(TraceLayer::new_for_http());
+        let mut stop = shutdown_rx;
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "server stopped");
+            }
+        });
+        tracing::info!(%addr, database = %redact(&config.database), "ENT server listening");
+        Ok(App { addr, state, shutdown, server, runners })
+    }
+
+    /// `http://addr`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting requests, finishes those in flight, stops the projections.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.server.await;
+        for r in self.runners {
+            let _ = r.await;
+        }
+    }
+}
+
+/// The database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

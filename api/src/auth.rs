@@ -1,0 +1,85 @@
+//! Login tokens (HS256 JWT signed with a key kept in the store's secrets) and the extractor that
+//! turns `Authorization: Bearer …` into an [`Actor`], fresh from the event store.
+
+use std::time::Duration;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use ent_commands::EventStore;
+use ent_commands::actors::load_actor;
+use ent_domain::Actor;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Where the signing key lives in the store's secrets.
+const SIGNING_KEY: &str = "platform:token-signing-key";
+
+/// The claims of a login token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub exp: i64,
+    pub iat: i64,
+}
+
+/// Signing and verification keys.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl TokenKeys {
+    /// Loads the platform's signing key, creating it on first start (shared by every server of
+    /// the deployment, so tokens survive restarts and work on any node).
+    pub async fn load_or_create(store: &dyn EventStore) -> Result<Self, ApiError> {
+        let mut fresh = [0u8; 32];
+        rand::rng().fill_bytes(&mut fresh);
+        let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let key = store.init_secret(SIGNING_KEY, &fresh).await?;
+        let bad = |e: jsonwebtoken::errors::Error| ApiError::Internal(format!("token key: {e}"));
+        Ok(Self { encoding: EncodingKey::from_secret(key.as_bytes()).map_err(bad)?, decoding: DecodingKey::from_secret(key.as_bytes()).map_err(bad)? })
+    }
+
+    /// Issues a token for `user_id`, valid for `ttl`.
+    pub fn issue(&self, user_id: Uuid, ttl: Duration) -> Result<(String, DateTime<Utc>), ApiError> {
+        let now = Utc::now();
+        let expires = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(12));
+        let claims = Claims { sub: user_id, exp: expires.timestamp(), iat: now.timestamp() };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok((token, expires))
+    }
+
+    /// The user id of a valid, unexpired token.
+    pub fn verify(&self, token: &str) -> Option<Uuid> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims.sub)
+    }
+}
+
+/// The authenticated actor of a request (401 otherwise).
+pub struct Authenticated(pub Actor);
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer token".into()))?;
+        let token = header.strip_prefix("Bearer ").ok_or_else(|| ApiError::Unauthorized("expected a Bearer token".into()))?;
+        let user_id = state.tokens.verify(token.trim()).ok_or_else(|| ApiError::Unauthorized("invalid or expired token".into()))?;
+        let actor = load_actor(state.backend.events.as_ref(), user_id)
+            .await?
+            .ok_or_else(|| ApiError::Unauthorized("account unknown or deactivated".into()))?;
+        Ok(Authenticated(actor))
+    }
+}

@@ -1,0 +1,115 @@
+//! One error type for every handler, rendered once as `application/problem+json` (RFC 9457).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ent_commands::{CommandError, FieldError, StoreError};
+use ent_projections::{QueryError, ReadModelError};
+use serde_json::json;
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("invalid request")]
+    BadRequest(Vec<FieldError>),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Command(e.into())
+    }
+}
+
+impl From<ReadModelError> for ApiError {
+    fn from(e: ReadModelError) -> Self {
+        ApiError::Query(e.into())
+    }
+}
+
+impl ApiError {
+    /// A 400 naming one field.
+    pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String, Vec<FieldError>, Option<serde_json::Value>) {
+        match self {
+            ApiError::Command(e) => match e {
+                CommandError::Malformed(errors) => (StatusCode::BAD_REQUEST, "Malformed command", errors_detail(errors), errors.clone(), None),
+                CommandError::Forbidden(m) => (StatusCode::FORBIDDEN, "Forbidden", m.clone(), vec![], None),
+                CommandError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("{what} not found"), vec![], None),
+                CommandError::Conflict { stream, current } => (
+                    StatusCode::CONFLICT,
+                    "Version conflict",
+                    format!("stream {stream} has moved on; current version is {}", current.map_or("none (no stream)".into(), |v| v.to_string())),
+                    vec![],
+                    Some(json!({ "stream": stream, "current_version": current })),
+                ),
+                CommandError::InvalidField { field, message } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid field",
+                    format!("{field}: {message}"),
+                    vec![FieldError { field: field.clone(), message: message.clone() }],
+                    None,
+                ),
+                CommandError::Rule(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Business rule broken", m.clone(), vec![], None),
+                CommandError::Store(StoreError::Invalid(m)) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid data", m.clone(), vec![], None),
+                CommandError::Store(e) => (StatusCode::SERVICE_UNAVAILABLE, "Storage unavailable", e.to_string(), vec![], None),
+            },
+            ApiError::Query(e) => match e {
+                QueryError::Forbidden(m) => (StatusCode::FORBIDDEN, "Forbidden", m.clone(), vec![], None),
+                QueryError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("{what} not found"), vec![], None),
+                QueryError::NotReady(m) => (StatusCode::SERVICE_UNAVAILABLE, "Not ready", m.clone(), vec![], None),
+                QueryError::Store(e) => (StatusCode::SERVICE_UNAVAILABLE, "Storage unavailable", e.to_string(), vec![], None),
+                QueryError::Document(e) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error", e.to_string(), vec![], None),
+            },
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "Unauthorized", m.clone(), vec![], None),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "Forbidden", m.clone(), vec![], None),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m.clone(), vec![], None),
+            ApiError::BadRequest(errors) => (StatusCode::BAD_REQUEST, "Bad request", errors_detail(errors), errors.clone(), None),
+            ApiError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "Unavailable", m.clone(), vec![], None),
+            ApiError::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error", m.clone(), vec![], None),
+        }
+    }
+}
+
+fn errors_detail(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, title, detail, errors, extra) = self.parts();
+        if status.is_server_error() {
+            tracing::error!(status = status.as_u16(), %detail, "request failed");
+        }
+        let mut body = json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
+        if !errors.is_empty() {
+            body["errors"] = json!(errors);
+        }
+        if let Some(serde_json::Value::Object(extra)) = extra {
+            for (k, v) in extra {
+                body[k] = v;
+            }
+        }
+        let mut response = (status, body.to_string()).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,78 @@
+//! Prometheus metrics: commands by type and outcome, append latency, projection lag.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use ent_projections::status::ProjectionStatus;
+
+/// Upper bounds (seconds) of the append latency histogram.
+const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    sum: f64,
+    count: u64,
+}
+
+/// Counters the API updates.
+#[derive(Default)]
+pub struct Metrics {
+    commands: Mutex<BTreeMap<(String, String), u64>>,
+    append_latency: Mutex<Histogram>,
+}
+
+impl Metrics {
+    /// Counts one command by type and outcome (`accepted`, `replayed`, `rejected`, …).
+    pub fn command(&self, command_type: &str, outcome: &str) {
+        let mut map = self.commands.lock().unwrap_or_else(|p| p.into_inner());
+        *map.entry((command_type.to_string(), outcome.to_string())).or_default() += 1;
+    }
+
+    /// Records one append's latency.
+    pub fn append_latency(&self, d: Duration) {
+        let secs = d.as_secs_f64();
+        let mut h = self.append_latency.lock().unwrap_or_else(|p| p.into_inner());
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if secs <= *bound {
+                h.counts[i] += 1;
+            }
+        }
+        h.sum += secs;
+        h.count += 1;
+    }
+
+    /// Renders the Prometheus text exposition format.
+    pub fn render(&self, head: u64, projections: &[ProjectionStatus]) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# HELP ent_commands_total Commands handled, by type and outcome.\n# TYPE ent_commands_total counter");
+        for ((t, o), n) in self.commands.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let _ = writeln!(out, "ent_commands_total{{type=\"{t}\",outcome=\"{o}\"}} {n}");
+        }
+        let h = self.append_latency.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "# HELP ent_append_latency_seconds Time to append a command's events.\n# TYPE ent_append_latency_seconds histogram");
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            let _ = writeln!(out, "ent_append_latency_seconds_bucket{{le=\"{bound}\"}} {}", h.counts[i]);
+        }
+        let _ = writeln!(out, "ent_append_latency_seconds_bucket{{le=\"+Inf\"}} {}", h.count);
+        let _ = writeln!(out, "ent_append_latency_seconds_sum {}\nent_append_latency_seconds_count {}", h.sum, h.count);
+        let _ = writeln!(out, "# HELP ent_event_store_head_position Highest committed global position.\n# TYPE ent_event_store_head_position gauge");
+        let _ = writeln!(out, "ent_event_store_head_position {head}");
+        let _ = writeln!(out, "# HELP ent_projection_lag_events Events not yet applied by a projection.\n# TYPE ent_projection_lag_events gauge");
+        for p in projections {
+            let _ = writeln!(out, "ent_projection_lag_events{{projection=\"{}\"}} {}", p.name, head.saturating_sub(p.checkpoint));
+        }
+        let _ = writeln!(out, "# HELP ent_projection_lag_seconds Age of the oldest event not yet applied.\n# TYPE ent_projection_lag_seconds gauge");
+        for p in projections {
+            let lag = if head > p.checkpoint { p.lag_seconds } else { 0.0 };
+            let _ = writeln!(out, "ent_projection_lag_seconds{{projection=\"{}\"}} {lag}", p.name);
+        }
+        let _ = writeln!(out, "# HELP ent_projection_checkpoint Position applied by a projection.\n# TYPE ent_projection_checkpoint gauge");
+        for p in projections {
+            let _ = writeln!(out, "ent_projection_checkpoint{{projection=\"{}\"}} {}", p.name, p.checkpoint);
+        }
+        out
+    }
+}

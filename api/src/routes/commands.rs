@@ -1,0 +1,36 @@
+//! `POST /api/v1/commands`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use ent_commands::{AppendResult, CommandEnvelope};
+use uuid::Uuid;
+
+use super::parse_json;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Header carrying the correlation id of a user request (defaults to the command id).
+pub const CORRELATION_HEADER: &str = "x-correlation-id";
+
+pub async fn post_command(State(state): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, body: Bytes) -> Result<Json<AppendResult>, ApiError> {
+    let parsed = CommandEnvelope::parse(parse_json(&body)?).inspect_err(|e| state.metrics.command("unknown", e.outcome()))?;
+    let command_type = parsed.command.command_type();
+    let correlation = headers.get(CORRELATION_HEADER).and_then(|h| h.to_str().ok()).and_then(|s| Uuid::parse_str(s).ok());
+    match state.handler.execute(&actor, parsed, correlation).await {
+        Ok(executed) => {
+            let outcome = if executed.result.replayed { "replayed" } else { "accepted" };
+            state.metrics.command(command_type, outcome);
+            if !executed.result.replayed {
+                state.metrics.append_latency(executed.append_duration);
+            }
+            Ok(Json(executed.result))
+        }
+        Err(e) => {
+            state.metrics.command(command_type, e.outcome());
+            Err(e.into())
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! Directory queries: structure tree, roster, user card, me, my children, my classes.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use ent_projections::directory::{self, AssignmentRef, ChildRef, ClassRoster, StructureTree, UserCard, queries};
+use uuid::Uuid;
+
+use super::await_position;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn structure(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, Path(uai): Path<String>) -> Result<Json<StructureTree>, ApiError> {
+    await_position(&s, &headers, directory::NAME).await?;
+    Ok(Json(queries::structure_tree(s.backend.read_models.as_ref(), &actor, &uai).await?))
+}
+
+pub async fn roster(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Json<ClassRoster>, ApiError> {
+    await_position(&s, &headers, directory::NAME).await?;
+    Ok(Json(queries::class_roster(s.backend.read_models.as_ref(), &actor, id).await?))
+}
+
+pub async fn user(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Json<UserCard>, ApiError> {
+    await_position(&s, &headers, directory::NAME).await?;
+    Ok(Json(queries::user_card(s.backend.read_models.as_ref(), &actor, id).await?))
+}
+
+pub async fn me(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap) -> Result<Json<UserCard>, ApiError> {
+    await_position(&s, &headers, directory::NAME).await?;
+    Ok(Json(queries::me(s.backend.read_models.as_ref(), &actor).await?))
+}
+
+pub async fn my_children(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap) -> Result<Json<Vec<ChildRef>>, ApiError> {
+    await_position(&s, &headers, directory::NAME).await?;
+    Ok(Json(queries::my_children(s.backend.read_models.as_ref(), &actor).await?))
+}
+
+pub async fn my_classes(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap) -> Result<Json<Vec<AssignmentRef>>, ApiError> {
+    await_position(&s, &headers, directory::NAME).await?;
+    Ok(Json(queries::my_classes(s.backend.read_models.as_ref(), &actor).await?))
+}

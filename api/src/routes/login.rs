@@ -1,0 +1,38 @@
+//! `POST /api/v1/auth/login`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use ent_commands::authentication::authenticate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::parse_json;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user_id: Uuid,
+}
+
+pub async fn login(State(state): State<AppState>, body: Bytes) -> Result<Json<LoginResponse>, ApiError> {
+    let body = parse_json(&body)?;
+    let field = |name: &str| -> Result<String, ApiError> {
+        match body.get(name) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            Some(_) => Err(ApiError::bad_field(name, "expected a non-empty string")),
+            None => Err(ApiError::bad_field(name, "missing")),
+        }
+    };
+    let (login, password) = (field("login")?, field("password")?);
+    let user = authenticate(state.backend.events.as_ref(), &login, &password)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("unknown login or wrong password".into()))?;
+    let (token, expires_at) = state.tokens.issue(user.user_id, state.token_ttl)?;
+    tracing::info!(user = %user.user_id, "login");
+    Ok(Json(LoginResponse { token, expires_at, user_id: user.user_id }))
+}

@@ -1,0 +1,22 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ent_commands::CommandHandler;
+use ent_infra::Backend;
+use ent_projections::StatusBoard;
+
+use crate::auth::TokenKeys;
+use crate::metrics::Metrics;
+
+/// Shared application state.
+#[derive(Clone)]
+pub struct AppState {
+    pub backend: Backend,
+    pub handler: CommandHandler,
+    pub tokens: Arc<TokenKeys>,
+    pub status: Arc<StatusBoard>,
+    pub metrics: Arc<Metrics>,
+    pub token_ttl: Duration,
+}
