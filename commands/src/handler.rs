@@ -14,7 +14,7 @@ use crate::error::CommandError;
 use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, StreamAppend};
 
 /// How many times a command is re-decided after losing an optimistic-concurrency race.
-const MAX_CONFLICT_RETRIES: u32 = 5;
+const MAX_CONFLICT_RETRIES: u32 = 20;
 
 /// A command that went through: what was appended, and how long the append took.
 #[derive(Debug, Clone)]
@@ -70,6 +70,9 @@ impl CommandHandler {
                 Err(CommandError::Conflict { .. }) if parsed.expected_version.is_none() && attempt < MAX_CONFLICT_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "version conflict, deciding again");
+                    // Spread the retries of writers that lost the same race.
+                    let jitter = (Uuid::new_v4().as_u128() % 4_000) as u64 * u64::from(attempt.min(5));
+                    tokio::time::sleep(Duration::from_micros(jitter)).await;
                 }
                 Err(e) => return Err(e),
             }
