@@ -51,7 +51,8 @@ impl App {
         let tokens = Arc::new(TokenKeys::load_or_create(backend.events.as_ref()).await?);
         let status = Arc::new(StatusBoard::default());
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let runners = ProjectionRunner::new(backend.feed.clone(), backend.read_models.clone(), ent_projections::all(), status.clone()).spawn(shutdown_rx.clone());
+        let runners = ProjectionRunner::new(backend.feed.clone(), backend.read_models.clone(), ent_projections::all(), status.clone())
+            .spawn(shutdown_rx.clone());
         let state = AppState {
             handler: CommandHandler::new(backend.events.clone()),
             backend,
@@ -60,7 +61,8 @@ impl App {
             metrics: Arc::new(Metrics::default()),
             token_ttl: config.token_ttl,
         };
-        let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })?;
+        let listener =
+            tokio::net::TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Listen { addr: config.listen, source })?;
         let router = routes::router(state.clone()).layer(TraceLayer::new_for_http());
         let mut stop = shutdown_rx;

@@ -43,7 +43,10 @@ impl TokenKeys {
         let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
         let key = store.init_secret(SIGNING_KEY, &fresh).await?;
         let bad = |e: jsonwebtoken::errors::Error| ApiError::Internal(format!("token key: {e}"));
-        Ok(Self { encoding: EncodingKey::from_secret(key.as_bytes()).map_err(bad)?, decoding: DecodingKey::from_secret(key.as_bytes()).map_err(bad)? })
+        Ok(Self {
+            encoding: EncodingKey::from_secret(key.as_bytes()).map_err(bad)?,
+            decoding: DecodingKey::from_secret(key.as_bytes()).map_err(bad)?,
+        })
     }
 
     /// Issues a token for `user_id`, valid for `ttl`.
@@ -51,7 +54,8 @@ impl TokenKeys {
         let now = Utc::now();
         let expires = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(12));
         let claims = Claims { sub: user_id, exp: expires.timestamp(), iat: now.timestamp() };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| ApiError::Internal(e.to_string()))?;
         Ok((token, expires))
     }
 

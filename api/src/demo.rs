@@ -3,9 +3,9 @@
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
 use ent_commands::{Command, CommandError, CommandHandler};
+use ent_domain::Actor;
 use ent_domain::directory::commands::*;
 use ent_domain::directory::{Level, PeriodKind, Profile, Role, StructureKind};
-use ent_domain::Actor;
 use uuid::Uuid;
 
 /// The UAI of the demo collège.
@@ -74,9 +74,24 @@ impl Seeder<'_> {
 }
 
 const PUPILS: [(&str, &str); 18] = [
-    ("Léa", "Martin"), ("Hugo", "Bernard"), ("Chloé", "Dubois"), ("Lucas", "Thomas"), ("Manon", "Robert"), ("Nathan", "Richard"),
-    ("Inès", "Petit"), ("Louis", "Durand"), ("Jade", "Leroy"), ("Gabriel", "Moreau"), ("Emma", "Simon"), ("Raphaël", "Laurent"),
-    ("Zoé", "Lefèvre"), ("Adam", "Michel"), ("Camille", "Garcia"), ("Arthur", "David"), ("Sarah", "Bertrand"), ("Noah", "Roux"),
+    ("Léa", "Martin"),
+    ("Hugo", "Bernard"),
+    ("Chloé", "Dubois"),
+    ("Lucas", "Thomas"),
+    ("Manon", "Robert"),
+    ("Nathan", "Richard"),
+    ("Inès", "Petit"),
+    ("Louis", "Durand"),
+    ("Jade", "Leroy"),
+    ("Gabriel", "Moreau"),
+    ("Emma", "Simon"),
+    ("Raphaël", "Laurent"),
+    ("Zoé", "Lefèvre"),
+    ("Adam", "Michel"),
+    ("Camille", "Garcia"),
+    ("Arthur", "David"),
+    ("Sarah", "Bertrand"),
+    ("Noah", "Roux"),
 ];
 
 /// Creates the demo collège unless it exists; returns the accounts to show.
@@ -92,7 +107,12 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         logins.extend(known_logins());
         return Ok(DemoSummary { created: false, logins });
     }
-    s.run(Command::CreateStructure(CreateStructure { uai: DEMO_UAI.into(), name: "Collège Victor Hugo".into(), kind: StructureKind::College })).await?;
+    s.run(Command::CreateStructure(CreateStructure {
+        uai: DEMO_UAI.into(),
+        name: "Collège Victor Hugo".into(),
+        kind: StructureKind::College,
+    }))
+    .await?;
     s.run(Command::DefinePeriods(DefinePeriods {
         structure: DEMO_UAI.into(),
         school_year: "2026-2027".into(),
@@ -105,12 +125,18 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     .await?;
     let mut subjects = Vec::new();
     for (code, name) in [("MATHS", "Mathématiques"), ("FRANCAIS", "Français"), ("ANGLAIS", "Anglais"), ("HG", "Histoire-géographie")] {
-        let id = s.entity(Command::CreateSubject(CreateSubject { structure: DEMO_UAI.into(), code: code.into(), name: name.into() }), "subject_id").await?;
+        let id = s
+            .entity(
+                Command::CreateSubject(CreateSubject { structure: DEMO_UAI.into(), code: code.into(), name: name.into() }),
+                "subject_id",
+            )
+            .await?;
         subjects.push(id);
     }
     let mut classes = Vec::new();
     for (code, level) in [("6A", Level::Sixieme), ("6B", Level::Sixieme), ("5A", Level::Cinquieme)] {
-        classes.push(s.entity(Command::CreateClass(CreateClass { structure: DEMO_UAI.into(), code: code.into(), level }), "class_id").await?);
+        classes
+            .push(s.entity(Command::CreateClass(CreateClass { structure: DEMO_UAI.into(), code: code.into(), level }), "class_id").await?);
     }
     let (_, principal) = s.user(Profile::Personnel, Some(Role::Direction), "Claire", "Moreau").await?;
     let (_, cpe) = s.user(Profile::Personnel, Some(Role::Cpe), "Karim", "Benali").await?;

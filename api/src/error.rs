@@ -48,13 +48,18 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, String, Vec<FieldError>, Option<serde_json::Value>) {
         match self {
             ApiError::Command(e) => match e {
-                CommandError::Malformed(errors) => (StatusCode::BAD_REQUEST, "Malformed command", errors_detail(errors), errors.clone(), None),
+                CommandError::Malformed(errors) => {
+                    (StatusCode::BAD_REQUEST, "Malformed command", errors_detail(errors), errors.clone(), None)
+                }
                 CommandError::Forbidden(m) => (StatusCode::FORBIDDEN, "Forbidden", m.clone(), vec![], None),
                 CommandError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", format!("{what} not found"), vec![], None),
                 CommandError::Conflict { stream, current } => (
                     StatusCode::CONFLICT,
                     "Version conflict",
-                    format!("stream {stream} has moved on; current version is {}", current.map_or("none (no stream)".into(), |v| v.to_string())),
+                    format!(
+                        "stream {stream} has moved on; current version is {}",
+                        current.map_or("none (no stream)".into(), |v| v.to_string())
+                    ),
                     vec![],
                     Some(json!({ "stream": stream, "current_version": current })),
                 ),

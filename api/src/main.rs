@@ -131,8 +131,12 @@ async fn main() -> Result<()> {
             let backend = Backend::open(&cli.database).await?;
             match bootstrap_admin(&CommandHandler::new(backend.events.clone()), &login, &password).await? {
                 BootstrapOutcome::Created { user_id, .. } => println!("created platform administrator {login} ({user_id})"),
-                BootstrapOutcome::PasswordChanged { user_id, .. } => println!("platform administrator {login} ({user_id}) exists; password updated"),
-                BootstrapOutcome::Unchanged { user_id } => println!("platform administrator {login} ({user_id}) already exists; nothing to do"),
+                BootstrapOutcome::PasswordChanged { user_id, .. } => {
+                    println!("platform administrator {login} ({user_id}) exists; password updated")
+                }
+                BootstrapOutcome::Unchanged { user_id } => {
+                    println!("platform administrator {login} ({user_id}) already exists; nothing to do")
+                }
             }
         }
         Cmd::Projections { action } => projections(&cli.database, action).await?,
@@ -206,13 +210,18 @@ async fn projections(database: &str, action: ProjectionsCmd) -> Result<()> {
                 bar.set_message(format!("rebuilding {name}"));
                 bar
             });
-            let report = ent_projections::rebuild(backend.feed.as_ref(), backend.read_models.as_ref(), projection.as_ref(), |done, head| match &bar {
-                Some(bar) => {
-                    bar.set_length(head);
-                    bar.set_position(done);
-                }
-                None => tracing::info!(projection = %name, done, head, "rebuild progress"),
-            })
+            let report = ent_projections::rebuild(
+                backend.feed.as_ref(),
+                backend.read_models.as_ref(),
+                projection.as_ref(),
+                |done, head| match &bar {
+                    Some(bar) => {
+                        bar.set_length(head);
+                        bar.set_position(done);
+                    }
+                    None => tracing::info!(projection = %name, done, head, "rebuild progress"),
+                },
+            )
             .await?;
             if let Some(bar) = bar {
                 bar.finish_and_clear();

@@ -52,19 +52,31 @@ impl Metrics {
             let _ = writeln!(out, "ent_commands_total{{type=\"{t}\",outcome=\"{o}\"}} {n}");
         }
         let h = self.append_latency.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(out, "# HELP ent_append_latency_seconds Time to append a command's events.\n# TYPE ent_append_latency_seconds histogram");
+        let _ = writeln!(
+            out,
+            "# HELP ent_append_latency_seconds Time to append a command's events.\n# TYPE ent_append_latency_seconds histogram"
+        );
         for (i, bound) in BUCKETS.iter().enumerate() {
             let _ = writeln!(out, "ent_append_latency_seconds_bucket{{le=\"{bound}\"}} {}", h.counts[i]);
         }
         let _ = writeln!(out, "ent_append_latency_seconds_bucket{{le=\"+Inf\"}} {}", h.count);
         let _ = writeln!(out, "ent_append_latency_seconds_sum {}\nent_append_latency_seconds_count {}", h.sum, h.count);
-        let _ = writeln!(out, "# HELP ent_event_store_head_position Highest committed global position.\n# TYPE ent_event_store_head_position gauge");
+        let _ = writeln!(
+            out,
+            "# HELP ent_event_store_head_position Highest committed global position.\n# TYPE ent_event_store_head_position gauge"
+        );
         let _ = writeln!(out, "ent_event_store_head_position {head}");
-        let _ = writeln!(out, "# HELP ent_projection_lag_events Events not yet applied by a projection.\n# TYPE ent_projection_lag_events gauge");
+        let _ = writeln!(
+            out,
+            "# HELP ent_projection_lag_events Events not yet applied by a projection.\n# TYPE ent_projection_lag_events gauge"
+        );
         for p in projections {
             let _ = writeln!(out, "ent_projection_lag_events{{projection=\"{}\"}} {}", p.name, head.saturating_sub(p.checkpoint));
         }
-        let _ = writeln!(out, "# HELP ent_projection_lag_seconds Age of the oldest event not yet applied.\n# TYPE ent_projection_lag_seconds gauge");
+        let _ = writeln!(
+            out,
+            "# HELP ent_projection_lag_seconds Age of the oldest event not yet applied.\n# TYPE ent_projection_lag_seconds gauge"
+        );
         for p in projections {
             let lag = if head > p.checkpoint { p.lag_seconds } else { 0.0 };
             let _ = writeln!(out, "ent_projection_lag_seconds{{projection=\"{}\"}} {lag}", p.name);

@@ -13,11 +13,7 @@ use crate::store::EventStore;
 pub async fn authenticate(store: &dyn EventStore, login: &str, password: &str) -> Result<Option<UserState>, CommandError> {
     let login = login.trim().to_lowercase();
     let reservation = store.read_stream(&reservation_stream(&login).to_string()).await?;
-    let user_id = reservation
-        .first()
-        .and_then(|e| e.payload.get("user_id"))
-        .and_then(|v| v.as_str())
-        .and_then(|s| Uuid::parse_str(s).ok());
+    let user_id = reservation.first().and_then(|e| e.payload.get("user_id")).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
     let Some(user_id) = user_id else {
         // Spend the time a real check takes, so that unknown logins cannot be told apart.
         let _ = passwords::verify_async(password.to_string(), DUMMY_HASH.to_string()).await;

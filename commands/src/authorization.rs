@@ -7,11 +7,7 @@ use crate::error::CommandError;
 
 /// Only platform administrators (or the system) act on the platform itself.
 pub fn require_platform_admin(actor: &Actor) -> Result<(), CommandError> {
-    if actor.is_platform_admin() {
-        Ok(())
-    } else {
-        Err(CommandError::Forbidden("only a platform administrator may do this".into()))
-    }
+    if actor.is_platform_admin() { Ok(()) } else { Err(CommandError::Forbidden("only a platform administrator may do this".into())) }
 }
 
 /// The directory of a structure is managed by its ADMLs, its direction and platform admins.
@@ -26,11 +22,7 @@ pub fn require_directory_admin(actor: &Actor, uai: &str) -> Result<(), CommandEr
 /// Granting ADML rights: platform admins, or an ADML of that structure.
 pub fn require_grant_admin(actor: &Actor, uai: &str) -> Result<(), CommandError> {
     let allowed = actor.is_platform_admin() || actor.user().is_some_and(|u| u.admin_of.contains(uai));
-    if allowed {
-        Ok(())
-    } else {
-        Err(CommandError::Forbidden(format!("only a local administrator of {uai} may grant administration")))
-    }
+    if allowed { Ok(()) } else { Err(CommandError::Forbidden(format!("only a local administrator of {uai} may grant administration"))) }
 }
 
 #[cfg(test)]
@@ -39,13 +31,7 @@ mod tests {
     use ent_domain::directory::{Profile, Role, UserState};
 
     fn user(profile: Profile, role: Option<Role>, structure: &str) -> Actor {
-        Actor::User(Box::new(UserState {
-            profile: Some(profile),
-            role,
-            structure: structure.into(),
-            active: true,
-            ..Default::default()
-        }))
+        Actor::User(Box::new(UserState { profile: Some(profile), role, structure: structure.into(), active: true, ..Default::default() }))
     }
 
     #[test]

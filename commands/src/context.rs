@@ -20,11 +20,7 @@ pub struct Loaded<A> {
 impl<A> Loaded<A> {
     /// Appends `events` to this stream, expecting it unchanged since it was loaded.
     pub fn append(&self, events: Vec<Event>) -> PlannedAppend {
-        PlannedAppend {
-            stream: self.stream.clone(),
-            expected: ExpectedVersion::from_loaded(self.version),
-            events,
-        }
+        PlannedAppend { stream: self.stream.clone(), expected: ExpectedVersion::from_loaded(self.version), events }
     }
 }
 

@@ -80,7 +80,13 @@ impl CommandHandler {
     }
 
     /// Appends a decided plan, stamping every event with its metadata.
-    pub async fn append_plan(&self, actor: &Actor, command_id: Uuid, correlation_id: Uuid, plan: Plan) -> Result<AppendResult, CommandError> {
+    pub async fn append_plan(
+        &self,
+        actor: &Actor,
+        command_id: Uuid,
+        correlation_id: Uuid,
+        plan: Plan,
+    ) -> Result<AppendResult, CommandError> {
         let actor_id = actor.id_string();
         let streams = plan
             .appends

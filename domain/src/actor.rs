@@ -42,8 +42,7 @@ impl Actor {
             return true;
         }
         self.user().is_some_and(|u| {
-            u.admin_of.contains(uai)
-                || (u.structure == uai && u.profile == Some(Profile::Personnel) && u.role == Some(Role::Direction))
+            u.admin_of.contains(uai) || (u.structure == uai && u.profile == Some(Profile::Personnel) && u.role == Some(Role::Direction))
         })
     }
 
@@ -54,7 +53,6 @@ impl Actor {
 
     /// Is a staff member (personnel or ADML) of structure `uai`, or a platform admin.
     pub fn is_staff_of(&self, uai: &str) -> bool {
-        self.administers(uai)
-            || self.user().is_some_and(|u| u.structure == uai && u.profile == Some(Profile::Personnel))
+        self.administers(uai) || self.user().is_some_and(|u| u.structure == uai && u.profile == Some(Profile::Personnel))
     }
 }

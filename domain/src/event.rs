@@ -164,9 +164,6 @@ mod tests {
 
     #[test]
     fn unknown_event_type_is_refused() {
-        assert!(matches!(
-            Event::from_parts("NoSuchThing", 1, &serde_json::json!({})),
-            Err(EventDecodeError::UnknownType(_))
-        ));
+        assert!(matches!(Event::from_parts("NoSuchThing", 1, &serde_json::json!({})), Err(EventDecodeError::UnknownType(_))));
     }
 }

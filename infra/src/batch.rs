@@ -211,7 +211,11 @@ mod tests {
 
     #[test]
     fn requests_of_one_batch_see_each_others_versions() {
-        let reqs = [request("s/a/1", ExpectedVersion::NoStream, 2), request("s/a/1", ExpectedVersion::Exact(1), 1), request("s/a/1", ExpectedVersion::Exact(1), 1)];
+        let reqs = [
+            request("s/a/1", ExpectedVersion::NoStream, 2),
+            request("s/a/1", ExpectedVersion::Exact(1), 1),
+            request("s/a/1", ExpectedVersion::Exact(1), 1),
+        ];
         let plan = plan_batch(&reqs, HashMap::new(), HashMap::new(), 10, Utc::now());
         assert_eq!(plan.results[0].as_ref().unwrap().position, 12);
         assert_eq!(plan.results[1].as_ref().unwrap().first_version, 2);

@@ -66,7 +66,14 @@ async fn run<W: BatchWriter>(mut writer: W, mut rx: mpsc::Receiver<Job>, head: w
             Ok((results, last)) => {
                 tracing::trace!(elapsed_us = started.elapsed().as_micros() as u64, "batch committed");
                 if let Some(last) = last {
-                    head.send_if_modified(|h| if last > *h { *h = last; true } else { false });
+                    head.send_if_modified(|h| {
+                        if last > *h {
+                            *h = last;
+                            true
+                        } else {
+                            false
+                        }
+                    });
                 }
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);
@@ -79,7 +86,14 @@ async fn run<W: BatchWriter>(mut writer: W, mut rx: mpsc::Receiver<Job>, head: w
                     let result = match writer.write_batch(std::slice::from_ref(&request)).await {
                         Ok((mut results, last)) => {
                             if let Some(last) = last {
-                                head.send_if_modified(|h| if last > *h { *h = last; true } else { false });
+                                head.send_if_modified(|h| {
+                                    if last > *h {
+                                        *h = last;
+                                        true
+                                    } else {
+                                        false
+                                    }
+                                });
                             }
                             results.pop().unwrap_or_else(|| Err(StoreError::Backend("no result".into())))
                         }

@@ -31,7 +31,12 @@ pub struct ProjectionRunner {
 }
 
 impl ProjectionRunner {
-    pub fn new(feed: Arc<dyn EventFeed>, store: Arc<dyn ReadModelStore>, projections: Vec<Arc<dyn Projection>>, status: Arc<StatusBoard>) -> Self {
+    pub fn new(
+        feed: Arc<dyn EventFeed>,
+        store: Arc<dyn ReadModelStore>,
+        projections: Vec<Arc<dyn Projection>>,
+        status: Arc<StatusBoard>,
+    ) -> Self {
         Self { feed, store, projections, status, poll: Duration::from_millis(500) }
     }
 
@@ -172,7 +177,11 @@ async fn fold_batch(
                 }
                 Err(ApplyError::Missing(keys)) => load_into(store, projection.name(), generation, cache, keys).await?,
                 Err(ApplyError::Document(e)) => {
-                    return Err(ReadModelError::Backend(format!("projection {} failed on event {}: {e}", projection.name(), recorded.position)));
+                    return Err(ReadModelError::Backend(format!(
+                        "projection {} failed on event {}: {e}",
+                        projection.name(),
+                        recorded.position
+                    )));
                 }
             }
         }
@@ -180,7 +189,13 @@ async fn fold_batch(
     Ok(batch)
 }
 
-async fn load_into(store: &dyn ReadModelStore, name: &str, generation: u32, cache: &mut DocCache, keys: Vec<DocKey>) -> Result<(), ReadModelError> {
+async fn load_into(
+    store: &dyn ReadModelStore,
+    name: &str,
+    generation: u32,
+    cache: &mut DocCache,
+    keys: Vec<DocKey>,
+) -> Result<(), ReadModelError> {
     let found = store.load(name, generation, &keys).await?;
     for key in keys {
         cache.entry(key).or_insert(None);

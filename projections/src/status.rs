@@ -44,7 +44,8 @@ impl StatusBoard {
     /// Records an error without changing progress.
     pub fn error(&self, name: &str, error: String) {
         let mut map = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(name.to_string()).or_insert_with(|| ProjectionStatus { name: name.to_string(), ..Default::default() }).last_error = Some(error);
+        map.entry(name.to_string()).or_insert_with(|| ProjectionStatus { name: name.to_string(), ..Default::default() }).last_error =
+            Some(error);
     }
 
     /// A snapshot of every projection's status.

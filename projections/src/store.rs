@@ -35,7 +35,14 @@ pub trait ReadModelStore: Send + Sync + 'static {
     /// Loads documents of a generation; absent ones are simply not returned.
     async fn load(&self, projection: &str, generation: u32, keys: &[DocKey]) -> Result<Vec<(DocKey, Value)>, ReadModelError>;
     /// Writes documents and moves the checkpoint from `from` to `to`, atomically.
-    async fn commit(&self, projection: &str, generation: u32, from: u64, to: u64, writes: Vec<DocWrite>) -> Result<CommitOutcome, ReadModelError>;
+    async fn commit(
+        &self,
+        projection: &str,
+        generation: u32,
+        from: u64,
+        to: u64,
+        writes: Vec<DocWrite>,
+    ) -> Result<CommitOutcome, ReadModelError>;
     /// Starts a new, empty generation for a rebuild and returns its number.
     async fn begin_generation(&self, projection: &str) -> Result<u32, ReadModelError>;
     /// Makes `generation` the one queries read and drops the others, atomically.

@@ -25,11 +25,7 @@ pub fn event(n: u64) -> NewEvent {
 }
 
 pub fn append(stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> AppendRequest {
-    AppendRequest {
-        command_id: Uuid::new_v4(),
-        streams: vec![StreamAppend { stream: stream.into(), expected, events }],
-        secrets: vec![],
-    }
+    AppendRequest { command_id: Uuid::new_v4(), streams: vec![StreamAppend { stream: stream.into(), expected, events }], secrets: vec![] }
 }
 
 pub async fn optimistic_concurrency(db: &TestDb) {
@@ -85,10 +81,12 @@ pub async fn idempotency(db: &TestDb) {
 pub async fn concurrent_same_command_appends_once(db: &TestDb) {
     let b = db.open().await;
     let req = append("0751234A/test/1", ExpectedVersion::Any, vec![event(0)]);
-    let tasks: Vec<_> = (0..16).map(|_| {
-        let (s, r) = (b.events.clone(), req.clone());
-        tokio::spawn(async move { s.append(r).await })
-    }).collect();
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let (s, r) = (b.events.clone(), req.clone());
+            tokio::spawn(async move { s.append(r).await })
+        })
+        .collect();
     let mut ids = HashSet::new();
     for t in tasks {
         ids.insert(t.await.unwrap().unwrap().event_ids);
@@ -111,7 +109,10 @@ pub async fn global_order_and_metadata(db: &TestDb) {
     let page = b.events.read_all(all[4].position, 5).await.unwrap();
     assert_eq!(page.iter().map(|e| e.event_id).collect::<Vec<_>>(), expected[5..10]);
     let e = &all[0];
-    assert_eq!((e.event_type.as_str(), e.schema_version, e.actor.as_str(), e.structure.as_str()), ("TestEventHappened", 1, "system", "0751234A"));
+    assert_eq!(
+        (e.event_type.as_str(), e.schema_version, e.actor.as_str(), e.structure.as_str()),
+        ("TestEventHappened", 1, "system", "0751234A")
+    );
     assert_eq!(b.events.locate("test", "2").await.unwrap().as_deref(), Some("0751234A/test/2"));
     assert_eq!(b.events.locate("test", "99").await.unwrap(), None);
 }
@@ -172,7 +173,12 @@ pub async fn catch_up_then_live_subscription(db: &TestDb) {
 
 /// Many writers (separate store instances, like separate processes) with random delays inside
 /// their transactions; one subscriber must see every event exactly once, in position order.
-pub async fn no_skipped_events_under_concurrent_writers(db: &TestDb, writers: usize, per_writer: usize, options: ent_infra::BackendOptions) {
+pub async fn no_skipped_events_under_concurrent_writers(
+    db: &TestDb,
+    writers: usize,
+    per_writer: usize,
+    options: ent_infra::BackendOptions,
+) {
     let reader = db.open().await;
     let total = writers * per_writer;
     let feed = reader.feed.clone();

@@ -79,7 +79,9 @@ impl Drop for TestDb {
                     if let Ok(rt) = rt {
                         rt.block_on(async {
                             if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
-                                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await;
+                                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                                    .execute(&mut conn)
+                                    .await;
                             }
                         });
                     }

@@ -129,7 +129,8 @@ async fn concurrency_and_idempotency(kind: &str) {
     assert_eq!((r["first_version"].as_u64(), r["last_version"].as_u64()), (Some(0), Some(0)));
 
     // Same command id twice: one set of events, the same answer.
-    let envelope = json!({"command_id": Uuid::new_v4(), "type": "CreateSubject", "payload": {"structure": UAI, "code": "SVT", "name": "SVT"}});
+    let envelope =
+        json!({"command_id": Uuid::new_v4(), "type": "CreateSubject", "payload": {"structure": UAI, "code": "SVT", "name": "SVT"}});
     let before = events_count(&s, &root).await;
     let (s1, first) = s.envelope(&root, envelope.clone()).await;
     let (s2, second) = s.envelope(&root, envelope).await;
@@ -296,7 +297,20 @@ async fn audit_metrics_and_openapi() {
     let (status, events) = s.get(Some(&sc.root), "/api/v1/events?after=0&limit=5", None).await;
     assert_eq!(status, StatusCode::OK);
     let e = &events[0];
-    for key in ["event_id", "stream", "version", "position", "type", "schema_version", "recorded_at", "actor", "structure", "correlation_id", "causation_id", "payload"] {
+    for key in [
+        "event_id",
+        "stream",
+        "version",
+        "position",
+        "type",
+        "schema_version",
+        "recorded_at",
+        "actor",
+        "structure",
+        "correlation_id",
+        "causation_id",
+        "payload",
+    ] {
         assert!(e.get(key).is_some(), "{key} missing from the envelope");
     }
     let (status, stream) = s.get(Some(&sc.root), &format!("/api/v1/streams/{UAI}/structure/{UAI}"), None).await;

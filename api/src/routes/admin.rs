@@ -44,7 +44,11 @@ pub async fn list(State(s): State<AppState>, Authenticated(actor): Authenticated
 }
 
 /// `POST /api/v1/admin/projections/{name}/rebuild`: rebuilds while the old copy keeps serving.
-pub async fn rebuild(State(s): State<AppState>, Authenticated(actor): Authenticated, Path(name): Path<String>) -> Result<Json<RebuildResponse>, ApiError> {
+pub async fn rebuild(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(name): Path<String>,
+) -> Result<Json<RebuildResponse>, ApiError> {
     if !actor.is_platform_admin() {
         return Err(ApiError::Forbidden("projection administration is for platform administrators".into()));
     }

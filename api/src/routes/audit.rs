@@ -32,7 +32,11 @@ fn number(field: &str, raw: Option<&String>, default: u64) -> Result<u64, ApiErr
 }
 
 /// `GET /api/v1/events?after=P&limit=N`: events after position P, in order.
-pub async fn events(State(s): State<AppState>, Authenticated(actor): Authenticated, Query(page): Query<Page>) -> Result<Json<Vec<RecordedEvent>>, ApiError> {
+pub async fn events(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Query(page): Query<Page>,
+) -> Result<Json<Vec<RecordedEvent>>, ApiError> {
     require_platform_admin(&actor)?;
     let after = number("after", page.after.as_ref(), 0)?;
     let limit = number("limit", page.limit.as_ref(), 100)?;
@@ -43,7 +47,11 @@ pub async fn events(State(s): State<AppState>, Authenticated(actor): Authenticat
 }
 
 /// `GET /api/v1/streams/{stream}`: every event of one stream.
-pub async fn stream(State(s): State<AppState>, Authenticated(actor): Authenticated, Path(stream): Path<String>) -> Result<Json<Vec<RecordedEvent>>, ApiError> {
+pub async fn stream(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(stream): Path<String>,
+) -> Result<Json<Vec<RecordedEvent>>, ApiError> {
     require_platform_admin(&actor)?;
     let events = s.backend.events.read_stream(&stream).await?;
     if events.is_empty() {

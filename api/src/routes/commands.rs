@@ -15,7 +15,12 @@ use crate::state::AppState;
 /// Header carrying the correlation id of a user request (defaults to the command id).
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
 
-pub async fn post_command(State(state): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, body: Bytes) -> Result<Json<AppendResult>, ApiError> {
+pub async fn post_command(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AppendResult>, ApiError> {
     let parsed = CommandEnvelope::parse(parse_json(&body)?).inspect_err(|e| state.metrics.command("unknown", e.outcome()))?;
     let command_type = parsed.command.command_type();
     let correlation = headers.get(CORRELATION_HEADER).and_then(|h| h.to_str().ok()).and_then(|s| Uuid::parse_str(s).ok());

@@ -11,17 +11,32 @@ use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub async fn structure(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, Path(uai): Path<String>) -> Result<Json<StructureTree>, ApiError> {
+pub async fn structure(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(uai): Path<String>,
+) -> Result<Json<StructureTree>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::structure_tree(s.backend.read_models.as_ref(), &actor, &uai).await?))
 }
 
-pub async fn roster(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Json<ClassRoster>, ApiError> {
+pub async fn roster(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Result<Json<ClassRoster>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::class_roster(s.backend.read_models.as_ref(), &actor, id).await?))
 }
 
-pub async fn user(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Json<UserCard>, ApiError> {
+pub async fn user(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Result<Json<UserCard>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::user_card(s.backend.read_models.as_ref(), &actor, id).await?))
 }
@@ -31,12 +46,20 @@ pub async fn me(State(s): State<AppState>, Authenticated(actor): Authenticated, 
     Ok(Json(queries::me(s.backend.read_models.as_ref(), &actor).await?))
 }
 
-pub async fn my_children(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap) -> Result<Json<Vec<ChildRef>>, ApiError> {
+pub async fn my_children(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Json<Vec<ChildRef>>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::my_children(s.backend.read_models.as_ref(), &actor).await?))
 }
 
-pub async fn my_classes(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap) -> Result<Json<Vec<AssignmentRef>>, ApiError> {
+pub async fn my_classes(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Json<Vec<AssignmentRef>>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::my_classes(s.backend.read_models.as_ref(), &actor).await?))
 }

@@ -37,7 +37,10 @@ pub async fn bootstrap_admin(handler: &CommandHandler, login: &str, password: &s
         };
         let user = ctx.load_by_id::<UserState>(user_id, "user").await?;
         if user.state.profile != Some(Profile::PlatformAdmin) {
-            return Err(CommandError::InvalidField { field: "login".into(), message: "taken by a user who is not a platform administrator".into() });
+            return Err(CommandError::InvalidField {
+                field: "login".into(),
+                message: "taken by a user who is not a platform administrator".into(),
+            });
         }
         let hash = store.secret(&passwords::secret_key(user_id)).await?;
         if hash.is_some_and(|h| passwords::verify(password, &h)) {

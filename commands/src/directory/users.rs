@@ -1,10 +1,10 @@
 //! `CreateUser`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
 
+use ent_domain::Event;
 use ent_domain::directory::commands::{AssignTeacher, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent};
 use ent_domain::directory::events::LoginReserved;
 use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login, validate_password};
 use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
-use ent_domain::Event;
 
 use super::structure::load_structure;
 use crate::authorization::{require_directory_admin, require_grant_admin};
@@ -25,11 +25,8 @@ pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<P
     let login = choose_login(ctx, cmd).await?;
     let user_id = ctx.new_id("user");
     let events = rules::create_user(&s.state, cmd, user_id, &login)?;
-    let mut plan = Plan::one(PlannedAppend {
-        stream: UserState::stream(&s.state.uai, user_id),
-        expected: ExpectedVersion::NoStream,
-        events,
-    });
+    let mut plan =
+        Plan::one(PlannedAppend { stream: UserState::stream(&s.state.uai, user_id), expected: ExpectedVersion::NoStream, events });
     plan.appends.push(reserve_login(&login, user_id));
     if let Some(password) = cmd.password.clone() {
         plan.secrets.push(password_secret(user_id, password).await?);

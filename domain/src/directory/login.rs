@@ -1,6 +1,6 @@
 //! Logins: generation (`prenom.nom`, numeric suffix on collision) and format rules.
 
-use crate::{DomainError, StreamId, PLATFORM};
+use crate::{DomainError, PLATFORM, StreamId};
 
 /// The stream whose existence reserves a login (store-enforced uniqueness).
 pub fn reservation_stream(login: &str) -> StreamId {
@@ -50,11 +50,7 @@ fn fold(name: &str) -> String {
             'ñ' => out.push('n'),
             'æ' => out.push_str("ae"),
             'œ' => out.push_str("oe"),
-            ' ' | '\'' | '-' => {
-                if !out.ends_with('-') && !out.is_empty() {
-                    out.push('-');
-                }
-            }
+            ' ' | '\'' | '-' if !out.ends_with('-') && !out.is_empty() => out.push('-'),
             c if c.is_ascii_alphanumeric() => out.push(c),
             _ => {}
         }

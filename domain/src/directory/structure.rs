@@ -65,8 +65,7 @@ impl StructureState {
 
     fn code_taken(&self, code: &str) -> bool {
         let code = code.to_lowercase();
-        self.classes.values().any(|c| c.code.to_lowercase() == code)
-            || self.groups.values().any(|g| g.code.to_lowercase() == code)
+        self.classes.values().any(|c| c.code.to_lowercase() == code) || self.groups.values().any(|g| g.code.to_lowercase() == code)
     }
 }
 
@@ -124,12 +123,7 @@ pub fn create_class(state: &StructureState, cmd: &CreateClass, class_id: Uuid) -
 }
 
 /// `CreateGroup`: unique code; every member is an active user of the structure.
-pub fn create_group(
-    state: &StructureState,
-    cmd: &CreateGroup,
-    group_id: Uuid,
-    members: &[UserState],
-) -> Result<Vec<Event>, DomainError> {
+pub fn create_group(state: &StructureState, cmd: &CreateGroup, group_id: Uuid, members: &[UserState]) -> Result<Vec<Event>, DomainError> {
     state.require()?;
     let code = validate_code("code", &cmd.code)?;
     let name = validate_text("name", &cmd.name, 200)?;
@@ -206,12 +200,7 @@ pub fn define_periods(state: &StructureState, cmd: &DefinePeriods) -> Result<Vec
             return Err(DomainError::field(format!("bounds[{i}].start"), "overlaps or precedes the previous period"));
         }
         previous_end = Some(b.end);
-        periods.push(Period {
-            period_id: period_id(&state.uai, &cmd.school_year, i),
-            name: cmd.kind.name(i),
-            start: b.start,
-            end: b.end,
-        });
+        periods.push(Period { period_id: period_id(&state.uai, &cmd.school_year, i), name: cmd.kind.name(i), start: b.start, end: b.end });
     }
     Ok(vec![Event::PeriodsDefined(PeriodsDefined {
         structure: state.uai.clone(),

@@ -10,11 +10,7 @@ pub fn normalize_uai(raw: &str) -> Result<String, DomainError> {
     let uai = raw.trim().to_ascii_uppercase();
     let bytes = uai.as_bytes();
     let valid = bytes.len() == 8 && bytes[..7].iter().all(u8::is_ascii_digit) && bytes[7].is_ascii_uppercase();
-    if valid {
-        Ok(uai)
-    } else {
-        Err(DomainError::field("uai", "a UAI is 7 digits followed by one letter, e.g. 0751234A"))
-    }
+    if valid { Ok(uai) } else { Err(DomainError::field("uai", "a UAI is 7 digits followed by one letter, e.g. 0751234A")) }
 }
 
 /// Kind of structure (école, collège, lycée).
@@ -116,14 +112,8 @@ impl Level {
 /// Checks a short code (class, group, subject): 1..=32 characters, letters, digits, `-`, `_`, `.`.
 pub fn validate_code(field: &str, code: &str) -> Result<String, DomainError> {
     let code = code.trim();
-    let ok = !code.is_empty()
-        && code.chars().count() <= 32
-        && code.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(code.to_string())
-    } else {
-        Err(DomainError::field(field, "1 to 32 letters, digits, '-', '_' or '.'"))
-    }
+    let ok = !code.is_empty() && code.chars().count() <= 32 && code.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok { Ok(code.to_string()) } else { Err(DomainError::field(field, "1 to 32 letters, digits, '-', '_' or '.'")) }
 }
 
 /// Checks a human name or label: non-empty after trimming, at most `max` characters.

@@ -120,12 +120,7 @@ impl Aggregate for UserState {
 
 /// `CreateUser`: names given, role only for personnel, no platform profile, structure exists.
 /// The caller has already picked a free `login` and checked the password.
-pub fn create_user(
-    structure: &StructureState,
-    cmd: &CreateUser,
-    user_id: Uuid,
-    login: &str,
-) -> Result<Vec<Event>, DomainError> {
+pub fn create_user(structure: &StructureState, cmd: &CreateUser, user_id: Uuid, login: &str) -> Result<Vec<Event>, DomainError> {
     if !structure.exists() {
         return Err(DomainError::NotFound("structure".into()));
     }
@@ -153,12 +148,7 @@ pub fn create_user(
 }
 
 /// `EnrolPupil`: an active pupil, into a class of their own structure, not the one they are in.
-pub fn enrol_pupil(
-    pupil: &UserState,
-    structure: &StructureState,
-    cmd: &EnrolPupil,
-    today: NaiveDate,
-) -> Result<Vec<Event>, DomainError> {
+pub fn enrol_pupil(pupil: &UserState, structure: &StructureState, cmd: &EnrolPupil, today: NaiveDate) -> Result<Vec<Event>, DomainError> {
     pupil.require_active("pupil", Profile::Eleve)?;
     if !structure.classes.contains_key(&cmd.class) {
         return Err(DomainError::NotFound("class".into()));

@@ -24,9 +24,10 @@ use crate::backend;
 use crate::batch::{BatchPlan, lookups, plan_batch};
 use crate::group_commit::{BatchWriter, GroupCommitter};
 
-const EVENT_COLUMNS: &str = "position, event_id, stream, version, event_type, schema_version, recorded_at, actor, structure, correlation_id, causation_id, payload";
+const EVENT_COLUMNS: &str =
+    "position, event_id, stream, version, event_type, schema_version, recorded_at, actor, structure, correlation_id, causation_id, payload";
 /// The advisory lock key that serializes appends ("ENT" + "log").
-const APPEND_LOCK: i64 = 0x454e_545f_6c6f_67;
+const APPEND_LOCK: i64 = 0x0045_4e54_5f6c_6f67;
 /// The channel appends notify with their last position.
 const CHANNEL: &str = "ent_events";
 
@@ -59,7 +60,14 @@ async fn listen(pool: PgPool, head: watch::Sender<u64>) {
             loop {
                 let n = listener.recv().await?;
                 if let Ok(p) = n.payload().parse::<u64>() {
-                    head.send_if_modified(|h| if p > *h { *h = p; true } else { false });
+                    head.send_if_modified(|h| {
+                        if p > *h {
+                            *h = p;
+                            true
+                        } else {
+                            false
+                        }
+                    });
                 }
             }
         }
@@ -87,11 +95,21 @@ impl BatchWriter for PgWriter {
         let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
         let (streams, commands) = lookups(batch);
         let mut versions = HashMap::new();
-        for row in sqlx::query("SELECT stream, version FROM streams WHERE stream = ANY($1)").bind(&streams).fetch_all(&mut *tx).await.map_err(backend)? {
+        for row in sqlx::query("SELECT stream, version FROM streams WHERE stream = ANY($1)")
+            .bind(&streams)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?
+        {
             versions.insert(row.get::<String, _>(0), row.get::<i64, _>(1) as u64);
         }
         let mut known = HashMap::new();
-        for row in sqlx::query("SELECT result FROM commands WHERE command_id = ANY($1)").bind(&commands).fetch_all(&mut *tx).await.map_err(backend)? {
+        for row in sqlx::query("SELECT result FROM commands WHERE command_id = ANY($1)")
+            .bind(&commands)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?
+        {
             let result: AppendResult = serde_json::from_value(row.get::<serde_json::Value, _>(0)).map_err(backend)?;
             known.insert(result.command_id, result);
         }
@@ -194,17 +212,22 @@ impl EventStore for PgEventStore {
     }
 
     async fn stream_version(&self, stream: &str) -> Result<Option<u64>, StoreError> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream = $1").bind(stream).fetch_optional(&self.pool).await.map_err(backend)?;
+        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream = $1")
+            .bind(stream)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(v.map(|v| v as u64))
     }
 
     async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2")))
-            .bind(after as i64)
-            .bind(limit as i64)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2")))
+                .bind(after as i64)
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
         Ok(rows.iter().map(decode_event).collect())
     }
 

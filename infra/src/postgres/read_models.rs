@@ -37,14 +37,24 @@ impl ReadModelStore for PgReadModels {
             return Ok(g as u32);
         }
         let mut tx = self.pool.begin().await.map_err(rm_backend)?;
-        sqlx::query("INSERT INTO projections (name, active_generation) VALUES ($1, 1) ON CONFLICT DO NOTHING").bind(projection).execute(&mut *tx).await.map_err(rm_backend)?;
-        sqlx::query("INSERT INTO projection_checkpoints (name, generation, position, updated_at) VALUES ($1, 1, 0, now()) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO projections (name, active_generation) VALUES ($1, 1) ON CONFLICT DO NOTHING")
             .bind(projection)
             .execute(&mut *tx)
             .await
             .map_err(rm_backend)?;
+        sqlx::query(
+            "INSERT INTO projection_checkpoints (name, generation, position, updated_at) VALUES ($1, 1, 0, now()) ON CONFLICT DO NOTHING",
+        )
+        .bind(projection)
+        .execute(&mut *tx)
+        .await
+        .map_err(rm_backend)?;
         tx.commit().await.map_err(rm_backend)?;
-        let g: i32 = sqlx::query_scalar("SELECT active_generation FROM projections WHERE name = $1").bind(projection).fetch_one(&self.pool).await.map_err(rm_backend)?;
+        let g: i32 = sqlx::query_scalar("SELECT active_generation FROM projections WHERE name = $1")
+            .bind(projection)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(rm_backend)?;
         Ok(g as u32)
     }
 
@@ -76,17 +86,26 @@ impl ReadModelStore for PgReadModels {
         Ok(rows.iter().map(|r| (DocKey { collection: r.get(0), key: r.get(1) }, r.get::<Value, _>(2))).collect())
     }
 
-    async fn commit(&self, projection: &str, generation: u32, from: u64, to: u64, writes: Vec<DocWrite>) -> Result<CommitOutcome, ReadModelError> {
+    async fn commit(
+        &self,
+        projection: &str,
+        generation: u32,
+        from: u64,
+        to: u64,
+        writes: Vec<DocWrite>,
+    ) -> Result<CommitOutcome, ReadModelError> {
         let mut tx = self.pool.begin().await.map_err(rm_backend)?;
-        let moved = sqlx::query("UPDATE projection_checkpoints SET position = $1, updated_at = now() WHERE name = $2 AND generation = $3 AND position = $4")
-            .bind(to as i64)
-            .bind(projection)
-            .bind(generation as i32)
-            .bind(from as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(rm_backend)?
-            .rows_affected();
+        let moved = sqlx::query(
+            "UPDATE projection_checkpoints SET position = $1, updated_at = now() WHERE name = $2 AND generation = $3 AND position = $4",
+        )
+        .bind(to as i64)
+        .bind(projection)
+        .bind(generation as i32)
+        .bind(from as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(rm_backend)?
+        .rows_affected();
         if moved != 1 {
             return Ok(CommitOutcome::Stale);
         }
@@ -166,9 +185,24 @@ impl ReadModelStore for PgReadModels {
     async fn activate_generation(&self, projection: &str, generation: u32) -> Result<(), ReadModelError> {
         let mut tx = self.pool.begin().await.map_err(rm_backend)?;
         let g = generation as i32;
-        sqlx::query("UPDATE projections SET active_generation = $1 WHERE name = $2").bind(g).bind(projection).execute(&mut *tx).await.map_err(rm_backend)?;
-        sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1 AND generation <> $2").bind(projection).bind(g).execute(&mut *tx).await.map_err(rm_backend)?;
-        sqlx::query("DELETE FROM read_models WHERE name = $1 AND generation <> $2").bind(projection).bind(g).execute(&mut *tx).await.map_err(rm_backend)?;
+        sqlx::query("UPDATE projections SET active_generation = $1 WHERE name = $2")
+            .bind(g)
+            .bind(projection)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
+        sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1 AND generation <> $2")
+            .bind(projection)
+            .bind(g)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
+        sqlx::query("DELETE FROM read_models WHERE name = $1 AND generation <> $2")
+            .bind(projection)
+            .bind(g)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
         tx.commit().await.map_err(rm_backend)?;
         Ok(())
     }

@@ -15,7 +15,8 @@ use crate::batch::{BatchPlan, lookups, plan_batch};
 use crate::group_commit::{BatchWriter, GroupCommitter};
 use crate::{backend, ts};
 
-const EVENT_COLUMNS: &str = "position, event_id, stream, version, event_type, schema_version, recorded_at, actor, structure, correlation_id, causation_id, payload";
+const EVENT_COLUMNS: &str =
+    "position, event_id, stream, version, event_type, schema_version, recorded_at, actor, structure, correlation_id, causation_id, payload";
 
 /// The embedded event store.
 #[derive(Clone)]
@@ -170,17 +171,22 @@ impl EventStore for SqliteEventStore {
     }
 
     async fn stream_version(&self, stream: &str) -> Result<Option<u64>, StoreError> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream = ?").bind(stream).fetch_optional(&self.pool).await.map_err(backend)?;
+        let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream = ?")
+            .bind(stream)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(v.map(|v| v as u64))
     }
 
     async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?")))
-            .bind(after as i64)
-            .bind(limit as i64)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?")))
+                .bind(after as i64)
+                .bind(limit as i64)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
         rows.iter().map(decode_event).collect()
     }
 

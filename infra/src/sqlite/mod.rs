@@ -6,8 +6,8 @@ mod read_models;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use events::SqliteEventStore;
 pub use read_models::SqliteReadModels;

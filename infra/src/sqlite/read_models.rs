@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-
 use async_trait::async_trait;
 use chrono::Utc;
 use ent_projections::store::CheckpointRow;
@@ -39,14 +38,24 @@ impl ReadModelStore for SqliteReadModels {
         }
         let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
-        sqlx::query("INSERT INTO projections (name, active_generation) VALUES (?, 1) ON CONFLICT DO NOTHING").bind(projection).execute(&mut *tx).await.map_err(rm_backend)?;
-        sqlx::query("INSERT INTO projection_checkpoints (name, generation, position, updated_at) VALUES (?, 1, 0, ?) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO projections (name, active_generation) VALUES (?, 1) ON CONFLICT DO NOTHING")
             .bind(projection)
-            .bind(ts(Utc::now()))
             .execute(&mut *tx)
             .await
             .map_err(rm_backend)?;
-        let g: i64 = sqlx::query_scalar("SELECT active_generation FROM projections WHERE name = ?").bind(projection).fetch_one(&mut *tx).await.map_err(rm_backend)?;
+        sqlx::query(
+            "INSERT INTO projection_checkpoints (name, generation, position, updated_at) VALUES (?, 1, 0, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(projection)
+        .bind(ts(Utc::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(rm_backend)?;
+        let g: i64 = sqlx::query_scalar("SELECT active_generation FROM projections WHERE name = ?")
+            .bind(projection)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
         tx.commit().await.map_err(rm_backend)?;
         Ok(g as u32)
     }
@@ -68,7 +77,11 @@ impl ReadModelStore for SqliteReadModels {
             q.push_bind(projection).push(" AND generation = ").push_bind(generation as i64).push(" AND (collection, key) IN (");
             let mut sep = q.separated(", ");
             for k in chunk {
-                sep.push("(").push_bind_unseparated(&k.collection).push_unseparated(", ").push_bind_unseparated(&k.key).push_unseparated(")");
+                sep.push("(")
+                    .push_bind_unseparated(&k.collection)
+                    .push_unseparated(", ")
+                    .push_bind_unseparated(&k.key)
+                    .push_unseparated(")");
             }
             q.push(")");
             for row in q.build().fetch_all(&self.pool).await.map_err(rm_backend)? {
@@ -80,19 +93,28 @@ impl ReadModelStore for SqliteReadModels {
         Ok(out)
     }
 
-    async fn commit(&self, projection: &str, generation: u32, from: u64, to: u64, writes: Vec<DocWrite>) -> Result<CommitOutcome, ReadModelError> {
+    async fn commit(
+        &self,
+        projection: &str,
+        generation: u32,
+        from: u64,
+        to: u64,
+        writes: Vec<DocWrite>,
+    ) -> Result<CommitOutcome, ReadModelError> {
         let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
-        let moved = sqlx::query("UPDATE projection_checkpoints SET position = ?, updated_at = ? WHERE name = ? AND generation = ? AND position = ?")
-            .bind(to as i64)
-            .bind(ts(Utc::now()))
-            .bind(projection)
-            .bind(generation as i64)
-            .bind(from as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(rm_backend)?
-            .rows_affected();
+        let moved = sqlx::query(
+            "UPDATE projection_checkpoints SET position = ?, updated_at = ? WHERE name = ? AND generation = ? AND position = ?",
+        )
+        .bind(to as i64)
+        .bind(ts(Utc::now()))
+        .bind(projection)
+        .bind(generation as i64)
+        .bind(from as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(rm_backend)?
+        .rows_affected();
         if moved != 1 {
             return Ok(CommitOutcome::Stale);
         }
@@ -101,7 +123,11 @@ impl ReadModelStore for SqliteReadModels {
             let mut q = QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO read_models (name, generation, collection, key, doc) ");
             q.push_values(chunk, |mut b, w| {
                 if let DocWrite::Put(k, doc) = w {
-                    b.push_bind(projection).push_bind(generation as i64).push_bind(&k.collection).push_bind(&k.key).push_bind(doc.to_string());
+                    b.push_bind(projection)
+                        .push_bind(generation as i64)
+                        .push_bind(&k.collection)
+                        .push_bind(&k.key)
+                        .push_bind(doc.to_string());
                 }
             });
             q.build().execute(&mut *tx).await.map_err(rm_backend)?;
@@ -151,9 +177,24 @@ impl ReadModelStore for SqliteReadModels {
         let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
         let g = generation as i64;
-        sqlx::query("UPDATE projections SET active_generation = ? WHERE name = ?").bind(g).bind(projection).execute(&mut *tx).await.map_err(rm_backend)?;
-        sqlx::query("DELETE FROM projection_checkpoints WHERE name = ? AND generation <> ?").bind(projection).bind(g).execute(&mut *tx).await.map_err(rm_backend)?;
-        sqlx::query("DELETE FROM read_models WHERE name = ? AND generation <> ?").bind(projection).bind(g).execute(&mut *tx).await.map_err(rm_backend)?;
+        sqlx::query("UPDATE projections SET active_generation = ? WHERE name = ?")
+            .bind(g)
+            .bind(projection)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
+        sqlx::query("DELETE FROM projection_checkpoints WHERE name = ? AND generation <> ?")
+            .bind(projection)
+            .bind(g)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
+        sqlx::query("DELETE FROM read_models WHERE name = ? AND generation <> ?")
+            .bind(projection)
+            .bind(g)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
         tx.commit().await.map_err(rm_backend)?;
         Ok(())
     }
@@ -205,4 +246,3 @@ impl ReadModelStore for SqliteReadModels {
         self.fail_commits.store(n, Ordering::SeqCst);
     }
 }
-

@@ -3,8 +3,8 @@
 use ent_domain::directory::events::*;
 use ent_domain::{Event, RecordedEvent};
 
-use super::models::*;
 use super::NAME;
+use super::models::*;
 use crate::docs::{DocKey, DocView};
 use crate::error::ApplyError;
 use crate::projection::Projection;

@@ -6,9 +6,9 @@ use ent_domain::Actor;
 use ent_domain::directory::Profile;
 use uuid::Uuid;
 
+use super::NAME;
 use super::fold::{ROSTERS, STRUCTURES, USERS};
 use super::models::*;
-use super::NAME;
 use crate::error::QueryError;
 use crate::store::ReadModelStore;
 
@@ -48,11 +48,7 @@ pub async fn user_card(store: &dyn ReadModelStore, actor: &Actor, id: Uuid) -> R
                 || u.children.contains(&id)
                 || (u.profile == Some(Profile::Enseignant) && card.class.as_ref().is_some_and(|c| u.teaches_class(c.id)))
         });
-    if allowed {
-        Ok(card)
-    } else {
-        Err(QueryError::Forbidden("you may not see this user".into()))
-    }
+    if allowed { Ok(card) } else { Err(QueryError::Forbidden("you may not see this user".into())) }
 }
 
 /// The caller's own card.
