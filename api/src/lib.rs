@@ -37,6 +37,14 @@ mod tests {
     }
 
     #[test]
+    fn event_catalogue_documents_every_event_type() {
+        let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/events.md")).unwrap();
+        for t in ent_domain::event::EVENT_TYPES {
+            assert!(doc.contains(&format!("`{}`", t.name)), "docs/events.md does not describe {}", t.name);
+        }
+    }
+
+    #[test]
     fn openapi_document_references_every_command_and_event() {
         let doc = crate::openapi::document();
         let schemas = &doc["components"]["schemas"];

@@ -223,6 +223,31 @@ mod tests {
         assert_eq!(plan.events.iter().map(|e| e.position).collect::<Vec<_>>(), [11, 12, 13]);
     }
 
+    proptest::proptest! {
+        /// Law: whatever mix of expectations a batch holds, positions continue the head without
+        /// gaps, every stream's versions are contiguous from its current version, and each
+        /// accepted request's result matches the rows written.
+        #[test]
+        fn positions_and_versions_are_contiguous(reqs in proptest::collection::vec((0u8..4, 0u8..3, 1usize..4), 1..30), head in 0u64..1000) {
+            let requests: Vec<AppendRequest> = reqs.iter().map(|(s, e, n)| {
+                let expected = match e { 0 => ExpectedVersion::Any, 1 => ExpectedVersion::NoStream, _ => ExpectedVersion::Exact(1) };
+                request(&format!("s/a/{s}"), expected, *n)
+            }).collect();
+            let plan = plan_batch(&requests, HashMap::new(), HashMap::new(), head, Utc::now());
+            for (i, e) in plan.events.iter().enumerate() {
+                proptest::prop_assert_eq!(e.position, head + 1 + i as u64);
+            }
+            let mut last: HashMap<&str, u64> = HashMap::new();
+            for e in &plan.events {
+                let expected = last.get(e.stream.as_str()).map_or(0, |v| v + 1);
+                proptest::prop_assert_eq!(e.version, expected);
+                last.insert(&e.stream, e.version);
+            }
+            let accepted: usize = plan.results.iter().filter_map(|r| r.as_ref().ok()).map(|r| r.event_ids.len()).sum();
+            proptest::prop_assert_eq!(accepted, plan.events.len());
+        }
+    }
+
     #[test]
     fn same_command_twice_in_a_batch_appends_once() {
         let r = request("s/a/1", ExpectedVersion::Any, 1);

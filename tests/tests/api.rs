@@ -337,3 +337,21 @@ async fn audit_metrics_and_openapi() {
     assert_eq!(s.get(None, "/health", None).await.0, StatusCode::OK);
     assert_eq!(s.get(None, "/ready", None).await.0, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bootstrap_admin_is_idempotent() {
+    use ent_commands::CommandHandler;
+    use ent_commands::directory::{BootstrapOutcome, bootstrap_admin};
+    let db = ent_tests::TestDb::sqlite();
+    let backend = db.open().await;
+    let handler = CommandHandler::new(backend.events.clone());
+    let first = bootstrap_admin(&handler, "chief", "a-long-password").await.unwrap();
+    assert!(matches!(first, BootstrapOutcome::Created { .. }));
+    let head = backend.events.head().await.unwrap();
+    assert!(matches!(bootstrap_admin(&handler, "chief", "a-long-password").await.unwrap(), BootstrapOutcome::Unchanged { .. }));
+    assert_eq!(backend.events.head().await.unwrap(), head, "nothing appended the second time");
+    assert!(matches!(bootstrap_admin(&handler, "chief", "another-password").await.unwrap(), BootstrapOutcome::PasswordChanged { .. }));
+    assert!(ent_commands::authentication::authenticate(backend.events.as_ref(), "chief", "another-password").await.unwrap().is_some());
+    assert!(ent_commands::authentication::authenticate(backend.events.as_ref(), "chief", "a-long-password").await.unwrap().is_none());
+    assert!(bootstrap_admin(&handler, "chief", "short").await.is_err());
+}

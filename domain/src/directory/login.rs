@@ -83,6 +83,15 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Law: whatever the names and the attempt, the generated login is a valid login.
+        #[test]
+        fn any_names_give_a_valid_login(first in "\\PC{0,40}", last in "\\PC{0,40}", attempt in 0u32..500) {
+            let login = login_candidate(&first, &last, attempt);
+            proptest::prop_assert!(validate_login(&login).is_ok(), "{login:?}");
+        }
+    }
+
     #[test]
     fn password_needs_eight_characters() {
         assert!(validate_password("short").is_err());
