@@ -30,6 +30,9 @@ pub enum CommandError {
     /// A field broke a domain rule (422 with the field).
     #[error("{field}: {message}")]
     InvalidField { field: String, message: String },
+    /// Several fields broke domain rules (422 listing each).
+    #[error("{} invalid fields", .0.len())]
+    InvalidFields(Vec<FieldError>),
     /// A business rule is broken (422).
     #[error("{0}")]
     Rule(String),
@@ -44,6 +47,9 @@ impl From<DomainError> for CommandError {
             DomainError::InvalidField { field, message } => CommandError::InvalidField { field, message },
             DomainError::Rule(m) => CommandError::Rule(m),
             DomainError::NotFound(what) => CommandError::NotFound(what),
+            DomainError::InvalidFields(issues) => {
+                CommandError::InvalidFields(issues.into_iter().map(|i| FieldError { field: i.field, message: i.message }).collect())
+            }
         }
     }
 }
@@ -70,7 +76,7 @@ impl CommandError {
             CommandError::Forbidden(_) => "forbidden",
             CommandError::NotFound(_) => "not_found",
             CommandError::Conflict { .. } => "conflict",
-            CommandError::InvalidField { .. } | CommandError::Rule(_) => "rejected",
+            CommandError::InvalidField { .. } | CommandError::InvalidFields(_) | CommandError::Rule(_) => "rejected",
             CommandError::Store(_) => "error",
         }
     }

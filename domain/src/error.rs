@@ -12,6 +12,16 @@ pub enum DomainError {
     /// The target of the command does not exist: HTTP 404.
     #[error("{0} not found")]
     NotFound(String),
+    /// Several fields are invalid (e.g. rows of a bulk import): HTTP 422 listing each.
+    #[error("{} invalid fields", .0.len())]
+    InvalidFields(Vec<FieldIssue>),
+}
+
+/// One invalid field among several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldIssue {
+    pub field: String,
+    pub message: String,
 }
 
 impl DomainError {

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::directory::events::*;
+use crate::vie_scolaire::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -25,6 +26,18 @@ pub enum Event {
     TeacherAssigned(TeacherAssigned),
     AdminGranted(AdminGranted),
     UserDeactivated(UserDeactivated),
+    LessonScheduled(LessonScheduled),
+    RollCallTaken(RollCallTaken),
+    RollCallAmended(RollCallAmended),
+    AbsenceRecorded(AbsenceRecorded),
+    AbsenceJustified(AbsenceJustified),
+    JustificationAccepted(JustificationAccepted),
+    JustificationRefused(JustificationRefused),
+    PunishmentGiven(PunishmentGiven),
+    SanctionPronounced(SanctionPronounced),
+    SanctionErased(SanctionErased),
+    HalfDayBoundarySet(HalfDayBoundarySet),
+    NotificationsRead(NotificationsRead),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -76,6 +89,18 @@ event_types! {
     TeacherAssigned => "directory", 1;
     AdminGranted => "directory", 1;
     UserDeactivated => "directory", 1;
+    LessonScheduled => "vie_scolaire", 1;
+    RollCallTaken => "vie_scolaire", 1;
+    RollCallAmended => "vie_scolaire", 1;
+    AbsenceRecorded => "vie_scolaire", 1;
+    AbsenceJustified => "vie_scolaire", 1;
+    JustificationAccepted => "vie_scolaire", 1;
+    JustificationRefused => "vie_scolaire", 1;
+    PunishmentGiven => "vie_scolaire", 1;
+    SanctionPronounced => "vie_scolaire", 1;
+    SanctionErased => "vie_scolaire", 1;
+    HalfDayBoundarySet => "vie_scolaire", 1;
+    NotificationsRead => "vie_scolaire", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

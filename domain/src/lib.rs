@@ -11,10 +11,11 @@ pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod stream;
+pub mod vie_scolaire;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;
 pub use envelope::RecordedEvent;
-pub use error::DomainError;
+pub use error::{DomainError, FieldIssue};
 pub use event::{Event, EventDecodeError};
 pub use stream::{PLATFORM, StreamId};
