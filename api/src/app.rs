@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use ent_commands::CommandHandler;
-use ent_infra::{Backend, InfraError};
+use ent_infra::{Backend, InfraError, Keyring};
 use ent_projections::{ProjectionRunner, StatusBoard};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -51,10 +51,16 @@ impl App {
         let tokens = Arc::new(TokenKeys::load_or_create(backend.events.as_ref()).await?);
         let status = Arc::new(StatusBoard::default());
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let runners = ProjectionRunner::new(backend.feed.clone(), backend.read_models.clone(), ent_projections::all(), status.clone())
+        let mut runners = ProjectionRunner::new(backend.feed.clone(), backend.read_models.clone(), ent_projections::all(), status.clone())
             .spawn(shutdown_rx.clone());
+        let keyring = Arc::new(Keyring::new(&config.master_key, backend.events.clone()));
+        let handler = CommandHandler::new(backend.events.clone()).with_sealer(keyring.clone());
+        if let Some(every) = config.retention_interval {
+            runners.push(tokio::spawn(retention_loop(handler.clone(), every, shutdown_rx.clone())));
+        }
         let state = AppState {
-            handler: CommandHandler::new(backend.events.clone()),
+            handler,
+            opener: keyring,
             backend,
             tokens,
             status,
@@ -89,6 +95,19 @@ impl App {
         let _ = self.server.await;
         for r in self.runners {
             let _ = r.await;
+        }
+    }
+}
+
+/// Runs the retention job now, then every `every`, until shutdown.
+async fn retention_loop(handler: CommandHandler, every: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = ent_commands::vie_scolaire::run_retention(&handler, chrono::Utc::now()).await {
+            tracing::warn!(error = %e, "retention run failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
         }
     }
 }

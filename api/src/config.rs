@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use ent_infra::MasterKey;
+
 /// Settings `App::build` needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -12,6 +14,10 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Lifetime of login tokens.
     pub token_ttl: Duration,
+    /// Wraps the per-record keys of sealed (crypto-shredded) content.
+    pub master_key: MasterKey,
+    /// How often the retention job (legal erasure of sanctions) runs; `None` disables it.
+    pub retention_interval: Option<Duration>,
 }
 
 /// The embedded default database.
@@ -22,6 +28,46 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 impl Config {
     /// A config for `database`, listening on a random local port (what tests use).
     pub fn for_tests(database: &str) -> Self {
-        Config { database: database.to_string(), listen: SocketAddr::from(([127, 0, 0, 1], 0)), token_ttl: Duration::from_secs(3600) }
+        Config {
+            database: database.to_string(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            token_ttl: Duration::from_secs(3600),
+            master_key: MasterKey::generate(),
+            retention_interval: None,
+        }
     }
+}
+
+/// Loads the master key: `hex` when given (64 hexadecimal characters), else the file at `path`,
+/// created with a fresh random key (mode 0600) when it does not exist.
+pub fn load_master_key(hex: Option<&str>, path: &std::path::Path) -> Result<MasterKey, String> {
+    if let Some(hex) = hex {
+        return MasterKey::from_hex(hex).ok_or_else(|| "the master key must be 64 hexadecimal characters".to_string());
+    }
+    match std::fs::read_to_string(path) {
+        Ok(text) => MasterKey::from_hex(&text).ok_or_else(|| format!("{} does not hold a 64-hex-character key", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = MasterKey::generate();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            write_private(path, &key.to_hex()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            tracing::warn!(path = %path.display(), "created a new master key; back it up: without it, sealed content cannot be read");
+            Ok(key)
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
 }

@@ -22,6 +22,10 @@ struct Cli {
     /// Log format.
     #[arg(long, global = true, env = "ENT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// File holding the master key (64 hex characters) that wraps the keys of sealed content;
+    /// created with a random key when absent. `ENT_MASTER_KEY` (hex) takes precedence.
+    #[arg(long, global = true, env = "ENT_MASTER_KEY_FILE", default_value = "./ent-data/master.key")]
+    master_key_file: PathBuf,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -41,6 +45,9 @@ enum Cmd {
         /// Lifetime of login tokens, in hours.
         #[arg(long, env = "ENT_TOKEN_TTL_HOURS", default_value_t = 12)]
         token_ttl_hours: u64,
+        /// Minutes between two runs of the retention job (legal erasure of sanctions); 0 disables it.
+        #[arg(long, env = "ENT_RETENTION_INTERVAL_MINUTES", default_value_t = 60)]
+        retention_interval_minutes: u64,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -60,6 +67,11 @@ enum Cmd {
         #[command(subcommand)]
         action: ProjectionsCmd,
     },
+    /// Legal erasure of sanctions (R511-13).
+    Retention {
+        #[command(subcommand)]
+        action: RetentionCmd,
+    },
     /// JSON Schemas of every command and event.
     Schemas {
         #[command(subcommand)]
@@ -73,6 +85,16 @@ enum ProjectionsCmd {
     List,
     /// Rebuild a read model from the whole log while the old copy keeps serving, then swap.
     Rebuild { name: String },
+}
+
+#[derive(Subcommand)]
+enum RetentionCmd {
+    /// Erase every sanction due at the given date (default: today), then exit.
+    Run {
+        /// `YYYY-MM-DD` or an RFC 3339 timestamp.
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -99,9 +121,19 @@ fn init_logs(format: LogFormat) {
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_logs(cli.log_format);
+    let master_key = || -> Result<ent_infra::MasterKey> {
+        let hex = std::env::var("ENT_MASTER_KEY").ok();
+        ent_api::config::load_master_key(hex.as_deref(), &cli.master_key_file).map_err(anyhow::Error::msg)
+    };
     match cli.command {
-        Cmd::Serve { listen, token_ttl_hours } => {
-            let config = Config { database: cli.database, listen, token_ttl: Duration::from_secs(token_ttl_hours * 3600) };
+        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes } => {
+            let config = Config {
+                database: cli.database.clone(),
+                listen,
+                token_ttl: Duration::from_secs(token_ttl_hours * 3600),
+                master_key: master_key()?,
+                retention_interval: (retention_interval_minutes > 0).then(|| Duration::from_secs(retention_interval_minutes * 60)),
+            };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
             wait_for_signal().await;
@@ -110,7 +142,13 @@ async fn main() -> Result<()> {
         Cmd::Demo { listen } => {
             let backend = Backend::open(&cli.database).await.context("opening the database")?;
             let summary = demo::seed(&CommandHandler::new(backend.events.clone())).await.context("seeding the demo collège")?;
-            let config = Config { database: cli.database.clone(), listen, token_ttl: Duration::from_secs(12 * 3600) };
+            let config = Config {
+                database: cli.database.clone(),
+                listen,
+                token_ttl: Duration::from_secs(12 * 3600),
+                master_key: master_key()?,
+                retention_interval: Some(Duration::from_secs(3600)),
+            };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);
             wait_for_signal().await;
@@ -140,6 +178,36 @@ async fn main() -> Result<()> {
             }
         }
         Cmd::Projections { action } => projections(&cli.database, action).await?,
+        Cmd::Retention { action: RetentionCmd::Run { now } } => {
+            let now = match now {
+                None => chrono::Utc::now(),
+                Some(s) => match chrono::DateTime::parse_from_rfc3339(&s) {
+                    Ok(t) => t.with_timezone(&chrono::Utc),
+                    Err(_) => s
+                        .parse::<chrono::NaiveDate>()
+                        .with_context(|| format!("--now {s}: expected YYYY-MM-DD or RFC 3339"))?
+                        .and_time(chrono::NaiveTime::MIN)
+                        .and_utc(),
+                },
+            };
+            let backend = Backend::open(&cli.database).await?;
+            let keyring = std::sync::Arc::new(ent_infra::Keyring::new(&master_key()?, backend.events.clone()));
+            let handler = CommandHandler::new(backend.events.clone()).with_sealer(keyring);
+            let report = ent_commands::vie_scolaire::run_retention(&handler, now).await?;
+            println!(
+                "retention as of {}: {} pupils examined, {} sanctions erased, {} failures",
+                now.date_naive(),
+                report.examined,
+                report.erased.len(),
+                report.failed.len()
+            );
+            for (sanction, error) in &report.failed {
+                eprintln!("  sanction {sanction}: {error}");
+            }
+            if !report.failed.is_empty() {
+                bail!("some erasures failed");
+            }
+        }
         Cmd::Schemas { action: SchemasCmd::Export { dir, check } } => export_schemas(&dir, check)?,
     }
     Ok(())

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ent_commands::CommandHandler;
 use ent_infra::Backend;
-use ent_projections::StatusBoard;
+use ent_projections::{ContentOpener, StatusBoard};
 
 use crate::auth::TokenKeys;
 use crate::metrics::Metrics;
@@ -15,6 +15,8 @@ use crate::metrics::Metrics;
 pub struct AppState {
     pub backend: Backend,
     pub handler: CommandHandler,
+    /// Opens sealed discipline content for allowed readers.
+    pub opener: Arc<dyn ContentOpener>,
     pub tokens: Arc<TokenKeys>,
     pub status: Arc<StatusBoard>,
     pub metrics: Arc<Metrics>,

@@ -1,6 +1,7 @@
 //! The catalogue of commands: one variant per imperative command type, each with its handler.
 
 use ent_domain::directory::commands::*;
+use ent_domain::vie_scolaire::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -63,6 +64,19 @@ commands! {
     AssignTeacher => crate::directory::assign_teacher;
     GrantAdmin => crate::directory::grant_admin;
     DeactivateUser => crate::directory::deactivate_user;
+    SetHalfDayBoundary => crate::vie_scolaire::set_half_day_boundary;
+    ScheduleLesson => crate::vie_scolaire::schedule_lesson;
+    ImportTimetable => crate::vie_scolaire::import_timetable;
+    TakeRollCall => crate::vie_scolaire::take_roll_call;
+    AmendRollCall => crate::vie_scolaire::amend_roll_call;
+    JustifyAbsence => crate::vie_scolaire::justify_absence;
+    AcceptJustification => crate::vie_scolaire::accept_justification;
+    RefuseJustification => crate::vie_scolaire::refuse_justification;
+    RecordAbsence => crate::vie_scolaire::record_absence;
+    GivePunishment => crate::vie_scolaire::give_punishment;
+    PronounceSanction => crate::vie_scolaire::pronounce_sanction;
+    EraseSanction => crate::vie_scolaire::erase_sanction;
+    MarkNotificationsRead => crate::vie_scolaire::mark_notifications_read;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

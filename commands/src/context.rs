@@ -6,6 +6,7 @@ use ent_domain::{Actor, Aggregate, Event, StreamId};
 use uuid::Uuid;
 
 use crate::error::CommandError;
+use crate::sealing::Sealer;
 use crate::store::{EventStore, ExpectedVersion, SecretWrite, StoreError};
 
 /// An aggregate as loaded from its stream.
@@ -49,6 +50,7 @@ impl Plan {
 /// The inputs of one attempt at a command.
 pub struct CommandContext<'a> {
     pub store: &'a dyn EventStore,
+    pub sealer: Option<&'a dyn Sealer>,
     pub actor: &'a Actor,
     pub command_id: Uuid,
     pub now: DateTime<Utc>,
@@ -74,6 +76,16 @@ impl CommandContext<'_> {
     /// A new entity id, the same on every retry of this command.
     pub fn new_id(&self, purpose: &str) -> Uuid {
         Uuid::new_v5(&self.command_id, purpose.as_bytes())
+    }
+
+    /// The sealer, for commands that carry personal content to be crypto-shredded later.
+    pub fn sealer(&self) -> Result<&dyn Sealer, CommandError> {
+        self.sealer.ok_or_else(|| CommandError::Store(StoreError::Backend("no key ring configured: cannot seal personal content".into())))
+    }
+
+    /// The id of the acting user (the nil id for the system).
+    pub fn actor_id(&self) -> Uuid {
+        self.actor.user().map_or(Uuid::nil(), |u| u.user_id)
     }
 
     /// Today's date (UTC).

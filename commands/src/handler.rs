@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::context::{CommandContext, Plan};
 use crate::envelope::ParsedCommand;
 use crate::error::CommandError;
+use crate::sealing::Sealer;
 use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, StreamAppend};
 
 /// How many times a command is re-decided after losing an optimistic-concurrency race.
@@ -27,11 +28,18 @@ pub struct Executed {
 #[derive(Clone)]
 pub struct CommandHandler {
     store: Arc<dyn EventStore>,
+    sealer: Option<Arc<dyn Sealer>>,
 }
 
 impl CommandHandler {
     pub fn new(store: Arc<dyn EventStore>) -> Self {
-        Self { store }
+        Self { store, sealer: None }
+    }
+
+    /// Enables commands that seal personal content (discipline).
+    pub fn with_sealer(mut self, sealer: Arc<dyn Sealer>) -> Self {
+        self.sealer = Some(sealer);
+        self
     }
 
     /// The store commands are appended to.
@@ -41,12 +49,30 @@ impl CommandHandler {
 
     /// Runs one command for `actor`. The same `command_id` twice returns the first result.
     pub async fn execute(&self, actor: &Actor, parsed: ParsedCommand, correlation_id: Option<Uuid>) -> Result<Executed, CommandError> {
-        let command_type = parsed.command.command_type();
-        let span = tracing::info_span!("command", command_type, command_id = %parsed.command_id, actor = %actor.id_string());
-        self.execute_inner(actor, parsed, correlation_id).instrument(span).await
+        self.execute_at(actor, parsed, correlation_id, chrono::Utc::now()).await
     }
 
-    async fn execute_inner(&self, actor: &Actor, parsed: ParsedCommand, correlation_id: Option<Uuid>) -> Result<Executed, CommandError> {
+    /// [`CommandHandler::execute`] as if it were `now` for the rules (scheduled jobs run with
+    /// the date they were asked for, e.g. `ent retention run --now`).
+    pub async fn execute_at(
+        &self,
+        actor: &Actor,
+        parsed: ParsedCommand,
+        correlation_id: Option<Uuid>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Executed, CommandError> {
+        let command_type = parsed.command.command_type();
+        let span = tracing::info_span!("command", command_type, command_id = %parsed.command_id, actor = %actor.id_string());
+        self.execute_inner(actor, parsed, correlation_id, now).instrument(span).await
+    }
+
+    async fn execute_inner(
+        &self,
+        actor: &Actor,
+        parsed: ParsedCommand,
+        correlation_id: Option<Uuid>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Executed, CommandError> {
         let started = Instant::now();
         if let Some(mut previous) = self.store.command_result(parsed.command_id).await? {
             previous.replayed = true;
@@ -56,7 +82,8 @@ impl CommandHandler {
         let correlation_id = correlation_id.unwrap_or(parsed.command_id);
         let mut attempt = 0;
         loop {
-            let ctx = CommandContext { store: self.store.as_ref(), actor, command_id: parsed.command_id, now: chrono::Utc::now() };
+            let ctx =
+                CommandContext { store: self.store.as_ref(), sealer: self.sealer.as_deref(), actor, command_id: parsed.command_id, now };
             let mut plan = parsed.command.plan(&ctx).await?;
             if let (Some(v), Some(primary)) = (parsed.expected_version, plan.appends.first_mut()) {
                 primary.expected = ExpectedVersion::Exact(v);

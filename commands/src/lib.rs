@@ -14,7 +14,9 @@ pub mod error;
 pub mod handler;
 pub mod passwords;
 pub mod schemas;
+pub mod sealing;
 pub mod store;
+pub mod vie_scolaire;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

@@ -119,6 +119,8 @@ pub trait EventStore: Send + Sync + 'static {
     async fn head(&self) -> Result<u64, StoreError>;
     /// The stream of the aggregate of this type and id, whatever structure it belongs to.
     async fn locate(&self, aggregate: &str, id: &str) -> Result<Option<String>, StoreError>;
+    /// Every stream of an aggregate type (e.g. all `discipline` streams), by name.
+    async fn streams_of(&self, aggregate: &str) -> Result<Vec<String>, StoreError>;
     /// The stored result of a command already committed.
     async fn command_result(&self, command_id: Uuid) -> Result<Option<AppendResult>, StoreError>;
     /// A secret written with an append.

@@ -6,6 +6,7 @@
 mod batch;
 mod feed;
 mod group_commit;
+pub mod keyring;
 pub mod postgres;
 pub mod sqlite;
 
@@ -16,6 +17,7 @@ use ent_commands::{EventStore, StoreError};
 use ent_projections::{EventFeed, ReadModelError, ReadModelStore};
 
 pub use feed::StoreFeed;
+pub use keyring::{Keyring, MasterKey};
 
 /// Errors opening a backend.
 #[derive(Debug, thiserror::Error)]

@@ -11,9 +11,11 @@ pub mod feed;
 pub mod projection;
 pub mod rebuild;
 pub mod runner;
+pub mod sealed;
 pub mod status;
 pub mod store;
 pub mod subscription;
+pub mod vie_scolaire;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -21,6 +23,7 @@ pub use feed::EventFeed;
 pub use projection::Projection;
 pub use rebuild::{RebuildReport, rebuild};
 pub use runner::ProjectionRunner;
+pub use sealed::ContentOpener;
 pub use status::StatusBoard;
 pub use store::{CommitOutcome, ReadModelStore};
 pub use subscription::Subscription;
@@ -29,7 +32,7 @@ use std::sync::Arc;
 
 /// Every projection the server runs, in the order they are listed to operators.
 pub fn all() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(directory::DirectoryProjection)]
+    vec![Arc::new(directory::DirectoryProjection), Arc::new(vie_scolaire::VieScolaireProjection)]
 }
 
 /// The projection with this name.

@@ -22,6 +22,7 @@ pub const USER_PASSWORD: &str = "user-password-1";
 pub struct TestServer {
     pub app: App,
     pub db: TestDb,
+    pub config: Config,
     pub client: reqwest::Client,
 }
 
@@ -32,20 +33,21 @@ impl TestServer {
         let backend = Backend::open(db.url()).await.expect("open backend");
         bootstrap_admin(&CommandHandler::new(backend.events.clone()), ROOT_LOGIN, ROOT_PASSWORD).await.expect("bootstrap admin");
         drop(backend);
-        Self::serve(db).await
+        let config = Config::for_tests(db.url());
+        Self::serve(db, config).await
     }
 
-    async fn serve(db: TestDb) -> Self {
-        let app = App::build(Config::for_tests(db.url())).await.expect("server starts");
+    async fn serve(db: TestDb, config: Config) -> Self {
+        let app = App::build(config.clone()).await.expect("server starts");
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-        TestServer { app, db, client }
+        TestServer { app, db, config, client }
     }
 
-    /// Stops the server and starts a new one on the same database.
+    /// Stops the server and starts a new one on the same database (same master key).
     pub async fn restart(self) -> Self {
-        let TestServer { app, db, .. } = self;
+        let TestServer { app, db, config, .. } = self;
         app.shutdown().await;
-        Self::serve(db).await
+        Self::serve(db, config).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -6,6 +6,7 @@ mod commands;
 mod directory;
 mod login;
 mod ops;
+mod vie_scolaire;
 
 use std::time::Duration;
 
@@ -36,6 +37,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/structures/{uai}", get(directory::structure))
         .route("/api/v1/classes/{id}/roster", get(directory::roster))
         .route("/api/v1/users/{id}", get(directory::user))
+        .route("/api/v1/pupils/{id}/absences", get(vie_scolaire::pupil_absences))
+        .route("/api/v1/pupils/{id}/discipline", get(vie_scolaire::discipline))
+        .route("/api/v1/classes/{id}/absences", get(vie_scolaire::class_day))
+        .route("/api/v1/notifications", get(vie_scolaire::notifications))
+        .route("/api/v1/vie-scolaire/{uai}/dashboard", get(vie_scolaire::dashboard))
+        .route("/api/v1/vie-scolaire/{uai}/absenteeism", get(vie_scolaire::absenteeism))
+        .route("/api/v1/vie-scolaire/{uai}/register", get(vie_scolaire::register))
+        .route("/api/v1/vie-scolaire/{uai}/sanctions/audit", get(vie_scolaire::sanction_audit))
         .route("/api/v1/events", get(audit::events))
         .route("/api/v1/streams/{*stream}", get(audit::stream))
         .route("/api/v1/admin/projections", get(admin::list))

@@ -187,7 +187,7 @@ mod tests {
         let days = missed_half_days(&lessons, &[], std::slice::from_ref(&morning_pending), default_boundary());
         assert_eq!((days[0].status, days[1].status), (HalfDayStatus::Pending, HalfDayStatus::Unjustified));
         let refused = JustificationFact { state: JustificationState::Refused, ..morning_pending.clone() };
-        assert_eq!(missed_half_days(&lessons, &[], &[refused.clone()], default_boundary())[0].status, HalfDayStatus::Refused);
+        assert_eq!(missed_half_days(&lessons, &[], std::slice::from_ref(&refused), default_boundary())[0].status, HalfDayStatus::Refused);
         let accepted = justification("2026-10-05T00:00:00", "2026-10-06T00:00:00", JustificationState::Accepted);
         let days = missed_half_days(&lessons, &[], &[refused, accepted], default_boundary());
         assert!(days.iter().all(|h| h.status == HalfDayStatus::Justified));

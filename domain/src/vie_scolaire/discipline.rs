@@ -93,7 +93,13 @@ pub fn punishment_content(cmd: &GivePunishment) -> Result<(String, Option<String
 }
 
 /// `GivePunishment`: for a pupil, dated, with a reason; `content` is the sealed reason and details.
-pub fn give_punishment(pupil: &UserState, cmd: &GivePunishment, id: Uuid, given_by: Uuid, content: SealedContent) -> Result<Vec<Event>, DomainError> {
+pub fn give_punishment(
+    pupil: &UserState,
+    cmd: &GivePunishment,
+    id: Uuid,
+    given_by: Uuid,
+    content: SealedContent,
+) -> Result<Vec<Event>, DomainError> {
     require_pupil(pupil)?;
     punishment_content(cmd)?;
     Ok(vec![Event::PunishmentGiven(PunishmentGiven {
@@ -119,7 +125,10 @@ pub fn sanction_content(cmd: &PronounceSanction, today: NaiveDate) -> Result<(St
     }
     match (cmd.kind, cmd.hours) {
         (SanctionKind::MesureDeResponsabilisation, Some(h)) if !(1..=MAX_RESPONSABILISATION_HOURS).contains(&h) => {
-            return Err(DomainError::field("hours", format!("a mesure de responsabilisation lasts at most {MAX_RESPONSABILISATION_HOURS} hours")));
+            return Err(DomainError::field(
+                "hours",
+                format!("a mesure de responsabilisation lasts at most {MAX_RESPONSABILISATION_HOURS} hours"),
+            ));
         }
         (SanctionKind::MesureDeResponsabilisation, _) | (_, None) => {}
         (_, Some(_)) => return Err(DomainError::field("hours", "only for a mesure de responsabilisation")),
@@ -165,7 +174,13 @@ pub fn pronounce_sanction(
 
 /// `EraseSanction`: a sanction not yet erased. The scheduled rules apply only to their kinds and
 /// from their due date; end of schooling and change of school apply to any sanction at any time.
-pub fn erase_sanction(state: &DisciplineState, pupil: &UserState, sanction: Uuid, rule: ErasureRule, today: NaiveDate) -> Result<Vec<Event>, DomainError> {
+pub fn erase_sanction(
+    state: &DisciplineState,
+    pupil: &UserState,
+    sanction: Uuid,
+    rule: ErasureRule,
+    today: NaiveDate,
+) -> Result<Vec<Event>, DomainError> {
     let Some(record) = state.sanctions.get(&sanction) else { return Err(DomainError::NotFound("sanction".into())) };
     if record.erased.is_some() {
         return Err(DomainError::rule("this sanction is already erased"));
@@ -207,7 +222,13 @@ mod tests {
     }
 
     fn pupil() -> UserState {
-        UserState { user_id: Uuid::new_v4(), profile: Some(Profile::Eleve), structure: "0751234A".into(), active: true, ..Default::default() }
+        UserState {
+            user_id: Uuid::new_v4(),
+            profile: Some(Profile::Eleve),
+            structure: "0751234A".into(),
+            active: true,
+            ..Default::default()
+        }
     }
 
     fn sealed() -> SealedContent {
@@ -249,7 +270,12 @@ mod tests {
         for kind in [SanctionKind::Avertissement, SanctionKind::Blame] {
             assert!(sanction_content(&PronounceSanction { sursis: true, ..cmd(kind) }, today()).is_err());
         }
-        for kind in [SanctionKind::MesureDeResponsabilisation, SanctionKind::ExclusionTemporaireClasse, SanctionKind::ExclusionTemporaireEtablissement, SanctionKind::ExclusionDefinitive] {
+        for kind in [
+            SanctionKind::MesureDeResponsabilisation,
+            SanctionKind::ExclusionTemporaireClasse,
+            SanctionKind::ExclusionTemporaireEtablissement,
+            SanctionKind::ExclusionDefinitive,
+        ] {
             assert!(sanction_content(&PronounceSanction { sursis: true, ..cmd(kind) }, today()).is_ok(), "{kind:?}");
         }
     }
@@ -266,7 +292,9 @@ mod tests {
     #[test]
     fn exclusion_definitive_needs_the_disciplinary_council() {
         let c = PronounceSanction { by_disciplinary_council: false, ..cmd(SanctionKind::ExclusionDefinitive) };
-        assert!(matches!(sanction_content(&c, today()), Err(DomainError::InvalidField { field, .. }) if field == "by_disciplinary_council"));
+        assert!(
+            matches!(sanction_content(&c, today()), Err(DomainError::InvalidField { field, .. }) if field == "by_disciplinary_council")
+        );
     }
 
     #[test]
@@ -315,7 +343,8 @@ mod tests {
     #[test]
     fn exclusion_definitive_is_erased_only_on_decision() {
         let p = pupil();
-        let events = pronounce_sanction(&p, &cmd(SanctionKind::ExclusionDefinitive), Uuid::new_v4(), Uuid::nil(), sealed(), today()).unwrap();
+        let events =
+            pronounce_sanction(&p, &cmd(SanctionKind::ExclusionDefinitive), Uuid::new_v4(), Uuid::nil(), sealed(), today()).unwrap();
         let Event::SanctionPronounced(e) = &events[0] else { panic!() };
         let state = DisciplineState::from_history(&events);
         assert!(due_erasures(&state, d("2040-01-01")).is_empty());

@@ -104,7 +104,13 @@ mod tests {
     use super::*;
 
     fn pupil() -> UserState {
-        UserState { user_id: Uuid::new_v4(), profile: Some(Profile::Eleve), structure: "0751234A".into(), active: true, ..Default::default() }
+        UserState {
+            user_id: Uuid::new_v4(),
+            profile: Some(Profile::Eleve),
+            structure: "0751234A".into(),
+            active: true,
+            ..Default::default()
+        }
     }
 
     fn cmd(from: &str, to: &str) -> JustifyAbsence {

@@ -94,7 +94,12 @@ fn scheduled(structure: &StructureState, lesson_id: Uuid, cmd: &ScheduleLesson) 
 
 /// `ScheduleLesson`: a slot that ends after it starts, for a class/group and subject of the
 /// structure, taught by a teacher assigned to them.
-pub fn schedule_lesson(structure: &StructureState, teacher: Option<&UserState>, cmd: &ScheduleLesson, lesson_id: Uuid) -> Result<Vec<Event>, DomainError> {
+pub fn schedule_lesson(
+    structure: &StructureState,
+    teacher: Option<&UserState>,
+    cmd: &ScheduleLesson,
+    lesson_id: Uuid,
+) -> Result<Vec<Event>, DomainError> {
     if !structure.exists() {
         return Err(DomainError::NotFound("structure".into()));
     }
@@ -127,7 +132,10 @@ pub fn import_timetable(
     for (i, row) in cmd.lessons.iter().enumerate() {
         issues.extend(check_slot(structure, teachers.get(&row.teacher), row, &format!("lessons[{i}].")));
         if !seen.insert((row.class_or_group, row.date, row.start)) {
-            issues.push(FieldIssue { field: format!("lessons[{i}]"), message: "same class or group, day and start as an earlier row".into() });
+            issues.push(FieldIssue {
+                field: format!("lessons[{i}]"),
+                message: "same class or group, day and start as an earlier row".into(),
+            });
         }
     }
     if !issues.is_empty() {
@@ -188,7 +196,12 @@ pub fn take_roll_call(lesson: &LessonState, marks: &[Mark], taken_by: Uuid, elig
 }
 
 /// `AmendRollCall`: after the roll call; only marks that change are recorded.
-pub fn amend_roll_call(lesson: &LessonState, marks: &[Mark], amended_by: Uuid, eligible: &BTreeSet<Uuid>) -> Result<Vec<Event>, DomainError> {
+pub fn amend_roll_call(
+    lesson: &LessonState,
+    marks: &[Mark],
+    amended_by: Uuid,
+    eligible: &BTreeSet<Uuid>,
+) -> Result<Vec<Event>, DomainError> {
     let Some(l) = &lesson.scheduled else { return Err(DomainError::NotFound("lesson".into())) };
     if !lesson.roll_call_taken {
         return Err(DomainError::rule("no roll call to amend yet; use TakeRollCall"));

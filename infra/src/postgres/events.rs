@@ -245,6 +245,14 @@ impl EventStore for PgEventStore {
             .map_err(backend)
     }
 
+    async fn streams_of(&self, aggregate: &str) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT stream FROM streams WHERE aggregate = $1 ORDER BY stream")
+            .bind(aggregate)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
     async fn command_result(&self, command_id: Uuid) -> Result<Option<AppendResult>, StoreError> {
         let raw: Option<serde_json::Value> = sqlx::query_scalar("SELECT result FROM commands WHERE command_id = $1")
             .bind(command_id)

@@ -204,6 +204,14 @@ impl EventStore for SqliteEventStore {
             .map_err(backend)
     }
 
+    async fn streams_of(&self, aggregate: &str) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar("SELECT stream FROM streams WHERE aggregate = ? ORDER BY stream")
+            .bind(aggregate)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
     async fn command_result(&self, command_id: Uuid) -> Result<Option<AppendResult>, StoreError> {
         let raw: Option<String> = sqlx::query_scalar("SELECT result FROM commands WHERE command_id = ?")
             .bind(command_id.to_string())

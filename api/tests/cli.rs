@@ -1,0 +1,105 @@
+//! The `ent` binary itself: bootstrap-admin idempotency, retention run, projections list,
+//! schemas check — run as a subprocess against a real SQLite file.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use ent_commands::envelope::ParsedCommand;
+use ent_commands::{Command as Cmd, CommandHandler};
+use ent_domain::Actor;
+use ent_domain::directory::commands::{CreateStructure, CreateUser};
+use ent_domain::directory::{Profile, StructureKind};
+use ent_domain::vie_scolaire::SanctionKind;
+use ent_domain::vie_scolaire::commands::PronounceSanction;
+use ent_infra::{Backend, Keyring};
+use uuid::Uuid;
+
+struct Dir(std::path::PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn ent(dir: &Dir, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ent"))
+        .args(args)
+        .env("ENT_DATABASE", format!("sqlite://{}", dir.0.join("ent.db").display()))
+        .env("ENT_MASTER_KEY_FILE", dir.0.join("master.key"))
+        .env("ADMIN_PW", "a-long-password")
+        .env_remove("ENT_MASTER_KEY")
+        .output()
+        .expect("run ent");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+async fn run(handler: &CommandHandler, command: Cmd) -> ent_commands::AppendResult {
+    let parsed = ParsedCommand { command_id: Uuid::now_v7(), expected_version: None, command };
+    handler.execute(&Actor::System, parsed, None).await.expect("command accepted").result
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_run_erases_due_sanctions_and_bootstrap_is_idempotent() {
+    let dir = Dir(std::env::temp_dir().join(format!("ent-cli-{}", Uuid::new_v4().simple())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+
+    let (ok, out) = ent(&dir, &["bootstrap-admin", "--login", "admin", "--password-env", "ADMIN_PW"]);
+    assert!(ok && out.contains("created platform administrator admin"), "{out}");
+    let (ok, out) = ent(&dir, &["bootstrap-admin", "--login", "admin", "--password-env", "ADMIN_PW"]);
+    assert!(ok && out.contains("nothing to do"), "{out}");
+
+    // A sanction pronounced with the deployment's master key (created by the first run above).
+    let url = format!("sqlite://{}", dir.0.join("ent.db").display());
+    let key = ent_api::config::load_master_key(None, &dir.0.join("master.key")).unwrap();
+    let backend = Backend::open(&url).await.unwrap();
+    let handler = CommandHandler::new(backend.events.clone()).with_sealer(Arc::new(Keyring::new(&key, backend.events.clone())));
+    run(&handler, Cmd::CreateStructure(CreateStructure { uai: "0751234A".into(), name: "Collège".into(), kind: StructureKind::College }))
+        .await;
+    let pupil = run(
+        &handler,
+        Cmd::CreateUser(CreateUser {
+            structure: "0751234A".into(),
+            profile: Profile::Eleve,
+            role: None,
+            first_name: "Léa".into(),
+            last_name: "Martin".into(),
+            login: None,
+            password: None,
+        }),
+    )
+    .await;
+    let pupil: Uuid = pupil.stream.rsplit('/').next().unwrap().parse().unwrap();
+    let sanction = PronounceSanction {
+        pupil,
+        kind: SanctionKind::Avertissement,
+        reason: "retards répétés".into(),
+        facts: "dix retards en septembre".into(),
+        days: None,
+        hours: None,
+        sursis: false,
+        pronounced_on: "2026-10-10".parse().unwrap(),
+        by_disciplinary_council: false,
+    };
+    let pronounced = run(&handler, Cmd::PronounceSanction(sanction)).await;
+    drop(handler);
+    drop(backend);
+
+    let (ok, out) = ent(&dir, &["retention", "run", "--now", "2027-08-30"]);
+    assert!(ok && out.contains("0 sanctions erased"), "{out}");
+    let (ok, out) = ent(&dir, &["retention", "run", "--now", "2027-08-31"]);
+    assert!(ok && out.contains("1 sanctions erased"), "{out}");
+
+    let backend = Backend::open(&url).await.unwrap();
+    let events = backend.events.read_stream(&pronounced.stream).await.unwrap();
+    assert_eq!(events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>(), ["SanctionPronounced", "SanctionErased"]);
+    let key_id = events[0].payload["content"]["key_id"].as_str().unwrap();
+    assert!(backend.events.secret(key_id).await.unwrap().is_none(), "the data key is destroyed");
+
+    let (ok, out) = ent(&dir, &["projections", "list"]);
+    assert!(ok && out.contains("directory") && out.contains("vie_scolaire"), "{out}");
+    let schemas = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas");
+    let (ok, out) = ent(&dir, &["schemas", "export", "--check", "--dir", schemas]);
+    assert!(ok, "{out}");
+}
