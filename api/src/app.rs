@@ -58,7 +58,14 @@ impl App {
         if let Some(every) = config.retention_interval {
             runners.push(tokio::spawn(retention_loop(handler.clone(), every, shutdown_rx.clone())));
         }
+        let publisher = config.nats.clone().map(|settings| {
+            let metrics = Arc::new(ent_infra::nats::PublisherMetrics::default());
+            let task = ent_infra::nats::Publisher { settings, store: backend.events.clone(), cursor: backend.read_models.clone(), metrics: metrics.clone() };
+            runners.push(tokio::spawn(task.run(shutdown_rx.clone())));
+            metrics
+        });
         let state = AppState {
+            publisher,
             handler,
             opener: keyring,
             backend,

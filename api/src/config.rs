@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use ent_infra::MasterKey;
+use ent_infra::nats::NatsSettings;
 
 /// Settings `App::build` needs.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct Config {
     pub master_key: MasterKey,
     /// How often the retention job (legal erasure of sanctions) runs; `None` disables it.
     pub retention_interval: Option<Duration>,
+    /// Publication of events to NATS JetStream; `None` disables it.
+    pub nats: Option<NatsSettings>,
 }
 
 /// The embedded default database.
@@ -34,6 +37,7 @@ impl Config {
             token_ttl: Duration::from_secs(3600),
             master_key: MasterKey::generate(),
             retention_interval: None,
+            nats: None,
         }
     }
 }

@@ -48,6 +48,8 @@ enum Cmd {
         /// Minutes between two runs of the retention job (legal erasure of sanctions); 0 disables it.
         #[arg(long, env = "ENT_RETENTION_INTERVAL_MINUTES", default_value_t = 60)]
         retention_interval_minutes: u64,
+        #[command(flatten)]
+        nats: NatsArgs,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -67,6 +69,11 @@ enum Cmd {
         #[command(subcommand)]
         action: ProjectionsCmd,
     },
+    /// The event log: replay to NATS.
+    Events {
+        #[command(subcommand)]
+        action: EventsCmd,
+    },
     /// Legal erasure of sanctions (R511-13).
     Retention {
         #[command(subcommand)]
@@ -76,6 +83,51 @@ enum Cmd {
     Schemas {
         #[command(subcommand)]
         action: SchemasCmd,
+    },
+}
+
+/// Publication of events to NATS JetStream.
+#[derive(clap::Args, Clone)]
+struct NatsArgs {
+    /// NATS server URL; turns publication on (e.g. nats://127.0.0.1:4222).
+    #[arg(long = "nats", env = "ENT_NATS_URL")]
+    url: Option<String>,
+    /// JetStream stream that captures `ent.>`.
+    #[arg(long, env = "ENT_NATS_STREAM", default_value = "ENT_EVENTS")]
+    nats_stream: String,
+    /// How long JetStream keeps events, in days.
+    #[arg(long, env = "ENT_NATS_MAX_AGE_DAYS", default_value_t = 365)]
+    nats_max_age_days: u64,
+    /// Duplicate window of the stream, in seconds (re-publications inside it are dropped).
+    #[arg(long, env = "ENT_NATS_DUPLICATE_WINDOW_SECS", default_value_t = 3600)]
+    nats_duplicate_window_secs: u64,
+}
+
+impl NatsArgs {
+    fn settings(&self) -> Option<ent_infra::nats::NatsSettings> {
+        self.url.as_ref().map(|url| ent_infra::nats::NatsSettings {
+            url: url.clone(),
+            stream: self.nats_stream.clone(),
+            max_age: Duration::from_secs(self.nats_max_age_days * 86_400),
+            duplicate_window: Duration::from_secs(self.nats_duplicate_window_secs),
+        })
+    }
+}
+
+#[derive(Subcommand)]
+enum EventsCmd {
+    /// Re-publish a range of the log to NATS (JetStream drops what it already has).
+    Replay {
+        #[arg(long)]
+        from_position: u64,
+        /// Last position (default: the head).
+        #[arg(long)]
+        to_position: Option<u64>,
+        /// Publish to the NATS server given by --nats.
+        #[arg(long)]
+        to_nats: bool,
+        #[command(flatten)]
+        nats: NatsArgs,
     },
 }
 
@@ -126,13 +178,14 @@ async fn main() -> Result<()> {
         ent_api::config::load_master_key(hex.as_deref(), &cli.master_key_file).map_err(anyhow::Error::msg)
     };
     match cli.command {
-        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes } => {
+        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes, nats } => {
             let config = Config {
                 database: cli.database.clone(),
                 listen,
                 token_ttl: Duration::from_secs(token_ttl_hours * 3600),
                 master_key: master_key()?,
                 retention_interval: (retention_interval_minutes > 0).then(|| Duration::from_secs(retention_interval_minutes * 60)),
+                nats: nats.settings(),
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -148,6 +201,7 @@ async fn main() -> Result<()> {
                 token_ttl: Duration::from_secs(12 * 3600),
                 master_key: master_key()?,
                 retention_interval: Some(Duration::from_secs(3600)),
+                nats: None,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);
@@ -178,6 +232,20 @@ async fn main() -> Result<()> {
             }
         }
         Cmd::Projections { action } => projections(&cli.database, action).await?,
+        Cmd::Events { action: EventsCmd::Replay { from_position, to_position, to_nats, nats } } => {
+            let Some(settings) = nats.settings().filter(|_| to_nats) else {
+                bail!("replay needs --to-nats and --nats URL (or ENT_NATS_URL)");
+            };
+            let backend = Backend::open(&cli.database).await?;
+            let to = match to_position {
+                Some(p) => p,
+                None => backend.events.head().await?,
+            };
+            let js = ent_infra::nats::connect(&settings).await?;
+            ent_infra::nats::ensure_stream(&js, &settings).await?;
+            let (sent, fresh) = ent_infra::nats::replay(&js, backend.events.as_ref(), from_position, to).await?;
+            println!("replayed positions {from_position}..={to}: {sent} events sent, {fresh} new to JetStream, {} already there", sent - fresh);
+        }
         Cmd::Retention { action: RetentionCmd::Run { now } } => {
             let now = match now {
                 None => chrono::Utc::now(),

@@ -21,4 +21,6 @@ pub struct AppState {
     pub status: Arc<StatusBoard>,
     pub metrics: Arc<Metrics>,
     pub token_ttl: Duration,
+    /// Figures of the NATS publisher, when publication is on.
+    pub publisher: Option<Arc<ent_infra::nats::PublisherMetrics>>,
 }

@@ -7,6 +7,7 @@ mod batch;
 mod feed;
 mod group_commit;
 pub mod keyring;
+pub mod nats;
 pub mod postgres;
 pub mod sqlite;
 
