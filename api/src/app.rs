@@ -60,7 +60,12 @@ impl App {
         }
         let publisher = config.nats.clone().map(|settings| {
             let metrics = Arc::new(ent_infra::nats::PublisherMetrics::default());
-            let task = ent_infra::nats::Publisher { settings, store: backend.events.clone(), cursor: backend.read_models.clone(), metrics: metrics.clone() };
+            let task = ent_infra::nats::Publisher {
+                settings,
+                store: backend.events.clone(),
+                cursor: backend.read_models.clone(),
+                metrics: metrics.clone(),
+            };
             runners.push(tokio::spawn(task.run(shutdown_rx.clone())));
             metrics
         });

@@ -244,7 +244,10 @@ async fn main() -> Result<()> {
             let js = ent_infra::nats::connect(&settings).await?;
             ent_infra::nats::ensure_stream(&js, &settings).await?;
             let (sent, fresh) = ent_infra::nats::replay(&js, backend.events.as_ref(), from_position, to).await?;
-            println!("replayed positions {from_position}..={to}: {sent} events sent, {fresh} new to JetStream, {} already there", sent - fresh);
+            println!(
+                "replayed positions {from_position}..={to}: {sent} events sent, {fresh} new to JetStream, {} already there",
+                sent - fresh
+            );
         }
         Cmd::Retention { action: RetentionCmd::Run { now } } => {
             let now = match now {

@@ -93,13 +93,25 @@ impl Metrics {
 pub fn render_publisher(p: &ent_infra::nats::PublisherMetrics) -> String {
     use std::sync::atomic::Ordering::Relaxed;
     let mut out = String::new();
-    let _ = writeln!(out, "# HELP ent_outbox_backlog_events Committed events not yet acknowledged by JetStream.\n# TYPE ent_outbox_backlog_events gauge");
+    let _ = writeln!(
+        out,
+        "# HELP ent_outbox_backlog_events Committed events not yet acknowledged by JetStream.\n# TYPE ent_outbox_backlog_events gauge"
+    );
     let _ = writeln!(out, "ent_outbox_backlog_events {}", p.backlog.load(Relaxed));
-    let _ = writeln!(out, "# HELP ent_outbox_publish_errors_total Failed publication attempts.\n# TYPE ent_outbox_publish_errors_total counter");
+    let _ = writeln!(
+        out,
+        "# HELP ent_outbox_publish_errors_total Failed publication attempts.\n# TYPE ent_outbox_publish_errors_total counter"
+    );
     let _ = writeln!(out, "ent_outbox_publish_errors_total {}", p.errors.load(Relaxed));
-    let _ = writeln!(out, "# HELP ent_outbox_published_total Events acknowledged as new by JetStream.\n# TYPE ent_outbox_published_total counter");
+    let _ = writeln!(
+        out,
+        "# HELP ent_outbox_published_total Events acknowledged as new by JetStream.\n# TYPE ent_outbox_published_total counter"
+    );
     let _ = writeln!(out, "ent_outbox_published_total {}", p.published.load(Relaxed));
-    let _ = writeln!(out, "# HELP ent_outbox_last_published_position Last global position acknowledged by JetStream.\n# TYPE ent_outbox_last_published_position gauge");
+    let _ = writeln!(
+        out,
+        "# HELP ent_outbox_last_published_position Last global position acknowledged by JetStream.\n# TYPE ent_outbox_last_published_position gauge"
+    );
     let _ = writeln!(out, "ent_outbox_last_published_position {}", p.last_published_position.load(Relaxed));
     out
 }

@@ -23,9 +23,12 @@ use tracing::Instrument;
 /// The cursor's name among the read-model checkpoints.
 pub const OUTBOX_CURSOR: &str = "outbox_nats";
 /// Events published per batch before the cursor moves.
-const BATCH: usize = 500;
+const BATCH: usize = 2_000;
+/// The longest the stored cursor lags behind what JetStream acknowledged (re-publication after a
+/// crash is harmless: JetStream drops duplicates inside its window).
+const PERSIST_EVERY: Duration = Duration::from_secs(1);
 /// Acknowledgements awaited at a time (async-nats stalls beyond ~5,000 pending).
-const ACK_WINDOW: usize = 256;
+const ACK_WINDOW: usize = 1024;
 
 /// Where and how to publish.
 #[derive(Debug, Clone)]
@@ -41,7 +44,12 @@ pub struct NatsSettings {
 
 impl NatsSettings {
     pub fn new(url: &str) -> Self {
-        Self { url: url.to_string(), stream: "ENT_EVENTS".into(), max_age: Duration::from_secs(365 * 24 * 3600), duplicate_window: Duration::from_secs(3600) }
+        Self {
+            url: url.to_string(),
+            stream: "ENT_EVENTS".into(),
+            max_age: Duration::from_secs(365 * 24 * 3600),
+            duplicate_window: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -115,26 +123,30 @@ pub async fn ensure_stream(js: &jetstream::Context, settings: &NatsSettings) -> 
     }
 }
 
-/// Publishes events in order and waits for every acknowledgement. Returns how many were
-/// acknowledged as new (not duplicates); stops at the first failure.
-pub async fn publish_all(js: &jetstream::Context, events: &[RecordedEvent]) -> Result<(u64, Option<u64>), NatsError> {
+/// Publishes events in order and waits for every acknowledgement, keeping up to
+/// [`ACK_WINDOW`] acknowledgements in flight. Returns how many were acknowledged as new (not
+/// duplicates); stops at the first failure.
+pub async fn publish_all(js: &jetstream::Context, events: &[RecordedEvent]) -> Result<u64, NatsError> {
     let mut fresh = 0;
-    let mut last_acked = None;
-    for window in events.chunks(ACK_WINDOW) {
-        let mut acks = Vec::with_capacity(window.len());
-        for e in window {
-            let body = serde_json::to_vec(e).map_err(nats_err)?;
-            acks.push((e.position, js.publish_with_headers(subject(e), headers(e), body.into()).await.map_err(nats_err)?));
+    let mut pending = std::collections::VecDeque::with_capacity(ACK_WINDOW);
+    for e in events {
+        if pending.len() >= ACK_WINDOW
+            && let Some(ack) = pending.pop_front()
+        {
+            fresh += u64::from(!wait_ack(ack).await?);
         }
-        for (position, ack) in acks {
-            let ack = ack.await.map_err(nats_err)?;
-            if !ack.duplicate {
-                fresh += 1;
-            }
-            last_acked = Some(position);
-        }
+        let body = serde_json::to_vec(e).map_err(nats_err)?;
+        pending.push_back(js.publish_with_headers(subject(e), headers(e), body.into()).await.map_err(nats_err)?);
     }
-    Ok((fresh, last_acked))
+    for ack in pending {
+        fresh += u64::from(!wait_ack(ack).await?);
+    }
+    Ok(fresh)
+}
+
+/// Whether the acknowledged message was a duplicate.
+async fn wait_ack(ack: jetstream::context::PublishAckFuture) -> Result<bool, NatsError> {
+    Ok(ack.await.map_err(nats_err)?.duplicate)
 }
 
 /// Re-publishes the events of positions `from..=to` (JetStream de-duplicates those it has).
@@ -145,7 +157,7 @@ pub async fn replay(js: &jetstream::Context, store: &dyn EventStore, from: u64, 
         let mut events = store.read_all(after, BATCH).await?;
         events.retain(|e| e.position <= to);
         let Some(last) = events.last().map(|e| e.position) else { break };
-        let (n, _) = publish_all(js, &events).await?;
+        let n = publish_all(js, &events).await?;
         sent += events.len() as u64;
         fresh += n;
         after = last;
@@ -161,15 +173,24 @@ pub struct Publisher {
     pub metrics: Arc<PublisherMetrics>,
 }
 
+/// Where the publisher is: generation of its stored cursor, acknowledged and stored positions.
+struct Cursor {
+    generation: u32,
+    acked: u64,
+    stored: u64,
+    stored_at: std::time::Instant,
+}
+
 impl Publisher {
     /// Publishes until `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut head_rx = self.store.watch_head();
         let mut js: Option<jetstream::Context> = None;
+        let mut cursor: Option<Cursor> = None;
         let mut backoff = Duration::from_millis(100);
         while !*shutdown.borrow() {
             head_rx.borrow_and_update();
-            match self.step(&mut js).await {
+            match self.step(&mut js, &mut cursor).await {
                 Ok(true) => backoff = Duration::from_millis(100),
                 Ok(false) => {
                     tokio::select! {
@@ -189,30 +210,56 @@ impl Publisher {
                 }
             }
         }
+        if let Some(c) = cursor.filter(|c| c.acked > c.stored) {
+            let _ = self.cursor.commit(OUTBOX_CURSOR, c.generation, c.stored, c.acked, vec![]).await;
+        }
+    }
+
+    async fn store_cursor(&self, c: &mut Cursor) -> Result<bool, NatsError> {
+        match self.cursor.commit(OUTBOX_CURSOR, c.generation, c.stored, c.acked, vec![]).await? {
+            CommitOutcome::Committed => {
+                c.stored = c.acked;
+                c.stored_at = std::time::Instant::now();
+                Ok(true)
+            }
+            CommitOutcome::Stale => Ok(false),
+        }
     }
 
     /// Publishes one batch. Returns whether there was anything to publish.
-    async fn step(&self, js: &mut Option<jetstream::Context>) -> Result<bool, NatsError> {
-        let generation = self.cursor.active_generation(OUTBOX_CURSOR).await?;
-        let from = self.cursor.checkpoint(OUTBOX_CURSOR, generation).await?;
+    async fn step(&self, js: &mut Option<jetstream::Context>, cursor: &mut Option<Cursor>) -> Result<bool, NatsError> {
+        if cursor.is_none() {
+            let generation = self.cursor.active_generation(OUTBOX_CURSOR).await?;
+            let stored = self.cursor.checkpoint(OUTBOX_CURSOR, generation).await?;
+            *cursor = Some(Cursor { generation, acked: stored, stored, stored_at: std::time::Instant::now() });
+        }
+        let Some(c) = cursor.as_mut() else { return Ok(false) };
         let head = self.store.head().await?;
-        self.metrics.backlog.store(head.saturating_sub(from), Ordering::Relaxed);
-        self.metrics.last_published_position.store(from, Ordering::Relaxed);
-        let events = self.store.read_all(from, BATCH).await?;
-        let Some(last) = events.last().map(|e| e.position) else { return Ok(false) };
+        self.metrics.backlog.store(head.saturating_sub(c.acked), Ordering::Relaxed);
+        self.metrics.last_published_position.store(c.acked, Ordering::Relaxed);
+        let events = self.store.read_all(c.acked, BATCH).await?;
+        let Some(last) = events.last().map(|e| e.position) else {
+            if c.acked > c.stored && !self.store_cursor(c).await? {
+                *cursor = None;
+            }
+            return Ok(false);
+        };
         if js.is_none() {
             let context = connect(&self.settings).await?;
             ensure_stream(&context, &self.settings).await?;
             *js = Some(context);
         }
         let Some(context) = js.as_ref() else { return Ok(false) };
-        let span = tracing::debug_span!("nats_publish", from, to = last, events = events.len());
+        let span = tracing::debug_span!("nats_publish", from = c.acked, to = last, events = events.len());
         match publish_all(context, &events).instrument(span).await {
-            Ok((fresh, _)) => {
-                if self.cursor.commit(OUTBOX_CURSOR, generation, from, last, vec![]).await? == CommitOutcome::Committed {
-                    self.metrics.published.fetch_add(fresh, Ordering::Relaxed);
-                    self.metrics.last_published_position.store(last, Ordering::Relaxed);
-                    self.metrics.backlog.store(head.saturating_sub(last), Ordering::Relaxed);
+            Ok(fresh) => {
+                c.acked = last;
+                self.metrics.published.fetch_add(fresh, Ordering::Relaxed);
+                self.metrics.last_published_position.store(last, Ordering::Relaxed);
+                self.metrics.backlog.store(head.saturating_sub(last), Ordering::Relaxed);
+                if c.stored_at.elapsed() >= PERSIST_EVERY && !self.store_cursor(c).await? {
+                    // Another publisher moved the cursor: start again from the stored one.
+                    *cursor = None;
                 }
                 Ok(true)
             }

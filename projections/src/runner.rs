@@ -57,12 +57,11 @@ impl ProjectionRunner {
     async fn run(&self, projection: Arc<dyn Projection>, mut shutdown: watch::Receiver<bool>) {
         let name = projection.name();
         let mut head_rx = self.feed.watch_head();
-        let mut cache = DocCache::new();
-        let mut generation = 0;
+        let mut cursor = Cursor::new();
         let mut backoff = Duration::from_millis(100);
         while !*shutdown.borrow() {
             head_rx.borrow_and_update();
-            match self.step(projection.as_ref(), &mut cache, &mut generation).await {
+            match self.step(projection.as_ref(), &mut cursor).await {
                 Ok(true) => backoff = Duration::from_millis(100),
                 Ok(false) => {
                     tokio::select! {
@@ -74,7 +73,7 @@ impl ProjectionRunner {
                 Err(e) => {
                     tracing::warn!(projection = name, error = %e, "projection batch failed; retrying");
                     self.status.error(name, e.to_string());
-                    cache.clear();
+                    cursor = Cursor::new();
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = shutdown.changed() => {}
@@ -83,30 +82,46 @@ impl ProjectionRunner {
                 }
             }
         }
+        // Leave the checkpoint where the projection really is.
+        if let Some(generation) = cursor.generation
+            && cursor.position > cursor.persisted
+        {
+            let _ = self.store.commit(name, generation, cursor.persisted, cursor.position, vec![]).await;
+        }
     }
 
     /// Applies one batch. Returns whether there was anything to apply.
-    async fn step(&self, projection: &dyn Projection, cache: &mut DocCache, generation: &mut u32) -> Result<bool, ReadModelError> {
+    async fn step(&self, projection: &dyn Projection, cursor: &mut Cursor) -> Result<bool, ReadModelError> {
         let name = projection.name();
         let active = self.store.active_generation(name).await?;
-        if active != *generation {
-            cache.clear();
-            *generation = active;
+        if cursor.generation != Some(active) {
+            *cursor = Cursor::new();
+            cursor.persisted = self.store.checkpoint(name, active).await?;
+            cursor.position = cursor.persisted;
+            cursor.generation = Some(active);
         }
-        let from = self.store.checkpoint(name, active).await?;
+        let from = cursor.position;
         let events = self.feed.read_all(from, LIVE_BATCH).await?;
         let head = self.feed.head().await?.max(from);
+        let due = cursor.last_persist.elapsed() >= CHECKPOINT_EVERY;
         let Some(last) = events.last() else {
+            if cursor.position > cursor.persisted && due {
+                self.persist(name, active, cursor, DocCache::new()).await?;
+            }
             self.status.update(ProjectionStatus { name: name.into(), generation: active, checkpoint: from, head, ..Default::default() });
             return Ok(false);
         };
         let to = last.position;
         let lag_seconds = (chrono::Utc::now() - events[0].recorded_at).num_milliseconds().max(0) as f64 / 1000.0;
         let span = tracing::info_span!("projection_batch", projection = name, from, to, events = events.len());
-        let outcome = apply_and_commit(projection, self.store.as_ref(), active, cache, &events, from).instrument(span).await?;
-        if outcome == CommitOutcome::Stale {
-            cache.clear();
-            return Ok(true);
+        let batch = fold_batch(projection, self.store.as_ref(), active, &mut cursor.cache, &events).instrument(span).await?;
+        cursor.position = to;
+        // A batch that writes nothing need not move the checkpoint at once: replaying it after a
+        // crash writes nothing either. This keeps idle projections off the database's write lock.
+        if !batch.is_empty() || due || to - cursor.persisted >= MAX_UNPERSISTED {
+            if !self.persist(name, active, cursor, batch).await? {
+                return Ok(true);
+            }
         }
         self.status.update(ProjectionStatus {
             name: name.into(),
@@ -119,6 +134,68 @@ impl ProjectionRunner {
         });
         Ok(true)
     }
+
+    /// Commits `batch` and moves the checkpoint to the cursor's position. Returns false when the
+    /// checkpoint had moved under us (another runner, or a rebuild swapped generations).
+    async fn persist(&self, name: &str, generation: u32, cursor: &mut Cursor, batch: DocCache) -> Result<bool, ReadModelError> {
+        match store_commit(self.store.as_ref(), name, generation, cursor.persisted, cursor.position, &batch).await? {
+            CommitOutcome::Committed => {
+                merge_into_cache(&mut cursor.cache, batch);
+                cursor.persisted = cursor.position;
+                cursor.last_persist = Instant::now();
+                Ok(true)
+            }
+            CommitOutcome::Stale => {
+                *cursor = Cursor::new();
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Where a runner is: the generation it feeds, the position applied, the position persisted.
+struct Cursor {
+    generation: Option<u32>,
+    persisted: u64,
+    position: u64,
+    last_persist: Instant,
+    cache: DocCache,
+}
+
+impl Cursor {
+    fn new() -> Self {
+        Cursor { generation: None, persisted: 0, position: 0, last_persist: Instant::now(), cache: DocCache::new() }
+    }
+}
+
+/// The longest a checkpoint lags behind batches that wrote nothing.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// The most events a checkpoint lags behind batches that wrote nothing.
+const MAX_UNPERSISTED: u64 = 10_000;
+
+async fn store_commit(
+    store: &dyn ReadModelStore,
+    name: &str,
+    generation: u32,
+    from: u64,
+    to: u64,
+    batch: &DocCache,
+) -> Result<CommitOutcome, ReadModelError> {
+    let writes = batch
+        .iter()
+        .map(|(k, v)| match v {
+            Some(doc) => DocWrite::Put(k.clone(), doc.clone()),
+            None => DocWrite::Delete(k.clone()),
+        })
+        .collect();
+    store.commit(name, generation, from, to, writes).await
+}
+
+fn merge_into_cache(cache: &mut DocCache, batch: DocCache) {
+    if cache.len() + batch.len() > CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.extend(batch);
 }
 
 /// Folds a batch of events and commits documents + checkpoint together. On success the batch's
@@ -132,23 +209,11 @@ pub(crate) async fn apply_and_commit(
     from: u64,
 ) -> Result<CommitOutcome, ReadModelError> {
     let Some(last) = events.last() else { return Ok(CommitOutcome::Committed) };
-    let started = Instant::now();
     let batch = fold_batch(projection, store, generation, cache, events).await?;
-    let writes = batch
-        .iter()
-        .map(|(k, v)| match v {
-            Some(doc) => DocWrite::Put(k.clone(), doc.clone()),
-            None => DocWrite::Delete(k.clone()),
-        })
-        .collect();
-    let outcome = store.commit(projection.name(), generation, from, last.position, writes).await?;
+    let outcome = store_commit(store, projection.name(), generation, from, last.position, &batch).await?;
     if outcome == CommitOutcome::Committed {
-        if cache.len() + batch.len() > CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.extend(batch);
+        merge_into_cache(cache, batch);
     }
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, ?outcome, "batch committed");
     Ok(outcome)
 }
 

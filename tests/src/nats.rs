@@ -90,7 +90,14 @@ pub async fn drain(url: &str, stream: &str, durable: &str, quiet: Duration) -> V
     let js = jetstream::new(client);
     let stream = js.get_stream(stream).await.expect("stream exists");
     let consumer: consumer::PullConsumer = stream
-        .get_or_create_consumer(durable, consumer::pull::Config { durable_name: Some(durable.to_string()), ack_policy: consumer::AckPolicy::Explicit, ..Default::default() })
+        .get_or_create_consumer(
+            durable,
+            consumer::pull::Config {
+                durable_name: Some(durable.to_string()),
+                ack_policy: consumer::AckPolicy::Explicit,
+                ..Default::default()
+            },
+        )
         .await
         .expect("consumer");
     let mut out = Vec::new();

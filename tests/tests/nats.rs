@@ -30,7 +30,8 @@ async fn wait_published(s: &TestServer) {
 
 async fn users(s: &TestServer, root: &str, n: usize, prefix: &str) {
     for i in 0..n {
-        s.ok(root, "CreateUser", json!({"structure": UAI, "profile": "eleve", "first_name": format!("{prefix}{i}"), "last_name": "Test"})).await;
+        s.ok(root, "CreateUser", json!({"structure": UAI, "profile": "eleve", "first_name": format!("{prefix}{i}"), "last_name": "Test"}))
+            .await;
     }
 }
 
@@ -46,7 +47,8 @@ async fn every_event_reaches_jetstream_once_in_order_across_restarts() {
     let (pupil, _, _) = s.user(&root, UAI, "eleve", None, "Léa", "Martin").await;
     let (_, teacher, _) = s.user(&root, UAI, "enseignant", None, "Sophie", "Bernard").await;
     let teacher = s.login(&teacher, ent_tests::server::USER_PASSWORD).await;
-    s.ok(&teacher, "GivePunishment", json!({"pupil": pupil, "kind": "retenue", "reason": "motif très personnel", "date": "2026-10-05"})).await;
+    s.ok(&teacher, "GivePunishment", json!({"pupil": pupil, "kind": "retenue", "reason": "motif très personnel", "date": "2026-10-05"}))
+        .await;
     wait_published(&s).await;
 
     // NATS goes down in the middle of the scenario: commands still succeed, the backlog grows.
@@ -86,7 +88,15 @@ async fn every_event_reaches_jetstream_once_in_order_across_restarts() {
             assert!(r.version > v, "stream {} out of order", r.stream);
         }
         assert_eq!(r.body["event_id"].as_str(), Some(r.msg_id.as_str()));
-        assert_eq!(r.subject, format!("ent.{}.{}.{}", r.body["structure"].as_str().unwrap(), ent_domain::Event::service_of(r.body["type"].as_str().unwrap()).unwrap(), r.body["type"].as_str().unwrap()));
+        assert_eq!(
+            r.subject,
+            format!(
+                "ent.{}.{}.{}",
+                r.body["structure"].as_str().unwrap(),
+                ent_domain::Event::service_of(r.body["type"].as_str().unwrap()).unwrap(),
+                r.body["type"].as_str().unwrap()
+            )
+        );
     }
     assert!(received.iter().any(|r| r.subject == format!("ent.{UAI}.vie_scolaire.PunishmentGiven")));
     assert!(received.iter().any(|r| r.subject == "ent.platform.directory.UserCreated"));
