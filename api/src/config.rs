@@ -18,10 +18,15 @@ pub struct Config {
     pub master_key: MasterKey,
     /// How often the retention job (legal erasure of sanctions) runs; `None` disables it.
     pub retention_interval: Option<Duration>,
+    /// How often tallied reads are appended as `UsageRecorded` events: the freshness of the read
+    /// counts in the usage indicators (logins and actions are live).
+    pub usage_flush_interval: Duration,
 }
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE: &str = "sqlite://./ent-data/ent.db";
+/// The default interval between two appends of tallied reads.
+pub const DEFAULT_USAGE_FLUSH: Duration = Duration::from_secs(60);
 /// The default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
@@ -34,6 +39,7 @@ impl Config {
             token_ttl: Duration::from_secs(3600),
             master_key: MasterKey::generate(),
             retention_interval: None,
+            usage_flush_interval: DEFAULT_USAGE_FLUSH,
         }
     }
 }

@@ -48,6 +48,10 @@ enum Cmd {
         /// Minutes between two runs of the retention job (legal erasure of sanctions); 0 disables it.
         #[arg(long, env = "ENT_RETENTION_INTERVAL_MINUTES", default_value_t = 60)]
         retention_interval_minutes: u64,
+        /// Seconds between two appends of the reads tallied in memory (usage indicators'
+        /// freshness for reads; a clean shutdown always appends what is left).
+        #[arg(long, env = "ENT_USAGE_FLUSH_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        usage_flush_seconds: u64,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -126,13 +130,14 @@ async fn main() -> Result<()> {
         ent_api::config::load_master_key(hex.as_deref(), &cli.master_key_file).map_err(anyhow::Error::msg)
     };
     match cli.command {
-        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes } => {
+        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes, usage_flush_seconds } => {
             let config = Config {
                 database: cli.database.clone(),
                 listen,
                 token_ttl: Duration::from_secs(token_ttl_hours * 3600),
                 master_key: master_key()?,
                 retention_interval: (retention_interval_minutes > 0).then(|| Duration::from_secs(retention_interval_minutes * 60)),
+                usage_flush_interval: Duration::from_secs(usage_flush_seconds),
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -148,6 +153,7 @@ async fn main() -> Result<()> {
                 token_ttl: Duration::from_secs(12 * 3600),
                 master_key: master_key()?,
                 retention_interval: Some(Duration::from_secs(3600)),
+                usage_flush_interval: ent_api::config::DEFAULT_USAGE_FLUSH,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

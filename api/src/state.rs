@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ent_commands::CommandHandler;
+use ent_commands::usage::UsageRecorder;
 use ent_infra::Backend;
 use ent_projections::{ContentOpener, StatusBoard};
 
@@ -21,4 +22,13 @@ pub struct AppState {
     pub status: Arc<StatusBoard>,
     pub metrics: Arc<Metrics>,
     pub token_ttl: Duration,
+    /// Reads tallied in memory, appended by the flush task and at shutdown.
+    pub usage: Arc<UsageRecorder>,
+}
+
+impl AppState {
+    /// Appends the reads tallied so far now (tests, shutdown); returns the last position written.
+    pub async fn flush_usage(&self) -> Result<Option<u64>, ent_commands::CommandError> {
+        self.usage.flush().await
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use ent_domain::directory::UserState;
+use ent_domain::directory::{Profile, UserState};
 use ent_domain::usage::events::UserLoggedIn;
 use ent_domain::usage::{self, Service, UsageTally};
 use ent_domain::{Actor, Event, StreamId};
@@ -33,11 +33,10 @@ impl UsageRecorder {
         self.pending.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Counts one successful read of `service` by `user` at `at` (in memory only).
-    pub fn record_read(&self, user: &UserState, service: Service, at: DateTime<Utc>) {
-        if let Some(profile) = user.profile {
-            self.pending().record(&user.structure, service, profile, user.user_id, at);
-        }
+    /// Counts one successful read of `service` at `at` by `user`, of `profile` in `structure`
+    /// (`platform` for platform-level users). In memory only.
+    pub fn record_read(&self, structure: &str, profile: Profile, user: Uuid, service: Service, at: DateTime<Utc>) {
+        self.pending().record(structure, service, profile, user, at);
     }
 
     /// How many (structure, service, profile, minute) cells wait for the next flush.
