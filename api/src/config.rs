@@ -31,7 +31,8 @@ pub const DEFAULT_USAGE_FLUSH: Duration = Duration::from_secs(60);
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 impl Config {
-    /// A config for `database`, listening on a random local port (what tests use).
+    /// A config for `database`, listening on a random local port (what tests use). Tallied reads
+    /// are flushed hourly: tests flush on demand (`AppState::flush_usage`) or at shutdown.
     pub fn for_tests(database: &str) -> Self {
         Config {
             database: database.to_string(),
@@ -39,7 +40,7 @@ impl Config {
             token_ttl: Duration::from_secs(3600),
             master_key: MasterKey::generate(),
             retention_interval: None,
-            usage_flush_interval: DEFAULT_USAGE_FLUSH,
+            usage_flush_interval: Duration::from_secs(3600),
         }
     }
 }

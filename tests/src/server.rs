@@ -29,11 +29,17 @@ pub struct TestServer {
 impl TestServer {
     /// A fresh database of `kind` (`sqlite` or `postgres`), a platform admin, a running server.
     pub async fn start(kind: &str) -> Self {
+        Self::start_with(kind, |_| {}).await
+    }
+
+    /// Like [`TestServer::start`], with settings adjusted by `configure`.
+    pub async fn start_with(kind: &str, configure: impl FnOnce(&mut Config)) -> Self {
         let db = TestDb::of_kind(kind).await;
         let backend = Backend::open(db.url()).await.expect("open backend");
         bootstrap_admin(&CommandHandler::new(backend.events.clone()), ROOT_LOGIN, ROOT_PASSWORD).await.expect("bootstrap admin");
         drop(backend);
-        let config = Config::for_tests(db.url());
+        let mut config = Config::for_tests(db.url());
+        configure(&mut config);
         Self::serve(db, config).await
     }
 
