@@ -28,7 +28,8 @@ pub async fn ready(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
 /// Prometheus text format.
 pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let head = s.backend.events.head().await?;
-    let body = s.metrics.render(head, &s.status.snapshot());
+    let mut body = s.metrics.render(head, &s.status.snapshot());
+    body.push_str(&crate::metrics::render_usage(s.usage.pending_cells()));
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body))
 }
 
