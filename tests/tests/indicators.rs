@@ -165,6 +165,8 @@ async fn scripted_day(s: &TestServer) -> Day {
     s.ok(&head, "CreateUser", json!({"structure": A, "profile": "eleve", "first_name": "Tom", "last_name": "Blanc"})).await;
 
     let at = s.app.state.flush_usage().await.expect("flush").expect("reads were tallied");
+    // The usage read model follows the log live (target: lag under 1 s).
+    assert!(s.app.state.status.wait_for("usage", at, Duration::from_secs(1)).await, "usage projection lagged more than 1 s");
     let rectorat = s.login("ines.garnier", USER_PASSWORD).await;
     Day { root, head, teacher, teacher_id, rectorat, class, pupil: p1, at }
 }
