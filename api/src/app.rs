@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use ent_commands::CommandHandler;
+use ent_commands::usage::UsageRecorder;
 use ent_infra::{Backend, InfraError, Keyring};
 use ent_projections::{ProjectionRunner, StatusBoard};
 use tokio::sync::watch;
@@ -69,8 +70,11 @@ impl App {
             runners.push(tokio::spawn(task.run(shutdown_rx.clone())));
             metrics
         });
+        let usage = Arc::new(UsageRecorder::new(handler.clone()));
+        runners.push(tokio::spawn(usage_flush_loop(usage.clone(), config.usage_flush_interval, shutdown_rx.clone())));
         let state = AppState {
             publisher,
+            usage,
             handler,
             opener: keyring,
             backend,
@@ -101,12 +105,30 @@ impl App {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting requests, finishes those in flight, stops the projections.
+    /// Stops accepting requests, finishes those in flight, stops the projections and background
+    /// tasks, then appends the reads still tallied in memory (so a clean stop loses none).
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
         for r in self.runners {
             let _ = r.await;
+        }
+        match self.state.usage.flush().await {
+            Ok(position) => tracing::info!(?position, "usage tally flushed at shutdown"),
+            Err(e) => tracing::error!(error = %e, cells = self.state.usage.pending_cells(), "could not flush the usage tally at shutdown"),
+        }
+    }
+}
+
+/// Appends the tallied reads every `every`, until shutdown (the final flush is `App::shutdown`'s).
+async fn usage_flush_loop(usage: Arc<UsageRecorder>, every: std::time::Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+        if let Err(e) = usage.flush().await {
+            tracing::warn!(error = %e, cells = usage.pending_cells(), "usage flush failed; kept in memory for the next one");
         }
     }
 }

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::usage::{ReadSlot, Reader};
 
 /// Where the signing key lives in the store's secrets.
 const SIGNING_KEY: &str = "platform:token-signing-key";
@@ -84,6 +85,11 @@ impl FromRequestParts<AppState> for Authenticated {
         let actor = load_actor(state.backend.events.as_ref(), user_id)
             .await?
             .ok_or_else(|| ApiError::Unauthorized("account unknown or deactivated".into()))?;
+        if let (Some(slot), Some(user)) = (parts.extensions.get::<ReadSlot>(), actor.user())
+            && let Some(profile) = user.profile
+        {
+            slot.fill(Reader { user: user.user_id, profile }, &user.structure);
+        }
         Ok(Authenticated(actor))
     }
 }

@@ -21,15 +21,21 @@ pub struct Config {
     pub retention_interval: Option<Duration>,
     /// Publication of events to NATS JetStream; `None` disables it.
     pub nats: Option<NatsSettings>,
+    /// How often tallied reads are appended as `UsageRecorded` events: the freshness of the read
+    /// counts in the usage indicators (logins and actions are live).
+    pub usage_flush_interval: Duration,
 }
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE: &str = "sqlite://./ent-data/ent.db";
+/// The default interval between two appends of tallied reads.
+pub const DEFAULT_USAGE_FLUSH: Duration = Duration::from_secs(60);
 /// The default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 impl Config {
-    /// A config for `database`, listening on a random local port (what tests use).
+    /// A config for `database`, listening on a random local port (what tests use). Tallied reads
+    /// are flushed hourly: tests flush on demand (`AppState::flush_usage`) or at shutdown.
     pub fn for_tests(database: &str) -> Self {
         Config {
             database: database.to_string(),
@@ -38,6 +44,7 @@ impl Config {
             master_key: MasterKey::generate(),
             retention_interval: None,
             nats: None,
+            usage_flush_interval: Duration::from_secs(3600),
         }
     }
 }

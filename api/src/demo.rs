@@ -158,6 +158,13 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
             first_parent = parent_login;
         }
     }
+    s.run(Command::CreateRectoratUser(CreateRectoratUser {
+        first_name: "Inès".into(),
+        last_name: "Garnier".into(),
+        login: Some("rectorat".into()),
+        password: Some(DEMO_PASSWORD.into()),
+    }))
+    .await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },
@@ -165,6 +172,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         DemoLogin { who: "French teacher".into(), login: french_login },
         DemoLogin { who: "pupil (6A)".into(), login: first_pupil },
         DemoLogin { who: "parent of that pupil".into(), login: first_parent },
+        DemoLogin { who: "rectorat (académie usage indicators)".into(), login: "rectorat".into() },
     ]);
     Ok(DemoSummary { created: true, logins })
 }
@@ -177,6 +185,7 @@ fn known_logins() -> Vec<DemoLogin> {
         ("French teacher", "julien.petit"),
         ("pupil (6A)", "lea.martin"),
         ("parent of that pupil", "parent.martin"),
+        ("rectorat (académie usage indicators)", "rectorat"),
     ]
     .iter()
     .map(|(who, login)| DemoLogin { who: who.to_string(), login: login.to_string() })

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod usage;
 
 pub use app::{App, StartupError};
 pub use config::Config;

@@ -50,6 +50,10 @@ enum Cmd {
         retention_interval_minutes: u64,
         #[command(flatten)]
         nats: NatsArgs,
+        /// Seconds between two appends of the reads tallied in memory (usage indicators'
+        /// freshness for reads; a clean shutdown always appends what is left).
+        #[arg(long, env = "ENT_USAGE_FLUSH_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        usage_flush_seconds: u64,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -178,7 +182,7 @@ async fn main() -> Result<()> {
         ent_api::config::load_master_key(hex.as_deref(), &cli.master_key_file).map_err(anyhow::Error::msg)
     };
     match cli.command {
-        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes, nats } => {
+        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes, nats, usage_flush_seconds } => {
             let config = Config {
                 database: cli.database.clone(),
                 listen,
@@ -186,6 +190,7 @@ async fn main() -> Result<()> {
                 master_key: master_key()?,
                 retention_interval: (retention_interval_minutes > 0).then(|| Duration::from_secs(retention_interval_minutes * 60)),
                 nats: nats.settings(),
+                usage_flush_interval: Duration::from_secs(usage_flush_seconds),
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -202,6 +207,7 @@ async fn main() -> Result<()> {
                 master_key: master_key()?,
                 retention_interval: Some(Duration::from_secs(3600)),
                 nats: None,
+                usage_flush_interval: ent_api::config::DEFAULT_USAGE_FLUSH,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

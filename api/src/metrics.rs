@@ -17,6 +17,14 @@ struct Histogram {
     count: u64,
 }
 
+/// The usage tally's gauge: cells waiting in memory for the next flush.
+pub fn render_usage(pending_cells: usize) -> String {
+    format!(
+        "# HELP ent_usage_pending_cells Usage cells (structure, service, profile, minute) tallied in memory, not yet appended.\n\
+         # TYPE ent_usage_pending_cells gauge\nent_usage_pending_cells {pending_cells}\n"
+    )
+}
+
 /// Counters the API updates.
 #[derive(Default)]
 pub struct Metrics {

@@ -88,6 +88,8 @@ pub fn document() -> Value {
             "/api/v1/structures/{uai}": get_op("Structure tree: classes, groups, subjects, periods", obj.clone(), &[("uai", "path")]),
             "/api/v1/classes/{id}/roster": get_op("Members of a class or group", obj.clone(), &[("id", "path")]),
             "/api/v1/users/{id}": get_op("A user's card", obj.clone(), &[("id", "path")]),
+            "/api/v1/indicators/structures/{uai}": get_op("Usage indicators of a structure per period × service × profile (direction, ADML, platform admin); CSV with Accept: text/csv", obj.clone(), &[("uai", "path"), ("from", "query"), ("to", "query"), ("service", "query"), ("profile", "query"), ("granularity", "query")]),
+            "/api/v1/indicators/academie": get_op("Usage indicators summed over the académie's structures, cells under 5 distinct users suppressed (rectorat, platform admin); CSV with Accept: text/csv", obj.clone(), &[("from", "query"), ("to", "query"), ("service", "query"), ("profile", "query"), ("granularity", "query")]),
             "/api/v1/events": get_op("Audit: the global log after a position (platform admin)", json!({"type": "array", "items": recorded}), &[("after", "query"), ("limit", "query")]),
             "/api/v1/streams/{stream}": get_op("Audit: one stream (platform admin)", json!({"type": "array"}), &[("stream", "path")]),
             "/api/v1/admin/projections": get_op("Projection checkpoints and lag (platform admin)", json!({"type": "array"}), &[]),

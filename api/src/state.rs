@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ent_commands::CommandHandler;
+use ent_commands::usage::UsageRecorder;
 use ent_infra::Backend;
 use ent_projections::{ContentOpener, StatusBoard};
 
@@ -23,4 +24,13 @@ pub struct AppState {
     pub token_ttl: Duration,
     /// Figures of the NATS publisher, when publication is on.
     pub publisher: Option<Arc<ent_infra::nats::PublisherMetrics>>,
+    /// Reads tallied in memory, appended by the flush task and at shutdown.
+    pub usage: Arc<UsageRecorder>,
+}
+
+impl AppState {
+    /// Appends the reads tallied so far now (tests, shutdown); returns the last position written.
+    pub async fn flush_usage(&self) -> Result<Option<u64>, ent_commands::CommandError> {
+        self.usage.flush().await
+    }
 }

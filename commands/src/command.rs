@@ -59,6 +59,7 @@ commands! {
     CreateSubject => crate::directory::create_subject;
     DefinePeriods => crate::directory::define_periods;
     CreateUser => crate::directory::create_user;
+    CreateRectoratUser => crate::directory::create_rectorat_user;
     EnrolPupil => crate::directory::enrol_pupil;
     LinkParent => crate::directory::link_parent;
     AssignTeacher => crate::directory::assign_teacher;

@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod schemas;
 pub mod sealing;
 pub mod store;
+pub mod usage;
 pub mod vie_scolaire;
 
 pub use command::Command;

@@ -36,6 +36,16 @@ impl Actor {
         }
     }
 
+    /// A rectorat user: cross-structure usage indicators only, never personal data.
+    pub fn is_rectorat(&self) -> bool {
+        self.user().is_some_and(|u| u.profile == Some(Profile::Rectorat))
+    }
+
+    /// May read the académie-wide usage indicators: the rectorat and platform administrators.
+    pub fn reads_academie_indicators(&self) -> bool {
+        self.is_platform_admin() || self.is_rectorat()
+    }
+
     /// May manage the directory of `uai`: platform admin, ADML of it, or its direction.
     pub fn administers(&self, uai: &str) -> bool {
         if self.is_platform_admin() {

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::directory::events::*;
+use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
@@ -38,6 +39,8 @@ pub enum Event {
     SanctionErased(SanctionErased),
     HalfDayBoundarySet(HalfDayBoundarySet),
     NotificationsRead(NotificationsRead),
+    UserLoggedIn(UserLoggedIn),
+    UsageRecorded(UsageRecorded),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -101,6 +104,8 @@ event_types! {
     SanctionErased => "vie_scolaire", 1;
     HalfDayBoundarySet => "vie_scolaire", 1;
     NotificationsRead => "vie_scolaire", 1;
+    UserLoggedIn => "indicators", 1;
+    UsageRecorded => "indicators", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

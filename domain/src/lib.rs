@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod error;
 pub mod event;
 pub mod stream;
+pub mod usage;
 pub mod vie_scolaire;
 
 pub use actor::Actor;

@@ -15,6 +15,7 @@ pub mod sealed;
 pub mod status;
 pub mod store;
 pub mod subscription;
+pub mod usage;
 pub mod vie_scolaire;
 
 pub use docs::{DocKey, DocView, DocWrite};
@@ -32,7 +33,7 @@ use std::sync::Arc;
 
 /// Every projection the server runs, in the order they are listed to operators.
 pub fn all() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(directory::DirectoryProjection), Arc::new(vie_scolaire::VieScolaireProjection)]
+    vec![Arc::new(directory::DirectoryProjection), Arc::new(vie_scolaire::VieScolaireProjection), Arc::new(usage::UsageProjection)]
 }
 
 /// The projection with this name.

@@ -118,10 +118,9 @@ impl ProjectionRunner {
         cursor.position = to;
         // A batch that writes nothing need not move the checkpoint at once: replaying it after a
         // crash writes nothing either. This keeps idle projections off the database's write lock.
-        if !batch.is_empty() || due || to - cursor.persisted >= MAX_UNPERSISTED {
-            if !self.persist(name, active, cursor, batch).await? {
-                return Ok(true);
-            }
+        let must_persist = !batch.is_empty() || due || to - cursor.persisted >= MAX_UNPERSISTED;
+        if must_persist && !self.persist(name, active, cursor, batch).await? {
+            return Ok(true);
         }
         self.status.update(ProjectionStatus {
             name: name.into(),

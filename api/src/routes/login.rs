@@ -33,6 +33,7 @@ pub async fn login(State(state): State<AppState>, body: Bytes) -> Result<Json<Lo
         .await?
         .ok_or_else(|| ApiError::Unauthorized("unknown login or wrong password".into()))?;
     let (token, expires_at) = state.tokens.issue(user.user_id, state.token_ttl)?;
+    state.usage.record_login(&user).await?;
     tracing::info!(user = %user.user_id, "login");
     Ok(Json(LoginResponse { token, expires_at, user_id: user.user_id }))
 }

@@ -4,15 +4,16 @@ mod admin;
 mod audit;
 mod commands;
 mod directory;
+mod indicators;
 mod login;
 mod ops;
 mod vie_scolaire;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
+use axum::{Router, middleware};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -45,10 +46,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/vie-scolaire/{uai}/absenteeism", get(vie_scolaire::absenteeism))
         .route("/api/v1/vie-scolaire/{uai}/register", get(vie_scolaire::register))
         .route("/api/v1/vie-scolaire/{uai}/sanctions/audit", get(vie_scolaire::sanction_audit))
+        .route("/api/v1/indicators/structures/{uai}", get(indicators::structure))
+        .route("/api/v1/indicators/academie", get(indicators::academie))
         .route("/api/v1/events", get(audit::events))
         .route("/api/v1/streams/{*stream}", get(audit::stream))
         .route("/api/v1/admin/projections", get(admin::list))
         .route("/api/v1/admin/projections/{name}/rebuild", post(admin::rebuild))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::usage::record_reads))
         .with_state(state)
 }
 

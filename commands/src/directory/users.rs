@@ -1,13 +1,13 @@
-//! `CreateUser`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
+//! `CreateUser`, `CreateRectoratUser`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
 
-use ent_domain::Event;
-use ent_domain::directory::commands::{AssignTeacher, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent};
+use ent_domain::directory::commands::{AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent};
 use ent_domain::directory::events::LoginReserved;
 use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login, validate_password};
 use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
+use ent_domain::{Event, PLATFORM};
 
 use super::structure::load_structure;
-use crate::authorization::{require_directory_admin, require_grant_admin};
+use crate::authorization::{require_directory_admin, require_grant_admin, require_platform_admin};
 use crate::context::{CommandContext, Plan, PlannedAppend};
 use crate::error::CommandError;
 use crate::passwords;
@@ -22,11 +22,28 @@ pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<P
     if let Some(p) = &cmd.password {
         validate_password(p)?;
     }
-    let login = choose_login(ctx, cmd).await?;
+    let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
     let user_id = ctx.new_id("user");
     let events = rules::create_user(&s.state, cmd, user_id, &login)?;
     let mut plan =
         Plan::one(PlannedAppend { stream: UserState::stream(&s.state.uai, user_id), expected: ExpectedVersion::NoStream, events });
+    plan.appends.push(reserve_login(&login, user_id));
+    if let Some(password) = cmd.password.clone() {
+        plan.secrets.push(password_secret(user_id, password).await?);
+    }
+    Ok(plan)
+}
+
+/// A rectorat user lives on the platform (`platform/user/<id>`), like platform administrators.
+pub async fn create_rectorat_user(ctx: &CommandContext<'_>, cmd: &CreateRectoratUser) -> Result<Plan, CommandError> {
+    require_platform_admin(ctx.actor)?;
+    if let Some(p) = &cmd.password {
+        validate_password(p)?;
+    }
+    let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
+    let user_id = ctx.new_id("user");
+    let events = rules::create_rectorat_user(cmd, user_id, &login)?;
+    let mut plan = Plan::one(PlannedAppend { stream: UserState::stream(PLATFORM, user_id), expected: ExpectedVersion::NoStream, events });
     plan.appends.push(reserve_login(&login, user_id));
     if let Some(password) = cmd.password.clone() {
         plan.secrets.push(password_secret(user_id, password).await?);
@@ -49,8 +66,8 @@ pub(crate) async fn password_secret(user_id: uuid::Uuid, password: String) -> Re
     Ok(SecretWrite { key: passwords::secret_key(user_id), value: Some(hash) })
 }
 
-async fn choose_login(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<String, CommandError> {
-    if let Some(wanted) = &cmd.login {
+async fn choose_login(ctx: &CommandContext<'_>, wanted: Option<&str>, first_name: &str, last_name: &str) -> Result<String, CommandError> {
+    if let Some(wanted) = wanted {
         let login = validate_login(wanted)?;
         if ctx.store.stream_version(&reservation_stream(&login).to_string()).await?.is_some() {
             return Err(CommandError::InvalidField { field: "login".into(), message: "this login is already taken".into() });
@@ -58,7 +75,7 @@ async fn choose_login(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<Stri
         return Ok(login);
     }
     for attempt in 0..LOGIN_ATTEMPTS {
-        let candidate = login_candidate(&cmd.first_name, &cmd.last_name, attempt);
+        let candidate = login_candidate(first_name, last_name, attempt);
         if ctx.store.stream_version(&reservation_stream(&candidate).to_string()).await?.is_none() {
             return Ok(candidate);
         }

@@ -126,3 +126,17 @@ pub struct DeactivateUser {
     pub user: Uuid,
     pub reason: String,
 }
+
+/// Create a rectorat user: platform level, reads cross-structure usage indicators and nothing
+/// personal. Platform administrators only; the login is generated (`prenom.nom`) when absent.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRectoratUser {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default)]
+    pub login: Option<String>,
+    /// At least 8 characters; never stored in the event log.
+    #[serde(default)]
+    pub password: Option<String>,
+}

@@ -23,7 +23,7 @@ pub enum StructureKind {
 }
 
 /// The profile of a user (BRIEF §1). `platform_admin` and `rectorat` live on the platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Profile {
     Eleve,
@@ -31,6 +31,36 @@ pub enum Profile {
     Enseignant,
     Personnel,
     PlatformAdmin,
+    /// Rectorat / collectivité: aggregate usage indicators across structures, no personal data.
+    Rectorat,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 6] =
+        [Profile::Eleve, Profile::Parent, Profile::Enseignant, Profile::Personnel, Profile::PlatformAdmin, Profile::Rectorat];
+
+    /// The snake_case name, e.g. `platform_admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Eleve => "eleve",
+            Profile::Parent => "parent",
+            Profile::Enseignant => "enseignant",
+            Profile::Personnel => "personnel",
+            Profile::PlatformAdmin => "platform_admin",
+            Profile::Rectorat => "rectorat",
+        }
+    }
+
+    /// Parses a snake_case profile name.
+    pub fn parse(s: &str) -> Option<Profile> {
+        Profile::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Platform-level profiles belong to no structure (their streams live under `platform`).
+    pub fn is_platform_level(self) -> bool {
+        matches!(self, Profile::PlatformAdmin | Profile::Rectorat)
+    }
 }
 
 /// The function of a `personnel` user.
@@ -137,6 +167,14 @@ mod tests {
         assert_eq!(normalize_uai(" 0751234a ").unwrap(), "0751234A");
         for bad in ["075123A", "07512345", "A751234A", "0751234AA", ""] {
             assert!(normalize_uai(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn profile_names_match_their_serde_form() {
+        for p in Profile::ALL {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+            assert_eq!(Profile::parse(p.as_str()), Some(p));
         }
     }
 

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::commands::{AssignTeacher, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin};
+use super::commands::{AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin};
 use super::events::*;
 use super::structure::StructureState;
 use super::types::{Profile, Role, validate_text};
-use crate::{Aggregate, DomainError, Event, StreamId};
+use crate::{Aggregate, DomainError, Event, PLATFORM, StreamId};
 
 /// A teaching assignment: this subject, to this class or group.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,6 +127,9 @@ pub fn create_user(structure: &StructureState, cmd: &CreateUser, user_id: Uuid, 
     if cmd.profile == Profile::PlatformAdmin {
         return Err(DomainError::field("profile", "platform administrators are created with `ent bootstrap-admin`"));
     }
+    if cmd.profile == Profile::Rectorat {
+        return Err(DomainError::field("profile", "rectorat users are platform-level: use `CreateRectoratUser`"));
+    }
     if cmd.role.is_some() && cmd.profile != Profile::Personnel {
         return Err(DomainError::field("role", "only a personnel user has a role"));
     }
@@ -137,6 +140,26 @@ pub fn create_user(structure: &StructureState, cmd: &CreateUser, user_id: Uuid, 
         structure: structure.uai.clone(),
         profile: cmd.profile,
         role: cmd.role,
+        first_name,
+        last_name,
+        login: login.to_string(),
+    })];
+    if cmd.password.is_some() {
+        events.push(Event::PasswordSet(PasswordSet { user_id }));
+    }
+    Ok(events)
+}
+
+/// `CreateRectoratUser`: a platform-level user of profile `rectorat`, names given. The caller
+/// has already picked a free `login` and checked the password.
+pub fn create_rectorat_user(cmd: &CreateRectoratUser, user_id: Uuid, login: &str) -> Result<Vec<Event>, DomainError> {
+    let first_name = validate_text("first_name", &cmd.first_name, 100)?;
+    let last_name = validate_text("last_name", &cmd.last_name, 100)?;
+    let mut events = vec![Event::UserCreated(UserCreated {
+        user_id,
+        structure: PLATFORM.to_string(),
+        profile: Profile::Rectorat,
+        role: None,
         first_name,
         last_name,
         login: login.to_string(),
@@ -299,6 +322,27 @@ mod tests {
             password: None,
         };
         assert!(create_user(&s, &cmd, Uuid::new_v4(), "a.b").is_err());
+    }
+
+    #[test]
+    fn rectorat_user_lives_on_the_platform_and_not_in_a_structure() {
+        let (s, _) = structure_with_class();
+        let cmd = CreateUser {
+            structure: s.uai.clone(),
+            profile: Profile::Rectorat,
+            role: None,
+            first_name: "A".into(),
+            last_name: "B".into(),
+            login: None,
+            password: None,
+        };
+        assert!(matches!(create_user(&s, &cmd, Uuid::new_v4(), "a.b"), Err(DomainError::InvalidField { field, .. }) if field == "profile"));
+        let cmd =
+            CreateRectoratUser { first_name: "Inès".into(), last_name: "Garnier".into(), login: None, password: Some("x".repeat(8)) };
+        let user = UserState::from_history(&create_rectorat_user(&cmd, Uuid::new_v4(), "ines.garnier").unwrap());
+        assert_eq!((user.structure.as_str(), user.profile, user.password_set), (PLATFORM, Some(Profile::Rectorat), true));
+        let blank = CreateRectoratUser { first_name: " ".into(), ..cmd };
+        assert!(create_rectorat_user(&blank, Uuid::new_v4(), "x.y").is_err());
     }
 
     #[test]

@@ -1,0 +1,76 @@
+//! The actions indicators count, read from the services' own events: one table, event type →
+//! (service, action kind). Keyed by type name so that services still to come can be listed
+//! before their events exist; an action is attributed to the event's actor.
+
+use super::service::Service;
+
+/// `(event type, service, action kind)`.
+pub const ACTIONS: &[(&str, Service, &str)] = &[
+    // Directory & administration.
+    ("StructureCreated", Service::Directory, "structures_created"),
+    ("ClassCreated", Service::Directory, "classes_created"),
+    ("GroupCreated", Service::Directory, "groups_created"),
+    ("SubjectCreated", Service::Directory, "subjects_created"),
+    ("UserCreated", Service::Directory, "users_created"),
+    ("PupilEnrolled", Service::Directory, "enrolments"),
+    ("ParentLinked", Service::Directory, "parent_links"),
+    ("TeacherAssigned", Service::Directory, "teacher_assignments"),
+    ("AdminGranted", Service::Directory, "admin_grants"),
+    ("UserDeactivated", Service::Directory, "users_deactivated"),
+    // Vie scolaire.
+    ("LessonScheduled", Service::VieScolaire, "lessons_scheduled"),
+    ("RollCallTaken", Service::VieScolaire, "roll_calls"),
+    ("RollCallAmended", Service::VieScolaire, "roll_calls_amended"),
+    ("AbsenceRecorded", Service::VieScolaire, "absences_recorded"),
+    ("AbsenceJustified", Service::VieScolaire, "absences_justified"),
+    ("JustificationAccepted", Service::VieScolaire, "justifications_accepted"),
+    ("JustificationRefused", Service::VieScolaire, "justifications_refused"),
+    ("PunishmentGiven", Service::VieScolaire, "punishments"),
+    ("SanctionPronounced", Service::VieScolaire, "sanctions"),
+    // Notes, cahier de textes, compétences (their events arrive with those services).
+    ("EvaluationCreated", Service::Notes, "evaluations_created"),
+    ("GradeRecorded", Service::Notes, "grades_entered"),
+    ("GradeCorrected", Service::Notes, "grades_corrected"),
+    ("BulletinsPublished", Service::Notes, "bulletins_published"),
+    ("LessonLogged", Service::CahierDeTextes, "lesson_entries"),
+    ("HomeworkAssigned", Service::CahierDeTextes, "homework_entries"),
+    ("CompetencyPositioned", Service::Competences, "competencies_positioned"),
+];
+
+/// The service and action kind an event of this type counts as, if it counts.
+pub fn action_of(event_type: &str) -> Option<(Service, &'static str)> {
+    ACTIONS.iter().find(|(t, _, _)| *t == event_type).map(|(_, s, k)| (*s, *k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Event;
+
+    #[test]
+    fn an_action_is_attributed_to_the_service_of_its_event() {
+        for (event_type, service, _) in ACTIONS {
+            if let Some(owner) = Event::service_of(event_type) {
+                assert_eq!(owner, service.as_str(), "{event_type}");
+            }
+        }
+        assert_eq!(action_of("RollCallTaken"), Some((Service::VieScolaire, "roll_calls")));
+        assert_eq!(action_of("GradeRecorded"), Some((Service::Notes, "grades_entered")));
+    }
+
+    #[test]
+    fn bookkeeping_events_are_not_actions() {
+        for t in ["LoginReserved", "PasswordSet", "UsageRecorded", "UserLoggedIn", "NotificationsRead", "SanctionErased"] {
+            assert_eq!(action_of(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn action_kinds_are_unique() {
+        let mut kinds: Vec<_> = ACTIONS.iter().map(|(_, _, k)| *k).collect();
+        let n = kinds.len();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds.len(), n);
+    }
+}
