@@ -70,6 +70,9 @@ impl ApiError {
                     vec![FieldError { field: field.clone(), message: message.clone() }],
                     None,
                 ),
+                CommandError::InvalidFields(errors) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "Invalid fields", errors_detail(errors), errors.clone(), None)
+                }
                 CommandError::Rule(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Business rule broken", m.clone(), vec![], None),
                 CommandError::Store(StoreError::Invalid(m)) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid data", m.clone(), vec![], None),
                 CommandError::Store(e) => (StatusCode::SERVICE_UNAVAILABLE, "Storage unavailable", e.to_string(), vec![], None),

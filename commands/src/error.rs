@@ -30,6 +30,9 @@ pub enum CommandError {
     /// A field broke a domain rule (422 with the field).
     #[error("{field}: {message}")]
     InvalidField { field: String, message: String },
+    /// Several fields broke domain rules (422 naming each one).
+    #[error("invalid fields")]
+    InvalidFields(Vec<FieldError>),
     /// A business rule is broken (422).
     #[error("{0}")]
     Rule(String),
@@ -42,6 +45,9 @@ impl From<DomainError> for CommandError {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::InvalidField { field, message } => CommandError::InvalidField { field, message },
+            DomainError::InvalidFields(errors) => {
+                CommandError::InvalidFields(errors.into_iter().map(|(field, message)| FieldError { field, message }).collect())
+            }
             DomainError::Rule(m) => CommandError::Rule(m),
             DomainError::NotFound(what) => CommandError::NotFound(what),
         }
@@ -70,7 +76,7 @@ impl CommandError {
             CommandError::Forbidden(_) => "forbidden",
             CommandError::NotFound(_) => "not_found",
             CommandError::Conflict { .. } => "conflict",
-            CommandError::InvalidField { .. } | CommandError::Rule(_) => "rejected",
+            CommandError::InvalidField { .. } | CommandError::InvalidFields(_) | CommandError::Rule(_) => "rejected",
             CommandError::Store(_) => "error",
         }
     }

@@ -6,6 +6,10 @@ pub enum DomainError {
     /// A field of the command is invalid on its own (format, range): HTTP 400/422 naming the field.
     #[error("{field}: {message}")]
     InvalidField { field: String, message: String },
+    /// Several fields of the command are invalid (e.g. rows of a whole-class entry): HTTP 422
+    /// naming each one, as (field, message).
+    #[error("{}", .0.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<(String, String)>),
     /// A business rule is broken (the command is well formed but not allowed now): HTTP 422.
     #[error("{0}")]
     Rule(String),

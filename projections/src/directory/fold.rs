@@ -42,7 +42,7 @@ impl Projection for DirectoryProjection {
                 }
             }),
             Event::UserDeactivated(e) => update_card(view, e.user_id, |c| c.active = false),
-            Event::LoginReserved(_) | Event::PasswordSet(_) => Ok(()),
+            _ => Ok(()),
         }
     }
 }
