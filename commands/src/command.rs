@@ -1,6 +1,9 @@
 //! The catalogue of commands: one variant per imperative command type, each with its handler.
 
+use ent_domain::cahier_de_textes::commands::*;
+use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
+use ent_domain::notes::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -63,6 +66,24 @@ commands! {
     AssignTeacher => crate::directory::assign_teacher;
     GrantAdmin => crate::directory::grant_admin;
     DeactivateUser => crate::directory::deactivate_user;
+    CreateEvaluation => crate::notes::create_evaluation;
+    RecordGrade => crate::notes::record_grade;
+    RecordGrades => crate::notes::record_grades;
+    CorrectGrade => crate::notes::correct_grade;
+    SetSubjectAppreciation => crate::notes::set_subject_appreciation;
+    SetCouncilAppreciation => crate::notes::set_council_appreciation;
+    SetSubjectCoefficient => crate::notes::set_subject_coefficient;
+    PublishBulletins => crate::notes::publish_bulletins;
+    LogLesson => crate::cahier_de_textes::log_lesson;
+    EditLesson => crate::cahier_de_textes::edit_lesson;
+    AssignHomework => crate::cahier_de_textes::assign_homework;
+    EditHomework => crate::cahier_de_textes::edit_homework;
+    CancelHomework => crate::cahier_de_textes::cancel_homework;
+    VisaCahier => crate::cahier_de_textes::visa_cahier;
+    DefineCompetencyFramework => crate::competences::define_competency_framework;
+    PositionCompetency => crate::competences::position_competency;
+    ValidateCertificationItem => crate::competences::validate_certification_item;
+    SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {
