@@ -8,9 +8,11 @@ pub mod directory;
 pub mod docs;
 pub mod error;
 pub mod feed;
+pub mod notes;
 pub mod projection;
 pub mod rebuild;
 pub mod runner;
+pub mod source;
 pub mod status;
 pub mod store;
 pub mod subscription;
@@ -29,7 +31,7 @@ use std::sync::Arc;
 
 /// Every projection the server runs, in the order they are listed to operators.
 pub fn all() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(directory::DirectoryProjection)]
+    vec![Arc::new(directory::DirectoryProjection), Arc::new(notes::NotesProjection)]
 }
 
 /// The projection with this name.
