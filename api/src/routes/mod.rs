@@ -5,6 +5,7 @@ mod audit;
 mod commands;
 mod directory;
 mod login;
+mod notes;
 mod ops;
 
 use std::time::Duration;
@@ -36,6 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/structures/{uai}", get(directory::structure))
         .route("/api/v1/classes/{id}/roster", get(directory::roster))
         .route("/api/v1/users/{id}", get(directory::user))
+        .route("/api/v1/bulletins/{pupil}/{period}", get(notes::bulletin))
+        .route("/api/v1/grades/{evaluation}/{pupil}/history", get(notes::grade_history))
+        .route("/api/v1/classes/{id}/grades", get(notes::grade_table))
+        .route("/api/v1/pupils/{pupil}/grades", get(notes::pupil_grades))
         .route("/api/v1/events", get(audit::events))
         .route("/api/v1/streams/{*stream}", get(audit::stream))
         .route("/api/v1/admin/projections", get(admin::list))
