@@ -4,6 +4,8 @@
 //!
 //! Invariant: no SQL here; storage is behind the two ports [`EventFeed`] and [`ReadModelStore`].
 
+pub mod cahier_de_textes;
+pub mod competences;
 pub mod directory;
 pub mod docs;
 pub mod error;
@@ -31,7 +33,12 @@ use std::sync::Arc;
 
 /// Every projection the server runs, in the order they are listed to operators.
 pub fn all() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(directory::DirectoryProjection), Arc::new(notes::NotesProjection)]
+    vec![
+        Arc::new(directory::DirectoryProjection),
+        Arc::new(notes::NotesProjection),
+        Arc::new(cahier_de_textes::CahierProjection),
+        Arc::new(competences::CompetencesProjection),
+    ]
 }
 
 /// The projection with this name.
