@@ -116,7 +116,8 @@ mod tests {
     #[test]
     fn only_the_teacher_of_that_subject_and_class_or_the_direction_grades() {
         let (subject, other_subject, class) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-        let mut teacher = UserState { profile: Some(Profile::Enseignant), structure: "0751234A".into(), active: true, ..Default::default() };
+        let mut teacher =
+            UserState { profile: Some(Profile::Enseignant), structure: "0751234A".into(), active: true, ..Default::default() };
         teacher.assignments.insert(ent_domain::directory::user::Assignment { subject_id: subject, class_or_group: class });
         let teacher = Actor::User(Box::new(teacher));
         assert!(require_teacher_or_direction(&teacher, "0751234A", subject, class).is_ok());

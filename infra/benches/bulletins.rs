@@ -19,6 +19,7 @@ use ent_domain::{Actor, Event, StreamId};
 use ent_infra::Backend;
 use ent_projections::notes::{NotesProjection, queries};
 use ent_projections::rebuild;
+use ent_projections::source::MemorySource;
 use uuid::Uuid;
 
 const UAI: &str = "0751234A";
@@ -68,7 +69,11 @@ async fn generate(handler: &CommandHandler) -> (School, u64) {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut total = 0;
     let levels = [Level::Sixieme, Level::Cinquieme, Level::Quatrieme, Level::Troisieme];
-    let mut structure = vec![Event::StructureCreated(StructureCreated { uai: UAI.into(), name: "Collège Jean Moulin".into(), kind: StructureKind::College })];
+    let mut structure = vec![Event::StructureCreated(StructureCreated {
+        uai: UAI.into(),
+        name: "Collège Jean Moulin".into(),
+        kind: StructureKind::College,
+    })];
     let mut class_ids = Vec::new();
     for (l, level) in levels.iter().enumerate() {
         for c in 0..CLASSES_PER_LEVEL {
@@ -80,7 +85,12 @@ async fn generate(handler: &CommandHandler) -> (School, u64) {
     }
     let subjects: Vec<Uuid> = (0..SUBJECTS).map(|_| Uuid::new_v4()).collect();
     for (i, s) in subjects.iter().enumerate() {
-        structure.push(Event::SubjectCreated(SubjectCreated { structure: UAI.into(), subject_id: *s, code: format!("S{i}"), name: format!("Matière {i}") }));
+        structure.push(Event::SubjectCreated(SubjectCreated {
+            structure: UAI.into(),
+            subject_id: *s,
+            code: format!("S{i}"),
+            name: format!("Matière {i}"),
+        }));
     }
     let bounds = [("2026-09-01", "2026-11-30"), ("2026-12-01", "2027-02-28"), ("2027-03-01", "2027-07-04")];
     let periods: Vec<Period> = bounds
@@ -89,7 +99,12 @@ async fn generate(handler: &CommandHandler) -> (School, u64) {
         .map(|(i, (a, b))| Period { period_id: period_id(UAI, "2026-2027", i), name: format!("T{}", i + 1), start: d(a), end: d(b) })
         .collect();
     let t1 = periods[0].period_id;
-    structure.push(Event::PeriodsDefined(PeriodsDefined { structure: UAI.into(), school_year: "2026-2027".into(), kind: PeriodKind::Trimestres, periods }));
+    structure.push(Event::PeriodsDefined(PeriodsDefined {
+        structure: UAI.into(),
+        school_year: "2026-2027".into(),
+        kind: PeriodKind::Trimestres,
+        periods,
+    }));
     total += append(handler, vec![new_stream(StreamId::new(UAI, "structure", UAI), structure)]).await;
 
     let mut classes = Vec::new();
@@ -108,7 +123,13 @@ async fn generate(handler: &CommandHandler) -> (School, u64) {
                 last_name: format!("Nom{}", rng.below(10_000)),
                 login: format!("eleve.{}", id.simple()),
             });
-            let enrolled = Event::PupilEnrolled(PupilEnrolled { pupil: id, structure: UAI.into(), class_id: *class, since: d("2026-09-01"), previous_class: None });
+            let enrolled = Event::PupilEnrolled(PupilEnrolled {
+                pupil: id,
+                structure: UAI.into(),
+                class_id: *class,
+                since: d("2026-09-01"),
+                previous_class: None,
+            });
             appends.push(new_stream(UserState::stream(UAI, id), vec![created, enrolled]));
         }
         total += append(handler, appends).await;
@@ -172,7 +193,11 @@ async fn generate(handler: &CommandHandler) -> (School, u64) {
     for chunk in by_eval.chunks(50) {
         let appends = chunk
             .iter()
-            .map(|(eval, events)| PlannedAppend { stream: EvaluationState::stream(UAI, *eval), expected: ExpectedVersion::Any, events: events.clone() })
+            .map(|(eval, events)| PlannedAppend {
+                stream: EvaluationState::stream(UAI, *eval),
+                expected: ExpectedVersion::Any,
+                events: events.clone(),
+            })
             .collect();
         total += append(handler, appends).await;
     }
@@ -224,15 +249,21 @@ async fn main() {
 
     // Reading alone: the floor under any rebuild through the store's public read path.
     let started = Instant::now();
-    let (mut after, mut read) = (0, 0u64);
+    let (mut after, mut log) = (0, Vec::new());
     loop {
         let page = backend.feed.read_all(after, 5_000).await.expect("read");
         let Some(last) = page.last() else { break };
         after = last.position;
-        read += page.len() as u64;
+        log.extend(page);
     }
-    let read_rate = read as f64 / started.elapsed().as_secs_f64();
-    println!("read the log: {read} events at {read_rate:.0} events/s");
+    let read_rate = log.len() as f64 / started.elapsed().as_secs_f64();
+    println!("read the log: {} events at {read_rate:.0} events/s", log.len());
+
+    // Folding alone, in memory (no storage): what the projection itself costs.
+    let started = Instant::now();
+    MemorySource::fold(&NotesProjection, &log).expect("fold");
+    println!("fold in memory: {:.0} events/s", log.len() as f64 / started.elapsed().as_secs_f64());
+    drop(log);
 
     let store = backend.read_models.as_ref();
     let directory = ent_projections::directory::DirectoryProjection;

@@ -40,10 +40,8 @@ struct Case {
 
 fn case() -> impl Strategy<Value = Case> {
     (1usize..6, prop::collection::vec((1u32..=100, 1u32..=500), 1..6)).prop_flat_map(|(pupils, evaluations)| {
-        let per_eval: Vec<_> = evaluations
-            .iter()
-            .map(|&(scale, _)| prop::collection::vec(prop::collection::vec(mark(scale), 1..4), pupils))
-            .collect();
+        let per_eval: Vec<_> =
+            evaluations.iter().map(|&(scale, _)| prop::collection::vec(prop::collection::vec(mark(scale), 1..4), pupils)).collect();
         (Just(pupils), Just(evaluations), per_eval).prop_map(|(pupils, evaluations, grades)| Case { evaluations, grades, pupils })
     })
 }

@@ -57,7 +57,8 @@ impl School {
             s.ok(&root, "EnrolPupil", json!({"pupil": pupil, "class": class, "since": "2026-09-01"})).await;
         }
         s.ok(&root, "LinkParent", json!({"parent": parent, "pupil": pupil_a1})).await;
-        let r = s.ok(&root, "CreateGroup", json!({"structure": UAI, "code": "LATIN", "name": "Latin", "members": [pupil_a1, pupil_b1]})).await;
+        let r =
+            s.ok(&root, "CreateGroup", json!({"structure": UAI, "code": "LATIN", "name": "Latin", "members": [pupil_a1, pupil_b1]})).await;
         let group = s.entity_id(&root, &r, "group_id").await;
         s.ok(&root, "AssignTeacher", json!({"teacher": teacher_id, "subject": maths, "class_or_group": class_a})).await;
         let r = s.ok(&root, "AssignTeacher", json!({"teacher": teacher_id, "subject": french, "class_or_group": group})).await;

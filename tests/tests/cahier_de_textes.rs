@@ -57,7 +57,10 @@ async fn cahier_flow(kind: &str) {
     assert_eq!(status, StatusCode::OK, "{history}");
     let history = history.as_array().unwrap();
     assert_eq!(history.len(), 2);
-    assert_eq!((history[0]["content"]["title"].clone(), history[1]["content"]["title"].clone()), (json!("Fractions"), json!("Fractions (1)")));
+    assert_eq!(
+        (history[0]["content"]["title"].clone(), history[1]["content"]["title"].clone()),
+        (json!("Fractions"), json!("Fractions (1)"))
+    );
 
     // The visa: the direction only.
     let visa = json!({"teacher": sc.teacher_id, "class_or_group": sc.class_a, "subject": sc.maths, "comment": "Cahier bien tenu"});

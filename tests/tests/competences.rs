@@ -16,18 +16,48 @@ async fn competences_flow(kind: &str) {
     for item in ["B2i.1.1", "B2i.1.2", "B2i.2.1"] {
         s.ok(&sc.teacher, "ValidateCertificationItem", json!({"pupil": sc.pupil_a1, "framework": "b2i", "item": item})).await;
     }
-    let (status, _) = s.command(&sc.teacher, "ValidateCertificationItem", json!({"pupil": sc.pupil_a1, "framework": "b2i", "item": "B2i.1.1"})).await;
+    let (status, _) =
+        s.command(&sc.teacher, "ValidateCertificationItem", json!({"pupil": sc.pupil_a1, "framework": "b2i", "item": "B2i.1.1"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already validated");
-    let (status, _) = s.command(&sc.teacher, "PositionCompetency", json!({"pupil": sc.pupil_a1, "framework": "socle", "item": "D1.3", "level": 5, "period": sc.t1})).await;
+    let (status, _) = s
+        .command(
+            &sc.teacher,
+            "PositionCompetency",
+            json!({"pupil": sc.pupil_a1, "framework": "socle", "item": "D1.3", "level": 5, "period": sc.t1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "level 1..4");
-    s.ok(&sc.teacher, "PositionCompetency", json!({"pupil": sc.pupil_a1, "framework": "socle", "item": "D1.3", "level": 2, "period": sc.t1})).await;
-    s.ok(&sc.teacher, "PositionCompetency", json!({"pupil": sc.pupil_a1, "framework": "socle", "item": "D1.3", "level": 3, "period": sc.t1, "comment": "Progrès nets"})).await;
-    let (status, _) = s.command(&sc.teacher, "SetEndOfCycleAssessment", json!({"pupil": sc.pupil_a1, "cycle": 4, "composante": "D1.1", "level": 4})).await;
+    s.ok(
+        &sc.teacher,
+        "PositionCompetency",
+        json!({"pupil": sc.pupil_a1, "framework": "socle", "item": "D1.3", "level": 2, "period": sc.t1}),
+    )
+    .await;
+    s.ok(
+        &sc.teacher,
+        "PositionCompetency",
+        json!({"pupil": sc.pupil_a1, "framework": "socle", "item": "D1.3", "level": 3, "period": sc.t1, "comment": "Progrès nets"}),
+    )
+    .await;
+    let (status, _) = s
+        .command(&sc.teacher, "SetEndOfCycleAssessment", json!({"pupil": sc.pupil_a1, "cycle": 4, "composante": "D1.1", "level": 4}))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a 6e pupil is in cycle 3");
     s.ok(&sc.teacher, "SetEndOfCycleAssessment", json!({"pupil": sc.pupil_a1, "cycle": 3, "composante": "D1.1", "level": 4})).await;
-    s.ok(&sc.head, "DefineCompetencyFramework", json!({"structure": "0751234A", "code": "MATHS6", "name": "Mathématiques 6e", "kind": "subject",
-        "domains": [{"code": "NC", "name": "Nombres et calculs", "items": [{"code": "NC1", "label": "Utiliser les fractions"}]}]})).await;
-    let r = s.ok(&sc.teacher, "PositionCompetency", json!({"pupil": sc.pupil_a1, "framework": "MATHS6", "item": "NC1", "level": 4, "period": sc.t1})).await;
+    s.ok(
+        &sc.head,
+        "DefineCompetencyFramework",
+        json!({"structure": "0751234A", "code": "MATHS6", "name": "Mathématiques 6e", "kind": "subject",
+        "domains": [{"code": "NC", "name": "Nombres et calculs", "items": [{"code": "NC1", "label": "Utiliser les fractions"}]}]}),
+    )
+    .await;
+    let r = s
+        .ok(
+            &sc.teacher,
+            "PositionCompetency",
+            json!({"pupil": sc.pupil_a1, "framework": "MATHS6", "item": "NC1", "level": 4, "period": sc.t1}),
+        )
+        .await;
     let p = r["position"].as_u64();
 
     // The parent sees the booklet with the B2i progress; not another pupil's.

@@ -22,7 +22,11 @@ async fn notes_flow(kind: &str) {
 
     // The teacher creates two evaluations of 6A in T1.
     let r = s
-        .ok(&sc.teacher, "CreateEvaluation", json!({"class_or_group": sc.class_a, "subject": sc.maths, "period": sc.t1, "date": "2026-10-05", "title": "Fractions"}))
+        .ok(
+            &sc.teacher,
+            "CreateEvaluation",
+            json!({"class_or_group": sc.class_a, "subject": sc.maths, "period": sc.t1, "date": "2026-10-05", "title": "Fractions"}),
+        )
         .await;
     let e1 = TestServer::created_id(&r);
     let r = s
@@ -32,37 +36,65 @@ async fn notes_flow(kind: &str) {
 
     // Not their class: 403. A date outside the period: 422 naming the field.
     let (status, _) = s
-        .command(&sc.teacher, "CreateEvaluation", json!({"class_or_group": sc.class_b, "subject": sc.maths, "period": sc.t1, "date": "2026-10-05", "title": "x"}))
+        .command(
+            &sc.teacher,
+            "CreateEvaluation",
+            json!({"class_or_group": sc.class_b, "subject": sc.maths, "period": sc.t1, "date": "2026-10-05", "title": "x"}),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = s
-        .command(&sc.teacher, "CreateEvaluation", json!({"class_or_group": sc.class_a, "subject": sc.maths, "period": sc.t1, "date": "2026-12-05", "title": "x"}))
+        .command(
+            &sc.teacher,
+            "CreateEvaluation",
+            json!({"class_or_group": sc.class_a, "subject": sc.maths, "period": sc.t1, "date": "2026-12-05", "title": "x"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "date");
 
     // The whole class at once.
-    s.ok(&sc.teacher, "RecordGrades", json!({"evaluation": e1, "grades": [{"pupil": sc.pupil_a1, "value": 12}, {"pupil": sc.pupil_a2, "value": 15.5}]}))
-        .await;
+    s.ok(
+        &sc.teacher,
+        "RecordGrades",
+        json!({"evaluation": e1, "grades": [{"pupil": sc.pupil_a1, "value": 12}, {"pupil": sc.pupil_a2, "value": 15.5}]}),
+    )
+    .await;
     // All or nothing, naming each bad row.
     let (status, body) = s
-        .command(&sc.teacher, "RecordGrades", json!({"evaluation": e2, "grades": [
-            {"pupil": sc.pupil_a1, "value": 8}, {"pupil": sc.pupil_a2, "value": 10.5}, {"pupil": sc.pupil_b1, "value": 7}]}))
+        .command(
+            &sc.teacher,
+            "RecordGrades",
+            json!({"evaluation": e2, "grades": [
+            {"pupil": sc.pupil_a1, "value": 8}, {"pupil": sc.pupil_a2, "value": 10.5}, {"pupil": sc.pupil_b1, "value": 7}]}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["grades[1].value", "grades[2].pupil"]);
-    s.ok(&sc.teacher, "RecordGrades", json!({"evaluation": e2, "grades": [{"pupil": sc.pupil_a1, "value": 8}, {"pupil": sc.pupil_a2, "status": "Abs"}]}))
-        .await;
+    s.ok(
+        &sc.teacher,
+        "RecordGrades",
+        json!({"evaluation": e2, "grades": [{"pupil": sc.pupil_a1, "value": 8}, {"pupil": sc.pupil_a2, "status": "Abs"}]}),
+    )
+    .await;
     // Already graded: use CorrectGrade.
     let (status, body) = s.command(&sc.teacher, "RecordGrade", json!({"evaluation": e1, "pupil": sc.pupil_a1, "value": 13})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["detail"].as_str().unwrap().contains("CorrectGrade"), "{body}");
 
-    s.ok(&sc.teacher, "SetSubjectAppreciation", json!({"pupil": sc.pupil_a1, "period": sc.t1, "subject": sc.maths, "text": "Élève sérieuse, bon trimestre."}))
-        .await;
-    s.ok(&sc.head, "SetCouncilAppreciation", json!({"pupil": sc.pupil_a1, "period": sc.t1, "text": "Très bon trimestre, continuez ainsi.", "mention": "compliments"}))
-        .await;
+    s.ok(
+        &sc.teacher,
+        "SetSubjectAppreciation",
+        json!({"pupil": sc.pupil_a1, "period": sc.t1, "subject": sc.maths, "text": "Élève sérieuse, bon trimestre."}),
+    )
+    .await;
+    s.ok(
+        &sc.head,
+        "SetCouncilAppreciation",
+        json!({"pupil": sc.pupil_a1, "period": sc.t1, "text": "Très bon trimestre, continuez ainsi.", "mention": "compliments"}),
+    )
+    .await;
 
     // Not published yet: the parent may not read it; the teacher may.
     let path = format!("/api/v1/bulletins/{}/{}", sc.pupil_a1, sc.t1);
@@ -83,7 +115,10 @@ async fn notes_flow(kind: &str) {
     let maths = line(&b, "MATHS");
     assert_eq!(maths["pupil_average"], json!(14.67));
     assert_eq!(maths["pupil_average_exact"], "44/3");
-    assert_eq!((maths["class_average"].clone(), maths["class_min"].clone(), maths["class_max"].clone()), (json!(15.08), json!(14.67), json!(15.5)));
+    assert_eq!(
+        (maths["class_average"].clone(), maths["class_min"].clone(), maths["class_max"].clone()),
+        (json!(15.08), json!(14.67), json!(15.5))
+    );
     assert_eq!(maths["grades"], 2);
     assert_eq!(maths["appreciation"], "Élève sérieuse, bon trimestre.");
     assert_eq!(b["general_average"], json!(14.67));
@@ -103,7 +138,8 @@ async fn notes_flow(kind: &str) {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let (status, body) = s.command(&sc.teacher, "CorrectGrade", json!({"evaluation": e1, "pupil": sc.pupil_a1, "value": 14})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a reason is required: {body}");
-    let r = s.ok(&sc.teacher, "CorrectGrade", json!({"evaluation": e1, "pupil": sc.pupil_a1, "value": 14, "reason": "erreur de saisie"})).await;
+    let r =
+        s.ok(&sc.teacher, "CorrectGrade", json!({"evaluation": e1, "pupil": sc.pupil_a1, "value": 14, "reason": "erreur de saisie"})).await;
     let (_, b) = s.get(Some(&sc.parent), &path, pos(&r)).await;
     assert_eq!(line(&b, "MATHS")["pupil_average"], json!(15.33));
     assert_eq!(b["publication"]["version"], 2);
@@ -154,7 +190,13 @@ async fn notes_flow(kind: &str) {
     assert_eq!(grades[0]["marks"][0]["corrected"], true);
 
     // Subject coefficients weigh the general average: only the direction sets them.
-    let (status, _) = s.command(&sc.teacher, "SetSubjectCoefficient", json!({"structure": "0751234A", "level": "6e", "subject": sc.maths, "coefficient": 4})).await;
+    let (status, _) = s
+        .command(
+            &sc.teacher,
+            "SetSubjectCoefficient",
+            json!({"structure": "0751234A", "level": "6e", "subject": sc.maths, "coefficient": 4}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     s.ok(&sc.head, "SetSubjectCoefficient", json!({"structure": "0751234A", "level": "6e", "subject": sc.maths, "coefficient": 4})).await;
 }

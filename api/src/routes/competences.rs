@@ -52,7 +52,8 @@ pub async fn class_overview(
     Query(params): Query<OverviewParams>,
 ) -> Result<Json<ClassOverview>, ApiError> {
     let framework = params.framework.as_deref().ok_or_else(|| ApiError::bad_field("framework", "required, e.g. socle, b2i, pix"))?;
-    let period = params.period.as_deref().map(|p| Uuid::parse_str(p).map_err(|_| ApiError::bad_field("period", "expected a UUID"))).transpose()?;
+    let period =
+        params.period.as_deref().map(|p| Uuid::parse_str(p).map_err(|_| ApiError::bad_field("period", "expected a UUID"))).transpose()?;
     await_position(&s, &headers, competences::NAME).await?;
     Ok(Json(queries::class_overview(s.backend.read_models.as_ref(), &actor, class, framework, period).await?))
 }

@@ -108,7 +108,11 @@ impl Aggregate for CahierState {
 fn in_school_year(structure: &StructureState, field: &str, date: NaiveDate) -> Result<(), DomainError> {
     let year = school_year_of(date);
     let defined = structure.periods.contains_key(&year) && school_year_bounds(&year).is_ok_and(|(a, b)| a <= date && date <= b);
-    if defined { Ok(()) } else { Err(DomainError::field(field, format!("outside the school years of this structure ({year} is not defined)"))) }
+    if defined {
+        Ok(())
+    } else {
+        Err(DomainError::field(field, format!("outside the school years of this structure ({year} is not defined)")))
+    }
 }
 
 fn check_target(structure: &StructureState, class_or_group: Uuid, subject: Uuid) -> Result<(), DomainError> {
@@ -364,7 +368,15 @@ mod tests {
         let f = fixture();
         let id = Uuid::new_v4();
         let state = LessonState::from_history(&log_lesson(&f.structure, &lesson(&f, "2026-09-03", "08:00", "09:00"), id).unwrap());
-        let edit = EditLesson { lesson: id, date: None, start: None, end: None, title: Some("Fractions (suite)".into()), content: None, attachments: None };
+        let edit = EditLesson {
+            lesson: id,
+            date: None,
+            start: None,
+            end: None,
+            title: Some("Fractions (suite)".into()),
+            content: None,
+            attachments: None,
+        };
         let events = edit_lesson(&state, &f.structure, &edit).unwrap();
         assert!(matches!(&events[0], Event::LessonEdited(e) if e.content == "Introduction" && e.title == "Fractions (suite)"));
         let state = state.evolve(&events[0]);
@@ -397,7 +409,13 @@ mod tests {
         let f = fixture();
         let cmd = VisaCahier { teacher: f.pupil.user_id, class_or_group: f.class, subject: f.subject, comment: None };
         assert!(matches!(visa_cahier(&f.structure, &f.pupil, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "teacher"));
-        let mut teacher = UserState { user_id: Uuid::new_v4(), structure: f.structure.uai.clone(), profile: Some(crate::directory::Profile::Enseignant), active: true, ..Default::default() };
+        let mut teacher = UserState {
+            user_id: Uuid::new_v4(),
+            structure: f.structure.uai.clone(),
+            profile: Some(crate::directory::Profile::Enseignant),
+            active: true,
+            ..Default::default()
+        };
         teacher.assignments.insert(crate::directory::user::Assignment { subject_id: f.subject, class_or_group: f.class });
         assert!(visa_cahier(&f.structure, &teacher, &cmd).is_ok());
     }

@@ -4,4 +4,3 @@
 pub mod commands;
 pub mod entries;
 pub mod events;
-

@@ -167,14 +167,24 @@ mod tests {
     use crate::notes::fixtures::fixture;
 
     fn position(f: &crate::notes::fixtures::Fixture, item: &str, level: u8) -> PositionCompetency {
-        PositionCompetency { pupil: f.pupil.user_id, framework: SOCLE.into(), item: item.into(), level, period: f.t1, evidence: None, comment: None }
+        PositionCompetency {
+            pupil: f.pupil.user_id,
+            framework: SOCLE.into(),
+            item: item.into(),
+            level,
+            period: f.t1,
+            evidence: None,
+            comment: None,
+        }
     }
 
     #[test]
     fn positioning_level_is_between_1_and_4() {
         let f = fixture();
         let socle = builtin(SOCLE).unwrap();
-        assert!(matches!(position_competency(&socle, &f.structure, &f.pupil, &position(&f, "D1.1", 5), None), Err(DomainError::InvalidField { field, .. }) if field == "level"));
+        assert!(
+            matches!(position_competency(&socle, &f.structure, &f.pupil, &position(&f, "D1.1", 5), None), Err(DomainError::InvalidField { field, .. }) if field == "level")
+        );
         assert!(position_competency(&socle, &f.structure, &f.pupil, &position(&f, "D1.1", 0), None).is_err());
         assert!(position_competency(&socle, &f.structure, &f.pupil, &position(&f, "D1.1", 4), None).is_ok());
     }
@@ -183,7 +193,9 @@ mod tests {
     fn positioning_item_must_belong_to_the_framework() {
         let f = fixture();
         let socle = builtin(SOCLE).unwrap();
-        assert!(matches!(position_competency(&socle, &f.structure, &f.pupil, &position(&f, "D9", 2), None), Err(DomainError::InvalidField { field, .. }) if field == "item"));
+        assert!(
+            matches!(position_competency(&socle, &f.structure, &f.pupil, &position(&f, "D9", 2), None), Err(DomainError::InvalidField { field, .. }) if field == "item")
+        );
     }
 
     #[test]
@@ -228,7 +240,9 @@ mod tests {
     fn end_of_cycle_composante_is_one_of_the_8_of_the_socle() {
         let f = fixture();
         let cmd = SetEndOfCycleAssessment { pupil: f.pupil.user_id, cycle: 3, composante: "D6".into(), level: 3 };
-        assert!(matches!(set_end_of_cycle_assessment(&f.structure, &f.pupil, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "composante"));
+        assert!(
+            matches!(set_end_of_cycle_assessment(&f.structure, &f.pupil, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "composante")
+        );
     }
 
     #[test]
@@ -246,6 +260,8 @@ mod tests {
         cmd.code = "FRANCAIS".into();
         assert!(define_framework(&f.structure, &cmd).is_ok());
         cmd.domains[0].items.push(item("FR1"));
-        assert!(matches!(define_framework(&f.structure, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "domains[0].items[2].code"));
+        assert!(
+            matches!(define_framework(&f.structure, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "domains[0].items[2].code")
+        );
     }
 }

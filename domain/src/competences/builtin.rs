@@ -47,7 +47,10 @@ const B2I_DOMAINS: &[(&str, &str, Items)] = &[
         "Adopter une attitude responsable",
         &[
             ("B2i.2.1", "Je connais les droits et devoirs indiqués dans la charte d'usage des TIC de mon établissement"),
-            ("B2i.2.2", "Je protège ma vie privée en ne donnant sur internet des renseignements me concernant qu'avec l'accord de mon responsable légal"),
+            (
+                "B2i.2.2",
+                "Je protège ma vie privée en ne donnant sur internet des renseignements me concernant qu'avec l'accord de mon responsable légal",
+            ),
             ("B2i.2.3", "Lorsque j'utilise ou transmets des documents, je vérifie que j'en ai le droit"),
             ("B2i.2.4", "Je m'interroge sur les résultats des traitements informatiques"),
         ],
@@ -86,21 +89,12 @@ const PIX_DOMAINS: &[(&str, &str, Items)] = &[
     (
         "1",
         "Information et données",
-        &[
-            ("1.1", "Mener une recherche et une veille d'information"),
-            ("1.2", "Gérer des données"),
-            ("1.3", "Traiter des données"),
-        ],
+        &[("1.1", "Mener une recherche et une veille d'information"), ("1.2", "Gérer des données"), ("1.3", "Traiter des données")],
     ),
     (
         "2",
         "Communication et collaboration",
-        &[
-            ("2.1", "Interagir"),
-            ("2.2", "Partager et publier"),
-            ("2.3", "Collaborer"),
-            ("2.4", "S'insérer dans le monde numérique"),
-        ],
+        &[("2.1", "Interagir"), ("2.2", "Partager et publier"), ("2.3", "Collaborer"), ("2.4", "S'insérer dans le monde numérique")],
     ),
     (
         "3",

@@ -28,19 +28,55 @@ fn ratio(num: u64, den: u64) -> Exact {
 
 /// The subject average on /20, or `None` when the pupil has no value in that subject.
 pub fn subject_average<'a>(marks: impl IntoIterator<Item = &'a WeightedMark>) -> Option<Exact> {
+    let marks: Vec<&WeightedMark> = marks.into_iter().filter(|m| matches!(m.mark, Mark::Value(_)) && m.scale > 0).collect();
+    if marks.is_empty() {
+        return None;
+    }
+    subject_average_i128(&marks).or_else(|| subject_average_big(&marks))
+}
+
+/// Fast path: one common denominator in `i128` (None on overflow, then the big path runs).
+/// avg = Σ(v·20·c·(L/N)) / (100·L·Σc), with v and c in hundredths and L the lcm of the scales.
+fn subject_average_i128(marks: &[&WeightedMark]) -> Option<Exact> {
+    let lcm = marks.iter().try_fold(1i128, |l, m| lcm_i128(l, i128::from(m.scale)))?;
+    let (mut num, mut coefs) = (0i128, 0i128);
+    for m in marks {
+        let Mark::Value(v) = m.mark else { continue };
+        let term = i128::from(v.0).checked_mul(20)?.checked_mul(i128::from(m.coefficient.0))?.checked_mul(lcm / i128::from(m.scale))?;
+        num = num.checked_add(term)?;
+        coefs = coefs.checked_add(i128::from(m.coefficient.0))?;
+    }
+    if coefs == 0 {
+        return None;
+    }
+    let den = lcm.checked_mul(100)?.checked_mul(coefs)?;
+    Some(BigRational::new(BigInt::from(num), BigInt::from(den)))
+}
+
+/// The same sum in arbitrary precision.
+fn subject_average_big(marks: &[&WeightedMark]) -> Option<Exact> {
     let mut weighted = Exact::zero();
     let mut coefficients = Exact::zero();
     for m in marks {
         let Mark::Value(v) = m.mark else { continue };
-        if m.scale == 0 {
-            continue;
-        }
         let coef = ratio(u64::from(m.coefficient.0), 100);
         // value/N × 20, with value in hundredths.
         weighted += ratio(u64::from(v.0) * 20, u64::from(m.scale) * 100) * &coef;
         coefficients += coef;
     }
     (!coefficients.is_zero()).then(|| weighted / coefficients)
+}
+
+fn gcd_i128(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
+}
+
+fn lcm_i128(a: i128, b: i128) -> Option<i128> {
+    let g = gcd_i128(a, b);
+    if g == 0 { Some(0) } else { (a / g).checked_mul(b) }
 }
 
 /// The general average over subject averages with their subject coefficients (default 1).
@@ -66,18 +102,23 @@ pub struct ClassStats {
 
 /// The statistics of the class in one subject, `None` when nobody has an average.
 pub fn class_stats<'a>(averages: impl IntoIterator<Item = &'a Exact>) -> Option<ClassStats> {
-    let mut sum = Exact::zero();
-    let mut min: Option<&Exact> = None;
-    let mut max: Option<&Exact> = None;
-    let mut n = 0usize;
-    for a in averages {
-        sum += a;
-        n += 1;
-        min = Some(min.map_or(a, |m| if a < m { a } else { m }));
-        max = Some(max.map_or(a, |m| if a > m { a } else { m }));
+    let averages: Vec<&Exact> = averages.into_iter().collect();
+    if averages.is_empty() {
+        return None;
     }
-    let (min, max) = (min?.clone(), max?.clone());
+    let n = averages.len();
+    let min = (*averages.iter().min()?).clone();
+    let max = (*averages.iter().max()?).clone();
+    let sum = sum_i128(&averages).unwrap_or_else(|| averages.iter().fold(Exact::zero(), |s, a| s + *a));
     Some(ClassStats { average: sum / ratio(n as u64, 1), min, max, pupils: n })
+}
+
+/// Fast path of a sum of fractions over one common denominator in `i128`.
+fn sum_i128(values: &[&Exact]) -> Option<Exact> {
+    let parts: Vec<(i128, i128)> = values.iter().map(|v| Some((v.numer().to_i128()?, v.denom().to_i128()?))).collect::<Option<_>>()?;
+    let lcm = parts.iter().try_fold(1i128, |l, (_, d)| lcm_i128(l, *d))?;
+    let num = parts.iter().try_fold(0i128, |s, (n, d)| s.checked_add(n.checked_mul(lcm / d)?))?;
+    Some(BigRational::new(BigInt::from(num), BigInt::from(lcm)))
 }
 
 /// Rounds to 2 decimals (half away from zero), for display only.
@@ -136,6 +177,16 @@ mod tests {
         let avgs = [ratio(10, 1), ratio(14, 1), ratio(9, 1)];
         let s = class_stats(&avgs).unwrap();
         assert_eq!((s.average, s.min, s.max, s.pupils), (ratio(11, 1), ratio(9, 1), ratio(14, 1), 3));
+    }
+
+    #[test]
+    fn fast_and_arbitrary_precision_paths_agree() {
+        let marks = [v(1733, 17, 133), v(4999, 97, 250), v(0, 3, 1), v(999, 10, 7)];
+        let refs: Vec<&WeightedMark> = marks.iter().collect();
+        assert_eq!(subject_average_i128(&refs), subject_average_big(&refs));
+        let avgs = [ratio(47, 3), ratio(91, 7), ratio(5, 11)];
+        let refs: Vec<&Exact> = avgs.iter().collect();
+        assert_eq!(sum_i128(&refs).unwrap(), ratio(47, 3) + ratio(91, 7) + ratio(5, 11));
     }
 
     #[test]

@@ -71,7 +71,13 @@ pub fn revise_published(state: &BulletinState, class: Uuid, period: Uuid, pupils
             new
         })
         .map(|&pupil| {
-            Event::BulletinRevised(BulletinRevised { pupil, class, period, version: state.version_of(pupil) + 1, reason: reason.to_string() })
+            Event::BulletinRevised(BulletinRevised {
+                pupil,
+                class,
+                period,
+                version: state.version_of(pupil) + 1,
+                reason: reason.to_string(),
+            })
         })
         .collect()
 }
@@ -102,8 +108,13 @@ pub fn set_subject_appreciation(
     let period = structure.period(cmd.period).ok_or_else(|| DomainError::NotFound("period".into()))?;
     let class = pupil_class_in_period(pupil, period)?;
     let text = validate_text("text", &cmd.text, 2_000)?;
-    let mut events =
-        vec![Event::SubjectAppreciationSet(SubjectAppreciationSet { pupil: pupil.user_id, class, period: cmd.period, subject: cmd.subject, text })];
+    let mut events = vec![Event::SubjectAppreciationSet(SubjectAppreciationSet {
+        pupil: pupil.user_id,
+        class,
+        period: cmd.period,
+        subject: cmd.subject,
+        text,
+    })];
     events.extend(revise_published(state, class, cmd.period, &[pupil.user_id], "appréciation modifiée"));
     Ok(events)
 }
@@ -136,7 +147,8 @@ mod tests {
     use crate::notes::types::Mention;
 
     fn published(f: &Fixture) -> BulletinState {
-        let events = publish_bulletins(&BulletinState::default(), &f.structure, &PublishBulletins { class: f.class, period: f.t1 }).unwrap();
+        let events =
+            publish_bulletins(&BulletinState::default(), &f.structure, &PublishBulletins { class: f.class, period: f.t1 }).unwrap();
         BulletinState::from_history(&events)
     }
 
@@ -144,7 +156,10 @@ mod tests {
     fn publishing_twice_is_rejected() {
         let f = fixture();
         let state = published(&f);
-        assert!(matches!(publish_bulletins(&state, &f.structure, &PublishBulletins { class: f.class, period: f.t1 }), Err(DomainError::Rule(_))));
+        assert!(matches!(
+            publish_bulletins(&state, &f.structure, &PublishBulletins { class: f.class, period: f.t1 }),
+            Err(DomainError::Rule(_))
+        ));
     }
 
     #[test]
@@ -181,7 +196,12 @@ mod tests {
     #[test]
     fn council_appreciation_after_publication_revises_the_bulletin() {
         let f = fixture();
-        let cmd = SetCouncilAppreciation { pupil: f.pupil.user_id, period: f.t1, text: "Très bien".into(), mention: Some(Mention::Felicitations) };
+        let cmd = SetCouncilAppreciation {
+            pupil: f.pupil.user_id,
+            period: f.t1,
+            text: "Très bien".into(),
+            mention: Some(Mention::Felicitations),
+        };
         let events = set_council_appreciation(&published(&f), &f.structure, &f.pupil, &cmd).unwrap();
         assert!(matches!(&events[..], [Event::CouncilAppreciationSet(_), Event::BulletinRevised(_)]));
     }

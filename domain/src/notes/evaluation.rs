@@ -137,7 +137,12 @@ pub fn pupil_class_for(eval: &EvaluationState, structure: &StructureState, pupil
 }
 
 /// `RecordGrade`: a pupil of the class or group, not graded yet, a valid mark.
-pub fn record_grade(eval: &EvaluationState, structure: &StructureState, pupil: &UserState, cmd: &RecordGrade) -> Result<Vec<Event>, DomainError> {
+pub fn record_grade(
+    eval: &EvaluationState,
+    structure: &StructureState,
+    pupil: &UserState,
+    cmd: &RecordGrade,
+) -> Result<Vec<Event>, DomainError> {
     eval.require()?;
     let class = pupil_class_for(eval, structure, pupil, "pupil")?;
     if eval.grades.contains_key(&pupil.user_id) {
@@ -204,7 +209,8 @@ fn field_of(e: DomainError) -> (String, String) {
 /// `CorrectGrade`: the pupil is graded, a reason is given, and the mark really changes.
 pub fn correct_grade(eval: &EvaluationState, cmd: &CorrectGrade) -> Result<Vec<Event>, DomainError> {
     eval.require()?;
-    let current = eval.grades.get(&cmd.pupil).ok_or_else(|| DomainError::rule("this pupil has no grade on this evaluation yet: use RecordGrade"))?;
+    let current =
+        eval.grades.get(&cmd.pupil).ok_or_else(|| DomainError::rule("this pupil has no grade on this evaluation yet: use RecordGrade"))?;
     let reason = validate_text("reason", &cmd.reason, 500)?;
     let mark = Mark::parse("", cmd.value, cmd.status, eval.scale)?;
     if mark == current.mark {
@@ -381,7 +387,8 @@ mod tests {
     fn correction_is_a_new_event_never_an_overwrite() {
         let f = fixture();
         let e = f.graded(20, 12.0);
-        let cmd = CorrectGrade { evaluation: e.id, pupil: f.pupil.user_id, value: Some(14.5), status: None, reason: "erreur de saisie".into() };
+        let cmd =
+            CorrectGrade { evaluation: e.id, pupil: f.pupil.user_id, value: Some(14.5), status: None, reason: "erreur de saisie".into() };
         let events = correct_grade(&e, &cmd).unwrap();
         let Event::GradeCorrected(c) = &events[0] else { panic!() };
         assert_eq!((c.value, c.reason.as_str(), c.class), (Some(Hundredths(1450)), "erreur de saisie", f.class));

@@ -6,7 +6,9 @@ use uuid::Uuid;
 use super::evaluation::{EvaluationState, record_grade};
 use super::events::EvaluationCreated;
 use super::types::Hundredths;
-use crate::directory::commands::{CreateClass, CreateGroup, CreateStructure, CreateSubject, CreateUser, DefinePeriods, EnrolPupil, PeriodBounds};
+use crate::directory::commands::{
+    CreateClass, CreateGroup, CreateStructure, CreateSubject, CreateUser, DefinePeriods, EnrolPupil, PeriodBounds,
+};
 use crate::directory::structure::{create_class, create_group, create_structure, create_subject, define_periods};
 use crate::directory::user::{create_user, enrol_pupil};
 use crate::directory::{Level, PeriodKind, Profile, StructureKind, StructureState, UserState};
@@ -56,12 +58,19 @@ pub fn fixture() -> Fixture {
     let cmd = CreateStructure { uai: "0751234A".into(), name: "Collège Jean Moulin".into(), kind: StructureKind::College };
     let s = StructureState::from_history(&create_structure(&StructureState::default(), &cmd).expect("structure"));
     let (class, other_class, subject, group) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-    let s = apply(s.clone(), create_class(&s, &CreateClass { structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme }, class).expect("class"));
+    let s = apply(
+        s.clone(),
+        create_class(&s, &CreateClass { structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme }, class).expect("class"),
+    );
     let s = apply(
         s.clone(),
         create_class(&s, &CreateClass { structure: s.uai.clone(), code: "6B".into(), level: Level::Sixieme }, other_class).expect("class"),
     );
-    let s = apply(s.clone(), create_subject(&s, &CreateSubject { structure: s.uai.clone(), code: "MATHS".into(), name: "Mathématiques".into() }, subject).expect("subject"));
+    let s = apply(
+        s.clone(),
+        create_subject(&s, &CreateSubject { structure: s.uai.clone(), code: "MATHS".into(), name: "Mathématiques".into() }, subject)
+            .expect("subject"),
+    );
     let bounds = [("2026-09-01", "2026-11-30"), ("2026-12-01", "2027-02-28"), ("2027-03-01", "2027-07-04")]
         .iter()
         .map(|(a, b)| PeriodBounds { start: d(a), end: d(b) })
@@ -72,8 +81,13 @@ pub fn fixture() -> Fixture {
     let members = vec![pupil.user_id];
     let s = apply(
         s.clone(),
-        create_group(&s, &CreateGroup { structure: s.uai.clone(), code: "LATIN".into(), name: "Latin".into(), members }, group, &[pupil.clone()])
-            .expect("group"),
+        create_group(
+            &s,
+            &CreateGroup { structure: s.uai.clone(), code: "LATIN".into(), name: "Latin".into(), members },
+            group,
+            &[pupil.clone()],
+        )
+        .expect("group"),
     );
     let year = &s.periods["2026-2027"].periods;
     let (t1, t2) = (year[0].period_id, year[1].period_id);

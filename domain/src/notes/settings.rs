@@ -59,7 +59,8 @@ mod tests {
     #[test]
     fn subject_coefficient_must_be_positive() {
         let f = fixture();
-        let mut cmd = SetSubjectCoefficient { structure: f.structure.uai.clone(), level: Level::Sixieme, subject: f.subject, coefficient: 0.0 };
+        let mut cmd =
+            SetSubjectCoefficient { structure: f.structure.uai.clone(), level: Level::Sixieme, subject: f.subject, coefficient: 0.0 };
         assert!(set_subject_coefficient(&f.structure, &cmd).is_err());
         cmd.coefficient = 3.0;
         let state = NotesSettingsState::from_history(&set_subject_coefficient(&f.structure, &cmd).unwrap());
@@ -69,7 +70,8 @@ mod tests {
     #[test]
     fn subject_coefficient_level_must_be_taught_in_the_structure() {
         let f = fixture();
-        let cmd = SetSubjectCoefficient { structure: f.structure.uai.clone(), level: Level::Terminale, subject: f.subject, coefficient: 2.0 };
+        let cmd =
+            SetSubjectCoefficient { structure: f.structure.uai.clone(), level: Level::Terminale, subject: f.subject, coefficient: 2.0 };
         assert!(matches!(set_subject_coefficient(&f.structure, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "level"));
     }
 }

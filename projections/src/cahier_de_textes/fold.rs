@@ -33,7 +33,12 @@ impl Projection for CahierProjection {
     fn apply(&self, view: &mut DocView<'_>, r: &RecordedEvent, event: &Event) -> Result<(), ApplyError> {
         match event {
             Event::LessonLogged(e) => {
-                let entry = EntryRef { kind: "lesson".into(), structure: e.structure.clone(), class_or_group: e.class_or_group, subject: e.subject };
+                let entry = EntryRef {
+                    kind: "lesson".into(),
+                    structure: e.structure.clone(),
+                    class_or_group: e.class_or_group,
+                    subject: e.subject,
+                };
                 view.put(ENTRIES, e.lesson_id, &entry)?;
                 update(view, &e.structure, e.class_or_group, e.subject, |c| {
                     c.lessons.push(LessonEntry {
@@ -64,8 +69,12 @@ impl Projection for CahierProjection {
                 }
             }),
             Event::HomeworkAssigned(e) => {
-                let entry =
-                    EntryRef { kind: "homework".into(), structure: e.structure.clone(), class_or_group: e.class_or_group, subject: e.subject };
+                let entry = EntryRef {
+                    kind: "homework".into(),
+                    structure: e.structure.clone(),
+                    class_or_group: e.class_or_group,
+                    subject: e.subject,
+                };
                 view.put(ENTRIES, e.homework_id, &entry)?;
                 update(view, &e.structure, e.class_or_group, e.subject, |c| {
                     c.homework.push(HomeworkEntry {
@@ -121,13 +130,24 @@ impl Projection for CahierProjection {
     }
 }
 
-fn visa(view: &mut DocView<'_>, by: String, at: DateTime<Utc>, e: &ent_domain::cahier_de_textes::events::CahierVisaed) -> Result<(), ApplyError> {
+fn visa(
+    view: &mut DocView<'_>,
+    by: String,
+    at: DateTime<Utc>,
+    e: &ent_domain::cahier_de_textes::events::CahierVisaed,
+) -> Result<(), ApplyError> {
     update(view, &e.structure, e.class_or_group, e.subject, |c| {
         c.visas.insert(0, VisaEntry { teacher: e.teacher, by, at, comment: e.comment.clone() });
     })
 }
 
-fn update(view: &mut DocView<'_>, structure: &str, class_or_group: Uuid, subject: Uuid, f: impl FnOnce(&mut CahierDoc)) -> Result<(), ApplyError> {
+fn update(
+    view: &mut DocView<'_>,
+    structure: &str,
+    class_or_group: Uuid,
+    subject: Uuid,
+    f: impl FnOnce(&mut CahierDoc),
+) -> Result<(), ApplyError> {
     let key = cahier_key(class_or_group, subject);
     let mut doc = view.get_as::<CahierDoc>(CAHIERS, &key)?.unwrap_or(CahierDoc {
         structure: structure.to_string(),

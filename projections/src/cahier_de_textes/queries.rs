@@ -62,7 +62,12 @@ pub async fn cahier(store: &dyn ReadModelStore, actor: &Actor, class_or_group: U
 }
 
 /// A pupil's homework to do (not cancelled, due on or after `from`), by due date.
-pub async fn homework_to_do(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid, from: NaiveDate) -> Result<Vec<HomeworkEntry>, QueryError> {
+pub async fn homework_to_do(
+    store: &dyn ReadModelStore,
+    actor: &Actor,
+    pupil: Uuid,
+    from: NaiveDate,
+) -> Result<Vec<HomeworkEntry>, QueryError> {
     let m = membership(store, pupil).await?;
     let own = actor.user().is_some_and(|u| u.user_id == pupil || u.children.contains(&pupil));
     if !own && !actor.is_staff_of(&m.structure) {
@@ -96,7 +101,12 @@ pub async fn teacher_cahiers(store: &dyn ReadModelStore, actor: &Actor, teacher:
 }
 
 /// Every version of a lesson or homework entry, oldest first, with its author and time.
-pub async fn entry_history(feed: &dyn EventFeed, store: &dyn ReadModelStore, actor: &Actor, id: Uuid) -> Result<Vec<EntryVersion>, QueryError> {
+pub async fn entry_history(
+    feed: &dyn EventFeed,
+    store: &dyn ReadModelStore,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Vec<EntryVersion>, QueryError> {
     let entry = get_as::<EntryRef>(&src(store), ENTRIES, &id.to_string()).await?.ok_or_else(|| QueryError::NotFound("entry".into()))?;
     if !may_read(store, actor, &entry.structure, entry.class_or_group).await? {
         return Err(QueryError::Forbidden("you do not belong to this class or group".into()));

@@ -52,7 +52,12 @@ impl Projection for CompetencesProjection {
             }
             Event::CertificationItemValidated(e) => {
                 let mut b = booklet(view, &e.structure, e.pupil)?;
-                b.validations.push(Validation { framework: e.framework.clone(), item: e.item.clone(), at: r.recorded_at, author: r.actor.clone() });
+                b.validations.push(Validation {
+                    framework: e.framework.clone(),
+                    item: e.item.clone(),
+                    at: r.recorded_at,
+                    author: r.actor.clone(),
+                });
                 view.put(BOOKLETS, e.pupil, &b)
             }
             Event::EndOfCycleAssessmentSet(e) => {

@@ -60,11 +60,24 @@ fn certifications(frameworks: &[FrameworkDef], doc: &BookletDoc) -> Vec<Certific
                 .iter()
                 .map(|d| {
                     let done = d.items.iter().filter(|i| validated.contains(&(f.code.as_str(), i.code.as_str()))).count();
-                    DomainProgress { code: d.code.clone(), name: d.name.clone(), validated: done, total: d.items.len(), percent: percent(done, d.items.len()) }
+                    DomainProgress {
+                        code: d.code.clone(),
+                        name: d.name.clone(),
+                        validated: done,
+                        total: d.items.len(),
+                        percent: percent(done, d.items.len()),
+                    }
                 })
                 .collect();
             let (done, total) = domains.iter().fold((0, 0), |(a, b), d| (a + d.validated, b + d.total));
-            CertificationProgress { framework: f.code.clone(), name: f.name.clone(), validated: done, total, percent: percent(done, total), domains }
+            CertificationProgress {
+                framework: f.code.clone(),
+                name: f.name.clone(),
+                validated: done,
+                total,
+                percent: percent(done, total),
+                domains,
+            }
         })
         .collect()
 }
@@ -101,9 +114,11 @@ fn latest(frameworks: &[FrameworkDef], doc: &BookletDoc) -> Vec<LatestLevel> {
 /// The competency booklet of a pupil.
 pub async fn booklet(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> Result<CompetencyBooklet, QueryError> {
     let card = pupil_card(store, actor, pupil).await?;
-    let doc = get_as::<BookletDoc>(&src(store), BOOKLETS, &pupil.to_string())
-        .await?
-        .unwrap_or(BookletDoc { structure: card.structure.clone(), pupil, ..Default::default() });
+    let doc = get_as::<BookletDoc>(&src(store), BOOKLETS, &pupil.to_string()).await?.unwrap_or(BookletDoc {
+        structure: card.structure.clone(),
+        pupil,
+        ..Default::default()
+    });
     let frameworks = frameworks(store, &card.structure).await?;
     Ok(CompetencyBooklet {
         pupil,
@@ -124,7 +139,8 @@ pub async fn class_overview(
     framework: &str,
     period: Option<Uuid>,
 ) -> Result<ClassOverview, QueryError> {
-    let roster = get_as::<ClassRoster>(&dir(store), "roster", &class.to_string()).await?.ok_or_else(|| QueryError::NotFound("class".into()))?;
+    let roster =
+        get_as::<ClassRoster>(&dir(store), "roster", &class.to_string()).await?.ok_or_else(|| QueryError::NotFound("class".into()))?;
     let teaches = actor.user().is_some_and(|u| u.structure == roster.structure && u.teaches_class(class));
     if !teaches && !actor.is_staff_of(&roster.structure) {
         return Err(QueryError::Forbidden("only the teachers of this class and the staff see its overview".into()));
@@ -141,7 +157,11 @@ pub async fn class_overview(
             let mut levels: BTreeMap<String, usize> = (1..=4).map(|l| (l.to_string(), 0)).collect();
             let (mut positioned, mut validated) = (0, 0);
             for b in &booklets {
-                let last = b.positionings.iter().rev().find(|p| p.framework == def.code && p.item == i.code && period.is_none_or(|x| x == p.period));
+                let last = b
+                    .positionings
+                    .iter()
+                    .rev()
+                    .find(|p| p.framework == def.code && p.item == i.code && period.is_none_or(|x| x == p.period));
                 if let Some(p) = last {
                     positioned += 1;
                     *levels.entry(p.level.to_string()).or_default() += 1;
@@ -150,7 +170,15 @@ pub async fn class_overview(
                     validated += 1;
                 }
             }
-            ItemOverview { domain: d.code.clone(), item: i.code.clone(), label: i.label.clone(), levels, positioned, validated, pupils: booklets.len() }
+            ItemOverview {
+                domain: d.code.clone(),
+                item: i.code.clone(),
+                label: i.label.clone(),
+                levels,
+                positioned,
+                validated,
+                pupils: booklets.len(),
+            }
         })
         .collect();
     Ok(ClassOverview { class, framework: def.code.clone(), period, items })
@@ -194,21 +222,35 @@ pub async fn export(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> R
         let appreciations: Vec<ExportAppreciation> = subjects
             .into_iter()
             .filter_map(|s| {
-                let name = tree.as_ref().and_then(|t| t.subjects.iter().find(|x| x.id == s.subject)).map(|x| x.name.clone()).unwrap_or_default();
+                let name =
+                    tree.as_ref().and_then(|t| t.subjects.iter().find(|x| x.id == s.subject)).map(|x| x.name.clone()).unwrap_or_default();
                 s.appreciation.map(|text| ExportAppreciation { subject: name, text })
             })
             .collect();
         if positionings.is_empty() && appreciations.is_empty() {
             continue;
         }
-        periods.push(ExportPeriod { id: p.period_id, name: p.name.clone(), school_year: year, start: p.start, end: p.end, positionings, appreciations });
+        periods.push(ExportPeriod {
+            id: p.period_id,
+            name: p.name.clone(),
+            school_year: year,
+            start: p.start,
+            end: p.end,
+            positionings,
+            appreciations,
+        });
     }
     Ok(BookletExport {
         format: "ent-livret".into(),
         format_version: 1,
         generated_at: Utc::now(),
         structure: ExportStructure { uai: card.structure.clone(), name: tree.as_ref().map(|t| t.name.clone()).unwrap_or_default() },
-        pupil: ExportPupil { id: pupil, first_name: card.first_name.clone(), last_name: card.last_name.clone(), class: card.class.as_ref().map(|c| c.code.clone()) },
+        pupil: ExportPupil {
+            id: pupil,
+            first_name: card.first_name.clone(),
+            last_name: card.last_name.clone(),
+            class: card.class.as_ref().map(|c| c.code.clone()),
+        },
         periods,
         certifications: certifications(&frameworks, &doc),
         end_of_cycle: doc.end_of_cycle,

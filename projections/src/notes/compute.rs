@@ -29,10 +29,28 @@ pub async fn compute_bulletin(
     period: Uuid,
     as_of: Option<DateTime<Utc>>,
 ) -> Result<Option<Bulletin>, QueryError> {
-    let Some(doc) = get_as::<BulletinDoc>(src, BULLETINS, &period_key(period, pupil)).await? else { return Ok(None) };
-    let subjects: Vec<PupilSubjectDoc> = list_as(src, PUPIL_SUBJECTS, &format!("{period}/{pupil}/")).await?;
-    let class_docs: Vec<ClassSubjectDoc> = list_as(src, CLASS_SUBJECTS, &format!("{period}/{}/", doc.class)).await?;
-    let settings = get_as::<SettingsDoc>(src, SETTINGS, &doc.structure).await?.unwrap_or_default();
+    match get_as::<BulletinDoc>(src, BULLETINS, &period_key(period, pupil)).await? {
+        Some(doc) => Ok(Some(compute_from(src, names, doc, as_of).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Computes a bulletin whose [`BulletinDoc`] is already loaded from `src`.
+pub async fn compute_from(
+    src: &dyn DocSource,
+    names: &Names,
+    doc: BulletinDoc,
+    as_of: Option<DateTime<Utc>>,
+) -> Result<Bulletin, QueryError> {
+    let (pupil, period) = (doc.pupil, doc.period);
+    let subjects_prefix = format!("{period}/{pupil}/");
+    let class_prefix = format!("{period}/{}/", doc.class);
+    let (subjects, class_docs, settings) = tokio::try_join!(
+        list_as::<PupilSubjectDoc>(src, PUPIL_SUBJECTS, &subjects_prefix),
+        list_as::<ClassSubjectDoc>(src, CLASS_SUBJECTS, &class_prefix),
+        get_as::<SettingsDoc>(src, SETTINGS, &doc.structure),
+    )?;
+    let settings = settings.unwrap_or_default();
     let class_stats_by_subject: BTreeMap<Uuid, &ClassSubjectDoc> = class_docs.iter().map(|c| (c.subject, c)).collect();
 
     let tree = names.structure.as_ref();
@@ -72,18 +90,18 @@ pub async fn compute_bulletin(
 
     let period_info = tree.and_then(|t| t.periods.values().flat_map(|y| y.periods.iter()).find(|p| p.period_id == period));
     let pupil_card = names.pupil.as_ref();
-    Ok(Some(Bulletin {
-        structure: Named {
-            id: Uuid::nil(),
-            code: doc.structure.clone(),
-            name: tree.map(|t| t.name.clone()).unwrap_or_default(),
-        },
+    Ok(Bulletin {
+        structure: Named { id: Uuid::nil(), code: doc.structure.clone(), name: tree.map(|t| t.name.clone()).unwrap_or_default() },
         pupil: Named {
             id: pupil,
             code: pupil_card.map(|c| c.login.clone()).unwrap_or_default(),
             name: pupil_card.map(|c| format!("{} {}", c.first_name, c.last_name)).unwrap_or_default(),
         },
-        class: Named { id: doc.class, code: class.map(|c| c.code.clone()).unwrap_or_default(), name: class.map(|c| c.code.clone()).unwrap_or_default() },
+        class: Named {
+            id: doc.class,
+            code: class.map(|c| c.code.clone()).unwrap_or_default(),
+            name: class.map(|c| c.code.clone()).unwrap_or_default(),
+        },
         period: PeriodRef {
             id: period,
             name: period_info.map(|p| p.name.clone()).unwrap_or_default(),
@@ -104,5 +122,5 @@ pub async fn compute_bulletin(
             revisions: doc.revisions.clone(),
         },
         as_of,
-    }))
+    })
 }

@@ -139,27 +139,18 @@ fn grade_changed(
 ) -> Result<(), ApplyError> {
     let Some(mut eval) = view.get_as::<EvaluationDoc>(EVALUATIONS, evaluation)? else { return Ok(()) };
     let (period, subject) = (eval.period, eval.subject);
+    // Only the first grade of a class on an evaluation touches the class's index of evaluations.
+    let first_of_class = !eval.grades.values().any(|g| g.class == class);
     let ps_key = pupil_subject_key(period, pupil, subject);
     let cs_key = class_subject_key(period, class, subject);
-    let cp_key = period_key(period, class);
-    let b_key = period_key(period, pupil);
-    view.prefetch([
-        DocKey::new(PUPIL_SUBJECTS, &ps_key),
-        DocKey::new(CLASS_SUBJECTS, &cs_key),
-        DocKey::new(CLASS_PERIODS, &cp_key),
-        DocKey::new(BULLETINS, &b_key),
-    ])?;
+    view.prefetch([DocKey::new(PUPIL_SUBJECTS, &ps_key), DocKey::new(CLASS_SUBJECTS, &cs_key)])?;
 
     eval.grades.insert(pupil, GradeCell { class, value, status });
     view.put(EVALUATIONS, evaluation, &eval)?;
 
-    let mut ps = view.get_as::<PupilSubjectDoc>(PUPIL_SUBJECTS, &ps_key)?.unwrap_or(PupilSubjectDoc {
-        pupil,
-        subject,
-        period,
-        marks: Vec::new(),
-        appreciation: None,
-    });
+    let existing = view.get_as::<PupilSubjectDoc>(PUPIL_SUBJECTS, &ps_key)?;
+    let first_in_subject = existing.is_none();
+    let mut ps = existing.unwrap_or(PupilSubjectDoc { pupil, subject, period, marks: Vec::new(), appreciation: None });
     let line = MarkLine {
         evaluation,
         title: eval.title.clone(),
@@ -180,7 +171,8 @@ fn grade_changed(
     let average = subject_average(ps.marks.iter().map(weighted).collect::<Vec<_>>().iter());
     view.put(PUPIL_SUBJECTS, &ps_key, &ps)?;
 
-    let mut cs = view.get_as::<ClassSubjectDoc>(CLASS_SUBJECTS, &cs_key)?.unwrap_or(ClassSubjectDoc { subject, averages: Default::default() });
+    let mut cs =
+        view.get_as::<ClassSubjectDoc>(CLASS_SUBJECTS, &cs_key)?.unwrap_or(ClassSubjectDoc { subject, averages: Default::default() });
     match average {
         Some(avg) => {
             cs.averages.insert(pupil, to_text(&avg));
@@ -191,13 +183,20 @@ fn grade_changed(
     }
     view.put(CLASS_SUBJECTS, &cs_key, &cs)?;
 
-    let mut cp = view.get_as::<ClassPeriodDoc>(CLASS_PERIODS, &cp_key)?.unwrap_or_default();
-    if cp.evaluations.insert(evaluation) {
-        view.put(CLASS_PERIODS, &cp_key, &cp)?;
+    if first_of_class {
+        let cp_key = period_key(period, class);
+        let mut cp = view.get_as::<ClassPeriodDoc>(CLASS_PERIODS, &cp_key)?.unwrap_or_default();
+        if cp.evaluations.insert(evaluation) {
+            view.put(CLASS_PERIODS, &cp_key, &cp)?;
+        }
     }
-    if view.get_as::<BulletinDoc>(BULLETINS, &b_key)?.is_none() {
-        let b = bulletin(view, &eval.structure, period, class, pupil)?;
-        view.put(BULLETINS, &b_key, &b)?;
+    // A pupil's bulletin exists from their first grade or appreciation in the period on.
+    if first_in_subject {
+        let b_key = period_key(period, pupil);
+        if view.get_as::<BulletinDoc>(BULLETINS, &b_key)?.is_none() {
+            let b = bulletin(view, &eval.structure, period, class, pupil)?;
+            view.put(BULLETINS, &b_key, &b)?;
+        }
     }
     Ok(())
 }

@@ -106,8 +106,16 @@ impl Layout {
     }
 }
 
-const COLUMNS: [(f32, &str); 8] =
-    [(MARGIN, "Matière"), (175.0, "Coef."), (210.0, "Élève"), (250.0, "Classe"), (292.0, "Min"), (325.0, "Max"), (358.0, "Notes"), (392.0, "Appréciation")];
+const COLUMNS: [(f32, &str); 8] = [
+    (MARGIN, "Matière"),
+    (175.0, "Coef."),
+    (210.0, "Élève"),
+    (250.0, "Classe"),
+    (292.0, "Min"),
+    (325.0, "Max"),
+    (358.0, "Notes"),
+    (392.0, "Appréciation"),
+];
 
 fn subject_row(l: &mut Layout, s: &SubjectLine) {
     let name: String = if s.subject.name.is_empty() { s.subject.code.clone() } else { s.subject.name.clone() };
@@ -140,7 +148,8 @@ fn subject_row(l: &mut Layout, s: &SubjectLine) {
 pub fn render(b: &Bulletin) -> Vec<u8> {
     let mut l = Layout::new();
     l.line(MARGIN, 16.0, true, &format!("Bulletin scolaire — {}", b.period.name));
-    let structure = if b.structure.name.is_empty() { b.structure.code.clone() } else { format!("{} ({})", b.structure.name, b.structure.code) };
+    let structure =
+        if b.structure.name.is_empty() { b.structure.code.clone() } else { format!("{} ({})", b.structure.name, b.structure.code) };
     l.line(MARGIN, 10.0, false, &structure);
     l.y -= 6.0;
     l.line(MARGIN, 11.0, true, &format!("Élève : {}", b.pupil.name));

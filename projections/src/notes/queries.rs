@@ -9,7 +9,7 @@ use ent_domain::{Actor, Event};
 use uuid::Uuid;
 
 use super::NAME;
-use super::compute::{Names, compute_bulletin};
+use super::compute::{Names, compute_bulletin, compute_from};
 use super::fold::{BULLETINS, CLASS_PERIODS, EVALUATION_INDEX, EVALUATIONS, NotesProjection, PUPIL_SUBJECTS, period_key};
 use super::models::*;
 use crate::directory::{StructureTree, UserCard};
@@ -51,10 +51,10 @@ fn reader(actor: &Actor, structure: &str, class: Uuid, pupil: Uuid) -> Result<Re
 
 async fn names(store: &dyn ReadModelStore, structure: &str, pupil: Uuid) -> Result<Names, QueryError> {
     let dir = directory(store);
-    Ok(Names {
-        structure: get_as::<StructureTree>(&dir, "structure", structure).await?,
-        pupil: get_as::<UserCard>(&dir, "user", &pupil.to_string()).await?,
-    })
+    let pupil = pupil.to_string();
+    let (structure, pupil) =
+        tokio::try_join!(get_as::<StructureTree>(&dir, "structure", structure), get_as::<UserCard>(&dir, "user", &pupil))?;
+    Ok(Names { structure, pupil })
 }
 
 fn require_published(reader: Reader, bulletin: &Bulletin) -> Result<(), QueryError> {
@@ -66,7 +66,9 @@ fn require_published(reader: Reader, bulletin: &Bulletin) -> Result<(), QueryErr
 }
 
 async fn bulletin_doc(store: &dyn ReadModelStore, pupil: Uuid, period: Uuid) -> Result<BulletinDoc, QueryError> {
-    get_as::<BulletinDoc>(&notes(store), BULLETINS, &period_key(period, pupil)).await?.ok_or_else(|| QueryError::NotFound("bulletin".into()))
+    get_as::<BulletinDoc>(&notes(store), BULLETINS, &period_key(period, pupil))
+        .await?
+        .ok_or_else(|| QueryError::NotFound("bulletin".into()))
 }
 
 /// The current bulletin of `pupil` for `period`.
@@ -74,7 +76,7 @@ pub async fn bulletin(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid, pe
     let doc = bulletin_doc(store, pupil, period).await?;
     let reader = reader(actor, &doc.structure, doc.class, pupil)?;
     let names = names(store, &doc.structure, pupil).await?;
-    let b = compute_bulletin(&notes(store), &names, pupil, period, None).await?.ok_or_else(|| QueryError::NotFound("bulletin".into()))?;
+    let b = compute_from(&notes(store), &names, doc, None).await?;
     require_published(reader, &b)?;
     Ok(b)
 }
@@ -178,7 +180,12 @@ pub async fn grade_table(store: &dyn ReadModelStore, actor: &Actor, class_or_gro
 }
 
 /// A pupil's grades for a period, subject by subject, each with its evaluation.
-pub async fn pupil_grades(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid, period: Uuid) -> Result<Vec<PupilSubjectDoc>, QueryError> {
+pub async fn pupil_grades(
+    store: &dyn ReadModelStore,
+    actor: &Actor,
+    pupil: Uuid,
+    period: Uuid,
+) -> Result<Vec<PupilSubjectDoc>, QueryError> {
     let doc = bulletin_doc(store, pupil, period).await?;
     reader(actor, &doc.structure, doc.class, pupil)?;
     list_as(&notes(store), PUPIL_SUBJECTS, &format!("{period}/{pupil}/")).await
