@@ -85,7 +85,7 @@ pub fn fixture() -> Fixture {
             &s,
             &CreateGroup { structure: s.uai.clone(), code: "LATIN".into(), name: "Latin".into(), members },
             group,
-            &[pupil.clone()],
+            std::slice::from_ref(&pupil),
         )
         .expect("group"),
     );

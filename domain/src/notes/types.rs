@@ -43,7 +43,7 @@ impl Hundredths {
 
 impl fmt::Display for Hundredths {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 100 == 0 { write!(f, "{}", self.0 / 100) } else { write!(f, "{}.{:02}", self.0 / 100, self.0 % 100) }
+        if self.0.is_multiple_of(100) { write!(f, "{}", self.0 / 100) } else { write!(f, "{}.{:02}", self.0 / 100, self.0 % 100) }
     }
 }
 

@@ -159,7 +159,7 @@ fn update(
     });
     f(&mut doc);
     // Newest first.
-    doc.lessons.sort_by(|a, b| (b.date, b.start, b.id).cmp(&(a.date, a.start, a.id)));
-    doc.homework.sort_by(|a, b| (b.given_on, b.due_on, b.id).cmp(&(a.given_on, a.due_on, a.id)));
+    doc.lessons.sort_by_key(|l| std::cmp::Reverse((l.date, l.start, l.id)));
+    doc.homework.sort_by_key(|h| std::cmp::Reverse((h.given_on, h.due_on, h.id)));
     view.put(CAHIERS, &key, &doc)
 }

@@ -79,7 +79,7 @@ pub async fn homework_to_do(
             homework.extend(doc.homework.into_iter().filter(|h| !h.cancelled && h.due_on >= from));
         }
     }
-    homework.sort_by(|a, b| (a.due_on, a.given_on, a.id).cmp(&(b.due_on, b.given_on, b.id)));
+    homework.sort_by_key(|h| (h.due_on, h.given_on, h.id));
     Ok(homework)
 }
 

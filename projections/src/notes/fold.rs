@@ -165,7 +165,7 @@ fn grade_changed(
         Some(m) => *m = MarkLine { corrected: m.corrected || corrected, ..line },
         None => {
             ps.marks.push(line);
-            ps.marks.sort_by(|a, b| (a.date, a.evaluation).cmp(&(b.date, b.evaluation)));
+            ps.marks.sort_by_key(|m| (m.date, m.evaluation));
         }
     }
     let average = subject_average(ps.marks.iter().map(weighted).collect::<Vec<_>>().iter());

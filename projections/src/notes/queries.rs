@@ -175,7 +175,7 @@ pub async fn grade_table(store: &dyn ReadModelStore, actor: &Actor, class_or_gro
         return Err(QueryError::Forbidden("only the teachers of this class or group and the staff see its grade table".into()));
     }
     evaluations.retain(|e| actor.is_staff_of(&e.structure) || actor.teaches(&e.structure, e.subject, class_or_group));
-    evaluations.sort_by(|a, b| (a.date, a.id).cmp(&(b.date, b.id)));
+    evaluations.sort_by_key(|e| (e.date, e.id));
     Ok(GradeTable { class_or_group, period, evaluations })
 }
 
