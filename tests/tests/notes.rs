@@ -174,6 +174,10 @@ async fn notes_flow(kind: &str) {
     assert!(pdf.starts_with(b"%PDF"), "not a PDF");
     let doc = lopdf::Document::load_mem(&pdf).expect("a valid PDF");
     assert!(!doc.get_pages().is_empty());
+    let text = doc.extract_text(&[1]).expect("text of page 1");
+    for expected in ["Bulletin scolaire", "Léa Martin", "Mathématiques", "15,33", "Compliments", "version 2"] {
+        assert!(text.contains(expected), "{expected:?} not in the PDF text: {text}");
+    }
     let (status, _) = s.get_bytes(&sc.parent, &format!("/api/v1/bulletins/{}/{}.pdf", sc.pupil_a2, sc.t1), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 

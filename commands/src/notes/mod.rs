@@ -37,7 +37,8 @@ pub(crate) async fn user(ctx: &CommandContext<'_>, id: Uuid, field: &str) -> Res
     if u.exists() { Ok(u) } else { Err(CommandError::NotFound(field.into())) }
 }
 
-/// The appends that re-version the published bulletins touched by `changes` (class, pupil).
+/// The appends that re-version the published bulletins touched by `changes` (class, pupil);
+/// one per class, empty when its bulletins are not published.
 pub(crate) async fn revisions(
     ctx: &CommandContext<'_>,
     uai: &str,
@@ -53,9 +54,9 @@ pub(crate) async fn revisions(
         let bulletin = ctx.load::<BulletinState>(BulletinState::stream(uai, class, period)).await?;
         let pupils: Vec<Uuid> = changes.iter().filter(|(c, _)| *c == class).map(|(_, p)| *p).collect();
         let events = revise_published(&bulletin.state, class, period, &pupils, reason);
-        if !events.is_empty() {
-            appends.push(bulletin.append(events));
-        }
+        // Appended even when empty: the store then only checks the bulletin stream's version,
+        // so a publication racing with this change makes it decide again (and re-version).
+        appends.push(bulletin.append(events));
     }
     Ok(appends)
 }
