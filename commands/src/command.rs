@@ -1,6 +1,9 @@
 //! The catalogue of commands: one variant per imperative command type, each with its handler.
 
+use ent_domain::cahier_de_textes::commands::*;
+use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
+use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
 use serde_json::Value;
 
@@ -78,6 +81,24 @@ commands! {
     PronounceSanction => crate::vie_scolaire::pronounce_sanction;
     EraseSanction => crate::vie_scolaire::erase_sanction;
     MarkNotificationsRead => crate::vie_scolaire::mark_notifications_read;
+    CreateEvaluation => crate::notes::create_evaluation;
+    RecordGrade => crate::notes::record_grade;
+    RecordGrades => crate::notes::record_grades;
+    CorrectGrade => crate::notes::correct_grade;
+    SetSubjectAppreciation => crate::notes::set_subject_appreciation;
+    SetCouncilAppreciation => crate::notes::set_council_appreciation;
+    SetSubjectCoefficient => crate::notes::set_subject_coefficient;
+    PublishBulletins => crate::notes::publish_bulletins;
+    LogLesson => crate::cahier_de_textes::log_lesson;
+    EditLesson => crate::cahier_de_textes::edit_lesson;
+    AssignHomework => crate::cahier_de_textes::assign_homework;
+    EditHomework => crate::cahier_de_textes::edit_homework;
+    CancelHomework => crate::cahier_de_textes::cancel_homework;
+    VisaCahier => crate::cahier_de_textes::visa_cahier;
+    DefineCompetencyFramework => crate::competences::define_competency_framework;
+    PositionCompetency => crate::competences::position_competency;
+    ValidateCertificationItem => crate::competences::validate_certification_item;
+    SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

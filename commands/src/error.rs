@@ -45,11 +45,11 @@ impl From<DomainError> for CommandError {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::InvalidField { field, message } => CommandError::InvalidField { field, message },
+            DomainError::InvalidFields(errors) => {
+                CommandError::InvalidFields(errors.into_iter().map(|(field, message)| FieldError { field, message }).collect())
+            }
             DomainError::Rule(m) => CommandError::Rule(m),
             DomainError::NotFound(what) => CommandError::NotFound(what),
-            DomainError::InvalidFields(issues) => {
-                CommandError::InvalidFields(issues.into_iter().map(|i| FieldError { field: i.field, message: i.message }).collect())
-            }
         }
     }
 }

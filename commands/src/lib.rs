@@ -6,12 +6,15 @@
 pub mod actors;
 pub mod authentication;
 pub mod authorization;
+pub mod cahier_de_textes;
 pub mod command;
+pub mod competences;
 pub mod context;
 pub mod directory;
 pub mod envelope;
 pub mod error;
 pub mod handler;
+pub mod notes;
 pub mod passwords;
 pub mod schemas;
 pub mod sealing;

@@ -65,4 +65,15 @@ impl Actor {
     pub fn is_staff_of(&self, uai: &str) -> bool {
         self.administers(uai) || self.user().is_some_and(|u| u.structure == uai && u.profile == Some(Profile::Personnel))
     }
+
+    /// Is the direction (head of school, deputies) of structure `uai`, or a platform admin.
+    pub fn is_direction_of(&self, uai: &str) -> bool {
+        self.is_platform_admin()
+            || self.user().is_some_and(|u| u.structure == uai && u.profile == Some(Profile::Personnel) && u.role == Some(Role::Direction))
+    }
+
+    /// Is the teacher of `subject` for `class_or_group` in structure `uai`.
+    pub fn teaches(&self, uai: &str, subject: uuid::Uuid, class_or_group: uuid::Uuid) -> bool {
+        self.user().is_some_and(|u| u.structure == uai && u.profile == Some(Profile::Enseignant) && u.teaches(subject, class_or_group))
+    }
 }

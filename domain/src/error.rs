@@ -6,23 +6,20 @@ pub enum DomainError {
     /// A field of the command is invalid on its own (format, range): HTTP 400/422 naming the field.
     #[error("{field}: {message}")]
     InvalidField { field: String, message: String },
+    /// Several fields of the command are invalid (e.g. rows of a whole-class entry): HTTP 422
+    /// naming each one, as (field, message).
+    #[error("{}", .0.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<(String, String)>),
     /// A business rule is broken (the command is well formed but not allowed now): HTTP 422.
     #[error("{0}")]
     Rule(String),
     /// The target of the command does not exist: HTTP 404.
     #[error("{0} not found")]
     NotFound(String),
-    /// Several fields are invalid (e.g. rows of a bulk import): HTTP 422 listing each.
-    #[error("{} invalid fields", .0.len())]
-    InvalidFields(Vec<FieldIssue>),
 }
 
-/// One invalid field among several.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldIssue {
-    pub field: String,
-    pub message: String,
-}
+/// One invalid field among several: (field, message).
+pub type FieldIssue = (String, String);
 
 impl DomainError {
     /// Shorthand for [`DomainError::InvalidField`].

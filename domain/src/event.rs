@@ -6,7 +6,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::cahier_de_textes::events::*;
+use crate::competences::events::*;
 use crate::directory::events::*;
+use crate::notes::events::*;
 use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
 
@@ -41,6 +44,24 @@ pub enum Event {
     NotificationsRead(NotificationsRead),
     UserLoggedIn(UserLoggedIn),
     UsageRecorded(UsageRecorded),
+    EvaluationCreated(EvaluationCreated),
+    GradeRecorded(GradeRecorded),
+    GradeCorrected(GradeCorrected),
+    SubjectAppreciationSet(SubjectAppreciationSet),
+    CouncilAppreciationSet(CouncilAppreciationSet),
+    SubjectCoefficientSet(SubjectCoefficientSet),
+    BulletinsPublished(BulletinsPublished),
+    BulletinRevised(BulletinRevised),
+    LessonLogged(LessonLogged),
+    LessonEdited(LessonEdited),
+    HomeworkAssigned(HomeworkAssigned),
+    HomeworkEdited(HomeworkEdited),
+    HomeworkCancelled(HomeworkCancelled),
+    CahierVisaed(CahierVisaed),
+    CompetencyFrameworkDefined(CompetencyFrameworkDefined),
+    CompetencyPositioned(CompetencyPositioned),
+    CertificationItemValidated(CertificationItemValidated),
+    EndOfCycleAssessmentSet(EndOfCycleAssessmentSet),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -106,6 +127,24 @@ event_types! {
     NotificationsRead => "vie_scolaire", 1;
     UserLoggedIn => "indicators", 1;
     UsageRecorded => "indicators", 1;
+    EvaluationCreated => "notes", 1;
+    GradeRecorded => "notes", 1;
+    GradeCorrected => "notes", 1;
+    SubjectAppreciationSet => "notes", 1;
+    CouncilAppreciationSet => "notes", 1;
+    SubjectCoefficientSet => "notes", 1;
+    BulletinsPublished => "notes", 1;
+    BulletinRevised => "notes", 1;
+    LessonLogged => "cahier_de_textes", 1;
+    LessonEdited => "cahier_de_textes", 1;
+    HomeworkAssigned => "cahier_de_textes", 1;
+    HomeworkEdited => "cahier_de_textes", 1;
+    HomeworkCancelled => "cahier_de_textes", 1;
+    CahierVisaed => "cahier_de_textes", 1;
+    CompetencyFrameworkDefined => "competences", 1;
+    CompetencyPositioned => "competences", 1;
+    CertificationItemValidated => "competences", 1;
+    EndOfCycleAssessmentSet => "competences", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

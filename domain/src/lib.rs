@@ -6,10 +6,13 @@
 
 pub mod actor;
 pub mod aggregate;
+pub mod cahier_de_textes;
+pub mod competences;
 pub mod directory;
 pub mod envelope;
 pub mod error;
 pub mod event;
+pub mod notes;
 pub mod stream;
 pub mod usage;
 pub mod vie_scolaire;

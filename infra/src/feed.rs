@@ -32,4 +32,8 @@ impl EventFeed for StoreFeed {
     fn watch_head(&self) -> watch::Receiver<u64> {
         self.store.watch_head()
     }
+
+    async fn read_stream(&self, stream: &str) -> Result<Vec<RecordedEvent>, ReadModelError> {
+        self.store.read_stream(stream).await.map_err(|e| ReadModelError::Backend(e.to_string()))
+    }
 }

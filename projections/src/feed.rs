@@ -15,4 +15,8 @@ pub trait EventFeed: Send + Sync + 'static {
     async fn head(&self) -> Result<u64, ReadModelError>;
     /// Receives the head position after commits.
     fn watch_head(&self) -> watch::Receiver<u64>;
+    /// Every event of one stream, by version (audit trails and time travel read single streams).
+    async fn read_stream(&self, stream: &str) -> Result<Vec<RecordedEvent>, ReadModelError> {
+        Err(ReadModelError::Backend(format!("this feed cannot read stream {stream}")))
+    }
 }

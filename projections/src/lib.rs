@@ -4,14 +4,18 @@
 //!
 //! Invariant: no SQL here; storage is behind the two ports [`EventFeed`] and [`ReadModelStore`].
 
+pub mod cahier_de_textes;
+pub mod competences;
 pub mod directory;
 pub mod docs;
 pub mod error;
 pub mod feed;
+pub mod notes;
 pub mod projection;
 pub mod rebuild;
 pub mod runner;
 pub mod sealed;
+pub mod source;
 pub mod status;
 pub mod store;
 pub mod subscription;
@@ -33,7 +37,14 @@ use std::sync::Arc;
 
 /// Every projection the server runs, in the order they are listed to operators.
 pub fn all() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(directory::DirectoryProjection), Arc::new(vie_scolaire::VieScolaireProjection), Arc::new(usage::UsageProjection)]
+    vec![
+        Arc::new(directory::DirectoryProjection),
+        Arc::new(vie_scolaire::VieScolaireProjection),
+        Arc::new(usage::UsageProjection),
+        Arc::new(notes::NotesProjection),
+        Arc::new(cahier_de_textes::CahierProjection),
+        Arc::new(competences::CompetencesProjection),
+    ]
 }
 
 /// The projection with this name.

@@ -3,6 +3,7 @@
 
 pub mod conformance;
 pub mod nats;
+pub mod school;
 pub mod server;
 
 use std::path::PathBuf;

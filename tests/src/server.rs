@@ -120,6 +120,22 @@ impl TestServer {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// GETs a path and returns the raw body bytes (PDF and other binary responses).
+    pub async fn get_bytes(&self, token: &str, path: &str, min_position: Option<u64>) -> (StatusCode, Vec<u8>) {
+        let mut req = self.client.get(self.url(path)).bearer_auth(token);
+        if let Some(p) = min_position {
+            req = req.header("ent-min-position", p.to_string());
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        (status, resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default())
+    }
+
+    /// Logs a user in with the helpers' standard password.
+    pub async fn login_user(&self, login: &str) -> String {
+        self.login(login, USER_PASSWORD).await
+    }
+
     /// The id created by a command (the last segment of its primary stream).
     pub fn created_id(result: &Value) -> Uuid {
         let stream = result["stream"].as_str().expect("stream");

@@ -12,6 +12,8 @@ const UAI: &str = "0751234A";
 struct School {
     root: String,
     class: Uuid,
+    subject: Uuid,
+    t1: Uuid,
     teacher: String,
     other_teacher: String,
     cpe: String,
@@ -44,6 +46,12 @@ async fn school(s: &TestServer) -> School {
     let class = s.entity_id(&root, &r, "class_id").await;
     let r = s.ok(&root, "CreateSubject", json!({"structure": UAI, "code": "MATHS", "name": "Mathématiques"})).await;
     let subject = s.entity_id(&root, &r, "subject_id").await;
+    let r = s
+        .ok(&root, "DefinePeriods", json!({"structure": UAI, "school_year": "2026-2027", "kind": "trimestres", "bounds": [
+            {"start": "2026-09-01", "end": "2026-11-30"}, {"start": "2026-12-01", "end": "2027-02-28"}, {"start": "2027-03-01", "end": "2027-07-04"}]}))
+        .await;
+    let (_, events) = s.get(Some(&root), &format!("/api/v1/events?after={}&limit=1", r["position"].as_u64().unwrap() - 1), None).await;
+    let t1 = Uuid::parse_str(events[0]["payload"]["periods"][0]["period_id"].as_str().unwrap()).unwrap();
     let (teacher_id, teacher, _) = s.user(&root, UAI, "enseignant", None, "Sophie", "Bernard").await;
     let (_, other_teacher, _) = s.user(&root, UAI, "enseignant", None, "Paul", "Lenoir").await;
     let (_, cpe, _) = s.user(&root, UAI, "personnel", Some("cpe"), "Karim", "Benali").await;
@@ -77,6 +85,8 @@ async fn school(s: &TestServer) -> School {
     School {
         root,
         class,
+        subject,
+        t1,
         teacher: s.login(&teacher, USER_PASSWORD).await,
         other_teacher: s.login(&other_teacher, USER_PASSWORD).await,
         cpe: s.login(&cpe, USER_PASSWORD).await,
@@ -205,7 +215,7 @@ async fn absences_flow(kind: &str) {
         s.ok(&sc.teacher, "AmendRollCall", json!({"lesson": sc.lessons[3], "marks": [{"pupil": sc.pupil_a, "status": "present"}]})).await;
     let (_, day) = s.get(Some(&sc.teacher), &format!("/api/v1/classes/{}/absences?date=2026-10-08", sc.class), pos(&r)).await;
     assert_eq!(day["lessons"][sc.lessons[3].to_string()]["absent"], json!([]));
-    let (_, history) = s.get(Some(&sc.root), &format!("/api/v1/streams/{UAI}/lesson/{}", sc.lessons[3]), None).await;
+    let (_, history) = s.get(Some(&sc.root), &format!("/api/v1/streams/{UAI}/timetable-lesson/{}", sc.lessons[3]), None).await;
     let types: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["LessonScheduled", "RollCallTaken", "RollCallAmended"]);
 
@@ -213,6 +223,18 @@ async fn absences_flow(kind: &str) {
     let r = s.ok(&sc.cpe, "RecordAbsence", json!({"pupil": sc.pupil_b, "date": "2026-10-09"})).await;
     let (_, abs_b) = s.get(Some(&sc.cpe), &format!("/api/v1/pupils/{}/absences", sc.pupil_b), pos(&r)).await;
     assert_eq!(abs_b["summary"]["missed_half_days"], 2);
+
+    // The bulletin's absences summary over the trimester: Monday (refused), Tuesday (justified),
+    // Wednesday (unjustified); Thursday was amended to present.
+    let r = s
+        .ok(&sc.teacher, "CreateEvaluation", json!({"class_or_group": sc.class, "subject": sc.subject, "period": sc.t1, "date": "2026-10-15", "title": "Contrôle", "coefficient": 1, "scale": 20}))
+        .await;
+    let evaluation = TestServer::created_id(&r);
+    s.ok(&sc.teacher, "RecordGrade", json!({"evaluation": evaluation, "pupil": sc.pupil_a, "value": 12})).await;
+    let r = s.ok(&sc.head, "PublishBulletins", json!({"class": sc.class, "period": sc.t1})).await;
+    let (status, bulletin) = s.get(Some(&sc.parent_a), &format!("/api/v1/bulletins/{}/{}", sc.pupil_a, sc.t1), pos(&r)).await;
+    assert_eq!(status, StatusCode::OK, "{bulletin}");
+    assert_eq!(bulletin["absences"], json!({"half_days": 3, "justified_half_days": 1, "unjustified_half_days": 2, "lates": 0}));
 
     // The same state after a restart and after a full rebuild of the read model.
     let s = s.restart().await;

@@ -2,10 +2,13 @@
 
 mod admin;
 mod audit;
+mod cahier_de_textes;
 mod commands;
+mod competences;
 mod directory;
 mod indicators;
 mod login;
+mod notes;
 mod ops;
 mod vie_scolaire;
 
@@ -48,6 +51,16 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/vie-scolaire/{uai}/sanctions/audit", get(vie_scolaire::sanction_audit))
         .route("/api/v1/indicators/structures/{uai}", get(indicators::structure))
         .route("/api/v1/indicators/academie", get(indicators::academie))
+        .route("/api/v1/bulletins/{pupil}/{period}", get(notes::bulletin))
+        .route("/api/v1/grades/{evaluation}/{pupil}/history", get(notes::grade_history))
+        .route("/api/v1/classes/{id}/grades", get(notes::grade_table))
+        .route("/api/v1/pupils/{pupil}/grades", get(notes::pupil_grades))
+        .route("/api/v1/cahier/{class_or_group}/{subject}", get(cahier_de_textes::cahier))
+        .route("/api/v1/cahier/entries/{id}/history", get(cahier_de_textes::history))
+        .route("/api/v1/pupils/{pupil}/homework", get(cahier_de_textes::homework))
+        .route("/api/v1/teachers/{teacher}/cahier", get(cahier_de_textes::teacher))
+        .route("/api/v1/booklets/{pupil}", get(competences::booklet))
+        .route("/api/v1/classes/{id}/competencies", get(competences::class_overview))
         .route("/api/v1/events", get(audit::events))
         .route("/api/v1/streams/{*stream}", get(audit::stream))
         .route("/api/v1/admin/projections", get(admin::list))

@@ -1,4 +1,5 @@
-//! The lesson aggregate: a timetable slot and its roll call.
+//! The timetable lesson aggregate (`<uai>/timetable-lesson/<id>`): a slot and its roll call.
+//! Not to be confused with the lesson log of the cahier de textes (`<uai>/lesson/<id>`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,7 +33,7 @@ impl LessonState {
 }
 
 impl Aggregate for LessonState {
-    const TYPE: &'static str = "lesson";
+    const TYPE: &'static str = "timetable-lesson";
 
     fn apply(&mut self, event: &Event) {
         match event {
@@ -54,7 +55,7 @@ impl Aggregate for LessonState {
 /// Checks one slot; errors are reported under `prefix` (e.g. `lessons[3].`).
 fn check_slot(structure: &StructureState, teacher: Option<&UserState>, cmd: &ScheduleLesson, prefix: &str) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
-    let mut issue = |field: &str, message: &str| issues.push(FieldIssue { field: format!("{prefix}{field}"), message: message.into() });
+    let mut issue = |field: &str, message: &str| issues.push((format!("{prefix}{field}"), message.into()));
     if cmd.start >= cmd.end {
         issue("end", "the lesson must end after it starts");
     }
@@ -107,8 +108,8 @@ pub fn schedule_lesson(
     match issues.len() {
         0 => Ok(vec![Event::LessonScheduled(scheduled(structure, lesson_id, cmd))]),
         1 => {
-            let i = issues.remove(0);
-            Err(DomainError::InvalidField { field: i.field, message: i.message })
+            let (field, message) = issues.remove(0);
+            Err(DomainError::InvalidField { field, message })
         }
         _ => Err(DomainError::InvalidFields(issues)),
     }
@@ -132,10 +133,7 @@ pub fn import_timetable(
     for (i, row) in cmd.lessons.iter().enumerate() {
         issues.extend(check_slot(structure, teachers.get(&row.teacher), row, &format!("lessons[{i}].")));
         if !seen.insert((row.class_or_group, row.date, row.start)) {
-            issues.push(FieldIssue {
-                field: format!("lessons[{i}]"),
-                message: "same class or group, day and start as an earlier row".into(),
-            });
+            issues.push((format!("lessons[{i}]"), "same class or group, day and start as an earlier row".into()));
         }
     }
     if !issues.is_empty() {
@@ -151,7 +149,7 @@ fn check_marks(lesson: &LessonState, marks: &[Mark], eligible: &BTreeSet<Uuid>) 
     let mut issues = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, m) in marks.iter().enumerate() {
-        let mut issue = |field: &str, message: String| issues.push(FieldIssue { field: format!("marks[{i}].{field}"), message });
+        let mut issue = |field: &str, message: String| issues.push((format!("marks[{i}].{field}"), message));
         if !eligible.contains(&m.pupil) {
             issue("pupil", "not a pupil of this class or group on the lesson's date".into());
         }
@@ -168,8 +166,8 @@ fn check_marks(lesson: &LessonState, marks: &[Mark], eligible: &BTreeSet<Uuid>) 
     match issues.len() {
         0 => Ok(()),
         1 => {
-            let i = issues.remove(0);
-            Err(DomainError::InvalidField { field: i.field, message: i.message })
+            let (field, message) = issues.remove(0);
+            Err(DomainError::InvalidField { field, message })
         }
         _ => Err(DomainError::InvalidFields(issues)),
     }

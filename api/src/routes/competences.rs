@@ -1,0 +1,59 @@
+//! Livret de compétences queries: a pupil's booklet (`{pupil}.json` for the export) and a
+//! class's overview of a framework.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use ent_projections::competences::{self, ClassOverview, queries};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::await_position;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct OverviewParams {
+    #[serde(default)]
+    framework: Option<String>,
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// `GET /api/v1/booklets/{pupil}`, and `GET /api/v1/booklets/{pupil}.json` for the export.
+pub async fn booklet(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(pupil): Path<String>,
+) -> Result<Response, ApiError> {
+    let (raw, export) = match pupil.strip_suffix(".json") {
+        Some(p) => (p, true),
+        None => (pupil.as_str(), false),
+    };
+    let pupil = Uuid::parse_str(raw).map_err(|_| ApiError::bad_field("pupil", "expected a UUID"))?;
+    await_position(&s, &headers, competences::NAME).await?;
+    let store = s.backend.read_models.as_ref();
+    Ok(if export {
+        Json(queries::export(store, &actor, pupil).await?).into_response()
+    } else {
+        Json(queries::booklet(store, &actor, pupil).await?).into_response()
+    })
+}
+
+/// `GET /api/v1/classes/{id}/competencies?framework=b2i&period=…`.
+pub async fn class_overview(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Path(class): Path<Uuid>,
+    Query(params): Query<OverviewParams>,
+) -> Result<Json<ClassOverview>, ApiError> {
+    let framework = params.framework.as_deref().ok_or_else(|| ApiError::bad_field("framework", "required, e.g. socle, b2i, pix"))?;
+    let period =
+        params.period.as_deref().map(|p| Uuid::parse_str(p).map_err(|_| ApiError::bad_field("period", "expected a UUID"))).transpose()?;
+    await_position(&s, &headers, competences::NAME).await?;
+    Ok(Json(queries::class_overview(s.backend.read_models.as_ref(), &actor, class, framework, period).await?))
+}

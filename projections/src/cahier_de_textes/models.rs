@@ -1,0 +1,85 @@
+//! Documents of the cahier de textes read model.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use ent_domain::cahier_de_textes::commands::Attachment;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A lesson as listed in a cahier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonEntry {
+    pub id: Uuid,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub title: String,
+    pub content: String,
+    pub attachments: Vec<Attachment>,
+    pub author: String,
+    pub logged_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub edits: u32,
+}
+
+/// Homework as listed in a cahier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeworkEntry {
+    pub id: Uuid,
+    pub subject: Uuid,
+    pub class_or_group: Uuid,
+    pub given_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub description: String,
+    pub estimated_minutes: Option<u32>,
+    pub author: String,
+    pub cancelled: bool,
+    pub cancel_reason: Option<String>,
+    pub edits: u32,
+}
+
+/// A visa of the cahier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisaEntry {
+    pub teacher: Uuid,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub comment: Option<String>,
+}
+
+/// `cahier/<class_or_group>/<subject>`: lessons and homework, newest first, and visas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CahierDoc {
+    pub structure: String,
+    pub class_or_group: Uuid,
+    pub subject: Uuid,
+    pub lessons: Vec<LessonEntry>,
+    pub homework: Vec<HomeworkEntry>,
+    pub visas: Vec<VisaEntry>,
+}
+
+/// `entry/<id>`: where a lesson or homework lives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryRef {
+    /// `lesson` or `homework`.
+    pub kind: String,
+    pub structure: String,
+    pub class_or_group: Uuid,
+    pub subject: Uuid,
+}
+
+/// `membership/<pupil>`: the class and groups of a pupil (for "homework to do").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Membership {
+    pub structure: String,
+    pub class: Option<Uuid>,
+    pub groups: Vec<Uuid>,
+}
+
+/// One version of an entry, for its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryVersion {
+    pub change: String,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub content: serde_json::Value,
+}

@@ -1,0 +1,206 @@
+//! Documents of the notes read model (stored) and the bulletin as served (computed).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ent_domain::notes::{GradeStatus, Hundredths, Mention};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One pupil's current grade on an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeCell {
+    pub class: Uuid,
+    pub value: Option<Hundredths>,
+    pub status: Option<GradeStatus>,
+}
+
+/// `evaluation/<id>`: an evaluation and its current grades.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationDoc {
+    pub id: Uuid,
+    pub structure: String,
+    pub class_or_group: Uuid,
+    pub subject: Uuid,
+    pub period: Uuid,
+    pub date: NaiveDate,
+    pub title: String,
+    pub coefficient: Hundredths,
+    pub scale: u32,
+    pub grades: BTreeMap<Uuid, GradeCell>,
+}
+
+/// `evaluations/<period>/<class_or_group>`: the evaluations of a class or group in a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationIndex {
+    pub evaluations: Vec<Uuid>,
+}
+
+/// One grade of a pupil, with its evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkLine {
+    pub evaluation: Uuid,
+    pub title: String,
+    pub date: NaiveDate,
+    pub scale: u32,
+    pub coefficient: Hundredths,
+    pub value: Option<Hundredths>,
+    pub status: Option<GradeStatus>,
+    /// Whether the grade was corrected at least once.
+    pub corrected: bool,
+}
+
+/// `pupil_subject/<period>/<pupil>/<subject>`: a pupil's grades and appreciation in a subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PupilSubjectDoc {
+    pub pupil: Uuid,
+    pub subject: Uuid,
+    pub period: Uuid,
+    pub marks: Vec<MarkLine>,
+    pub appreciation: Option<String>,
+}
+
+/// `class_subject/<period>/<class>/<subject>`: each pupil's exact subject average
+/// (`numerator/denominator`), from which class average, min and max are taken.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassSubjectDoc {
+    pub subject: Uuid,
+    pub averages: BTreeMap<Uuid, String>,
+}
+
+/// `class_period/<period>/<class>`: publication of the class's bulletins, its pupils, and the
+/// evaluations that graded them (the streams time travel folds).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassPeriodDoc {
+    pub published_at: Option<DateTime<Utc>>,
+    pub pupils: BTreeSet<Uuid>,
+    pub evaluations: BTreeSet<Uuid>,
+}
+
+/// A new version of a published bulletin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    pub version: u32,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// `bulletin/<period>/<pupil>`: what is not computed from grades.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BulletinDoc {
+    pub structure: String,
+    pub pupil: Uuid,
+    pub period: Uuid,
+    pub class: Uuid,
+    pub council_appreciation: Option<String>,
+    pub mention: Option<Mention>,
+    pub published_at: Option<DateTime<Utc>>,
+    /// 0 before publication, then 1, 2… with each change.
+    pub version: u32,
+    pub revisions: Vec<Revision>,
+}
+
+/// `settings/<uai>`: subject coefficients by `<level>/<subject>`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SettingsDoc {
+    pub coefficients: BTreeMap<String, Hundredths>,
+}
+
+/// A reference with a display name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
+/// One subject line of a bulletin (averages on /20, rounded to 2 decimals for display).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectLine {
+    pub subject: Named,
+    pub coefficient: f64,
+    pub pupil_average: Option<f64>,
+    /// Exact pupil average `numerator/denominator`, for auditors.
+    pub pupil_average_exact: Option<String>,
+    pub class_average: Option<f64>,
+    pub class_min: Option<f64>,
+    pub class_max: Option<f64>,
+    /// Number of grades with a value (statuses excluded).
+    pub grades: usize,
+    pub appreciation: Option<String>,
+}
+
+/// The absences summary of a bulletin over its period, from the vie scolaire. Null in a
+/// time-travel view (`as_of`), which covers the notes only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AbsencesSummary {
+    /// Half-days missed.
+    pub half_days: Option<u32>,
+    /// Of which justified (accepted justification).
+    pub justified_half_days: Option<u32>,
+    /// Of which unjustified or refused.
+    pub unjustified_half_days: Option<u32>,
+    /// Late arrivals.
+    pub lates: Option<u32>,
+}
+
+/// Publication state of a bulletin as parents see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Publication {
+    pub published: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Current version (1 at publication), `None` before.
+    pub version: Option<u32>,
+    /// True when the bulletin changed after it was published.
+    pub changed_since_publication: bool,
+    pub revisions: Vec<Revision>,
+}
+
+/// The bulletin of one pupil for one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bulletin {
+    pub structure: Named,
+    pub pupil: Named,
+    pub class: Named,
+    pub period: PeriodRef,
+    pub subjects: Vec<SubjectLine>,
+    pub general_average: Option<f64>,
+    pub general_average_exact: Option<String>,
+    pub council_appreciation: Option<String>,
+    pub mention: Option<Mention>,
+    pub absences: AbsencesSummary,
+    pub publication: Publication,
+    /// Set when the bulletin is shown as it stood at a past instant.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// A period with its name and bounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodRef {
+    pub id: Uuid,
+    pub name: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+/// One entry of a grade's audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeHistoryEntry {
+    /// `GradeRecorded` or `GradeCorrected`.
+    pub change: String,
+    pub value: Option<Hundredths>,
+    pub status: Option<GradeStatus>,
+    pub author: String,
+    pub author_name: Option<String>,
+    pub at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub position: u64,
+}
+
+/// The class grade table of a class or group for a period, for its teachers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeTable {
+    pub class_or_group: Uuid,
+    pub period: Uuid,
+    pub evaluations: Vec<EvaluationDoc>,
+}

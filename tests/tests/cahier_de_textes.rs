@@ -1,0 +1,85 @@
+//! End-to-end: the cahier de textes through HTTP (lessons, homework, edits and their history,
+//! visa, who reads what).
+
+use ent_tests::school::School;
+use ent_tests::server::TestServer;
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn cahier_flow(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let sc = School::create(&s).await;
+    let lesson = json!({"class_or_group": sc.class_a, "subject": sc.maths, "date": "2026-10-05", "start": "08:00", "end": "09:00",
+        "title": "Fractions", "content": "Découverte des fractions", "attachments": [{"name": "Fiche", "url": "https://example.org/fiche.pdf"}]});
+    let r = s.ok(&sc.teacher, "LogLesson", lesson.clone()).await;
+    let lesson_id = TestServer::created_id(&r);
+    let mut other = lesson.clone();
+    other["class_or_group"] = json!(sc.class_b);
+    let (status, _) = s.command(&sc.teacher, "LogLesson", other).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not the teacher of 6B");
+
+    let (status, body) = s
+        .command(&sc.teacher, "AssignHomework", json!({"class_or_group": sc.class_a, "subject": sc.maths, "given_on": "2026-10-05", "due_on": "2026-10-04", "description": "x"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["field"], "due_on");
+    s.ok(&sc.teacher, "AssignHomework", json!({"class_or_group": sc.class_a, "subject": sc.maths, "given_on": "2026-10-05", "due_on": "2026-10-08", "description": "Exercices 1 à 4 p. 12", "estimated_minutes": 30}))
+        .await;
+    s.ok(&sc.teacher, "AssignHomework", json!({"class_or_group": sc.group, "subject": sc.french, "given_on": "2026-10-05", "due_on": "2026-10-07", "description": "Lire le chapitre 2"}))
+        .await;
+    let r = s
+        .ok(&sc.teacher, "AssignHomework", json!({"class_or_group": sc.class_a, "subject": sc.maths, "given_on": "2026-10-05", "due_on": "2026-10-06", "description": "Annulé"}))
+        .await;
+    let cancelled = TestServer::created_id(&r);
+    s.ok(&sc.teacher, "CancelHomework", json!({"homework": cancelled, "reason": "sortie scolaire"})).await;
+    let r = s.ok(&sc.teacher, "EditLesson", json!({"lesson": lesson_id, "title": "Fractions (1)"})).await;
+    let p = r["position"].as_u64();
+
+    // The pupil's (and parent's) homework to do, by due date, cancelled homework excluded.
+    let path = format!("/api/v1/pupils/{}/homework?from=2026-10-01", sc.pupil_a1);
+    let (status, todo) = s.get(Some(&sc.parent), &path, p).await;
+    assert_eq!(status, StatusCode::OK, "{todo}");
+    let due: Vec<&str> = todo.as_array().unwrap().iter().map(|h| h["due_on"].as_str().unwrap()).collect();
+    assert_eq!(due, ["2026-10-07", "2026-10-08"]);
+    let (status, _) = s.get(Some(&sc.parent), &format!("/api/v1/pupils/{}/homework", sc.pupil_a2), p).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The class's cahier: read by its pupils, not by another class's.
+    let cahier = format!("/api/v1/cahier/{}/{}", sc.class_a, sc.maths);
+    let (status, doc) = s.get(Some(&sc.pupil_a1_token), &cahier, p).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert_eq!(doc["lessons"][0]["title"], "Fractions (1)");
+    assert_eq!(doc["lessons"][0]["edits"], 1);
+    assert_eq!(doc["homework"].as_array().unwrap().len(), 2);
+
+    // Every edit keeps its history.
+    let (status, history) = s.get(Some(&sc.teacher), &format!("/api/v1/cahier/entries/{lesson_id}/history"), p).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let history = history.as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        (history[0]["content"]["title"].clone(), history[1]["content"]["title"].clone()),
+        (json!("Fractions"), json!("Fractions (1)"))
+    );
+
+    // The visa: the direction only.
+    let visa = json!({"teacher": sc.teacher_id, "class_or_group": sc.class_a, "subject": sc.maths, "comment": "Cahier bien tenu"});
+    let (status, _) = s.command(&sc.teacher, "VisaCahier", visa.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let r = s.ok(&sc.head, "VisaCahier", visa).await;
+    let (_, doc) = s.get(Some(&sc.head), &cahier, r["position"].as_u64()).await;
+    assert_eq!(doc["visas"][0]["comment"], "Cahier bien tenu");
+    let (status, mine) = s.get(Some(&sc.teacher), &format!("/api/v1/teachers/{}/cahier", sc.teacher_id), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cahier_flow_on_sqlite() {
+    cahier_flow("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cahier_flow_on_postgres() {
+    cahier_flow("postgres").await;
+}
