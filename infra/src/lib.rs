@@ -67,8 +67,9 @@ impl Backend {
     pub async fn open_with(url: &str, options: BackendOptions) -> Result<Self, InfraError> {
         if url.starts_with("sqlite:") {
             let (pool, opts) = sqlite::open_pool(url).await?;
-            let events = Arc::new(sqlite::SqliteEventStore::open(pool.clone(), &opts).await?);
-            let read_models = Arc::new(sqlite::SqliteReadModels::new(pool));
+            let gate = sqlite::WriteGate::default();
+            let events = Arc::new(sqlite::SqliteEventStore::open(pool.clone(), &opts, gate.clone()).await?);
+            let read_models = Arc::new(sqlite::SqliteReadModels::new(pool, gate));
             Ok(Self::assemble(BackendKind::Sqlite, events, read_models))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = postgres::open_pool(url).await?;

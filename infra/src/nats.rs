@@ -234,7 +234,7 @@ impl Publisher {
             *cursor = Some(Cursor { generation, acked: stored, stored, stored_at: std::time::Instant::now() });
         }
         let Some(c) = cursor.as_mut() else { return Ok(false) };
-        let head = self.store.head().await?;
+        let head = (*self.store.watch_head().borrow()).max(c.acked);
         self.metrics.backlog.store(head.saturating_sub(c.acked), Ordering::Relaxed);
         self.metrics.last_published_position.store(c.acked, Ordering::Relaxed);
         let events = self.store.read_all(c.acked, BATCH).await?;

@@ -65,7 +65,7 @@ impl ProjectionRunner {
                 Ok(true) => backoff = Duration::from_millis(100),
                 Ok(false) => {
                     tokio::select! {
-                        _ = head_rx.changed() => {}
+                        _ = head_rx.changed() => tokio::time::sleep(COALESCE).await,
                         _ = tokio::time::sleep(self.poll) => {}
                         _ = shutdown.changed() => {}
                     }
@@ -93,16 +93,25 @@ impl ProjectionRunner {
     /// Applies one batch. Returns whether there was anything to apply.
     async fn step(&self, projection: &dyn Projection, cursor: &mut Cursor) -> Result<bool, ReadModelError> {
         let name = projection.name();
-        let active = self.store.active_generation(name).await?;
-        if cursor.generation != Some(active) {
-            *cursor = Cursor::new();
-            cursor.persisted = self.store.checkpoint(name, active).await?;
-            cursor.position = cursor.persisted;
-            cursor.generation = Some(active);
-        }
+        // A rebuild swaps generations; look at most once a second (a commit into a retired
+        // generation is refused anyway, which also sends us back here).
+        let active = match cursor.generation {
+            Some(g) if cursor.generation_checked.elapsed() < GENERATION_CHECK_EVERY => g,
+            _ => {
+                let active = self.store.active_generation(name).await?;
+                if cursor.generation != Some(active) {
+                    *cursor = Cursor::new();
+                    cursor.persisted = self.store.checkpoint(name, active).await?;
+                    cursor.position = cursor.persisted;
+                    cursor.generation = Some(active);
+                }
+                cursor.generation_checked = Instant::now();
+                active
+            }
+        };
         let from = cursor.position;
         let events = self.feed.read_all(from, LIVE_BATCH).await?;
-        let head = self.feed.head().await?.max(from);
+        let head = (*self.feed.watch_head().borrow()).max(from);
         let due = cursor.last_persist.elapsed() >= CHECKPOINT_EVERY;
         let Some(last) = events.last() else {
             if cursor.position > cursor.persisted && due {
@@ -155,6 +164,7 @@ impl ProjectionRunner {
 /// Where a runner is: the generation it feeds, the position applied, the position persisted.
 struct Cursor {
     generation: Option<u32>,
+    generation_checked: Instant,
     persisted: u64,
     position: u64,
     last_persist: Instant,
@@ -163,10 +173,22 @@ struct Cursor {
 
 impl Cursor {
     fn new() -> Self {
-        Cursor { generation: None, persisted: 0, position: 0, last_persist: Instant::now(), cache: DocCache::new() }
+        Cursor {
+            generation: None,
+            generation_checked: Instant::now(),
+            persisted: 0,
+            position: 0,
+            last_persist: Instant::now(),
+            cache: DocCache::new(),
+        }
     }
 }
 
+/// How often a runner checks whether a rebuild swapped its generation.
+const GENERATION_CHECK_EVERY: Duration = Duration::from_secs(1);
+/// After a wake-up, how long a runner lets commits accumulate before reading them: fewer, larger
+/// batches under load, for at most this much added lag.
+const COALESCE: Duration = Duration::from_millis(10);
 /// The longest a checkpoint lags behind batches that wrote nothing.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// The most events a checkpoint lags behind batches that wrote nothing.

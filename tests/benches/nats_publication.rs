@@ -59,6 +59,22 @@ async fn main() {
         elapsed.as_secs_f64()
     );
 
+    // 1b. The same events published straight from the log to a fresh server (no cursor, no
+    //     competing projections): the ceiling of the JetStream client and server here.
+    let raw = TestNats::start();
+    let settings = NatsSettings::new(&raw.url());
+    let js = ent_infra::nats::connect(&settings).await.unwrap();
+    ent_infra::nats::ensure_stream(&js, &settings).await.unwrap();
+    let started = Instant::now();
+    let (sent, _) = ent_infra::nats::replay(&js, backend.events.as_ref(), 1, head).await.unwrap();
+    let elapsed = started.elapsed();
+    println!(
+        "| raw publish of the same log to a fresh stream | {:.0} events/s | ({sent} events, {:.2} s) |",
+        sent as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64()
+    );
+    drop(raw);
+
     // 2. Latency at 1,000 commands/s for 10 s: commit time (recorded_at) → receipt by a subscriber.
     let client = async_nats::connect(nats.url()).await.unwrap();
     let mut sub = client.subscribe("ent.>").await.unwrap();

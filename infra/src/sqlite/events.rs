@@ -28,11 +28,11 @@ pub struct SqliteEventStore {
 
 impl SqliteEventStore {
     /// Opens the store on a migrated pool; the writer gets a connection of its own.
-    pub async fn open(pool: SqlitePool, options: &SqliteConnectOptions) -> Result<Self, StoreError> {
+    pub async fn open(pool: SqlitePool, options: &SqliteConnectOptions, gate: super::WriteGate) -> Result<Self, StoreError> {
         let conn = SqliteConnection::connect_with(options).await.map_err(backend)?;
         let head_now: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await.map_err(backend)?;
         let (head, _) = watch::channel(head_now as u64);
-        let writer = GroupCommitter::spawn(SqliteWriter { conn }, head.clone());
+        let writer = GroupCommitter::spawn(SqliteWriter { conn, gate }, head.clone());
         Ok(Self { pool, writer, head })
     }
 
@@ -44,11 +44,13 @@ impl SqliteEventStore {
 
 struct SqliteWriter {
     conn: SqliteConnection,
+    gate: super::WriteGate,
 }
 
 #[async_trait]
 impl BatchWriter for SqliteWriter {
     async fn write_batch(&mut self, batch: &[AppendRequest]) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), StoreError> {
+        let _gate = self.gate.lock().await;
         let mut tx = self.conn.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
         let (streams, commands) = lookups(batch);

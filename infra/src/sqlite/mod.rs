@@ -7,6 +7,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
+
+/// Serializes this process's SQLite write transactions (events and read models). SQLite admits one
+/// writer at a time; inside one process, waiting on this lock hands over at once, where SQLite's
+/// busy handler would sleep-poll (up to 100 ms per retry) and add latency spikes under load.
+pub type WriteGate = std::sync::Arc<tokio::sync::Mutex<()>>;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use events::SqliteEventStore;

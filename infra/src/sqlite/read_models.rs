@@ -16,12 +16,13 @@ use crate::{prefix_end, rm_backend, take_failure, ts};
 #[derive(Clone)]
 pub struct SqliteReadModels {
     pool: SqlitePool,
+    gate: super::WriteGate,
     fail_commits: Arc<AtomicU32>,
 }
 
 impl SqliteReadModels {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool, fail_commits: Arc::new(AtomicU32::new(0)) }
+    pub fn new(pool: SqlitePool, gate: super::WriteGate) -> Self {
+        Self { pool, gate, fail_commits: Arc::new(AtomicU32::new(0)) }
     }
 }
 
@@ -37,6 +38,7 @@ impl ReadModelStore for SqliteReadModels {
             return Ok(g as u32);
         }
         let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let _gate = self.gate.lock().await;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
         sqlx::query("INSERT INTO projections (name, active_generation) VALUES (?, 1) ON CONFLICT DO NOTHING")
             .bind(projection)
@@ -102,6 +104,7 @@ impl ReadModelStore for SqliteReadModels {
         writes: Vec<DocWrite>,
     ) -> Result<CommitOutcome, ReadModelError> {
         let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let _gate = self.gate.lock().await;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
         let moved = sqlx::query(
             "UPDATE projection_checkpoints SET position = ?, updated_at = ? WHERE name = ? AND generation = ? AND position = ?",
@@ -155,6 +158,7 @@ impl ReadModelStore for SqliteReadModels {
     async fn begin_generation(&self, projection: &str) -> Result<u32, ReadModelError> {
         self.active_generation(projection).await?;
         let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let _gate = self.gate.lock().await;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
         let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(generation), 0) FROM projection_checkpoints WHERE name = ?")
             .bind(projection)
@@ -175,6 +179,7 @@ impl ReadModelStore for SqliteReadModels {
 
     async fn activate_generation(&self, projection: &str, generation: u32) -> Result<(), ReadModelError> {
         let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
+        let _gate = self.gate.lock().await;
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
         let g = generation as i64;
         sqlx::query("UPDATE projections SET active_generation = ? WHERE name = ?")
