@@ -1,7 +1,9 @@
 //! The document model of read models: JSON documents by (collection, key), and the view a fold
 //! reads and writes them through.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,8 +31,78 @@ pub enum DocWrite {
     Delete(DocKey),
 }
 
+/// What a read-model document type is: serializable, cloneable, shareable.
+pub trait Document: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
+
+impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Document for T {}
+
+/// A typed document a fold wrote, kept as its Rust value until it is committed.
+pub trait TypedDoc: Send + Sync + 'static {
+    fn as_any(&self) -> &dyn Any;
+    fn to_json(&self) -> Result<Value, serde_json::Error>;
+}
+
+impl<T: Serialize + Send + Sync + 'static> TypedDoc for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn to_json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+}
+
+/// A document in memory: JSON as loaded from the store, or the typed value a fold wrote. Typed
+/// documents are read back without decoding and encoded once, when the batch commits — the
+/// difference between decoding and re-encoding a document on every event and once per batch.
+#[derive(Clone)]
+pub enum Doc {
+    Json(Arc<Value>),
+    Typed(Arc<dyn TypedDoc>),
+}
+
+impl Doc {
+    /// A document loaded as JSON.
+    pub fn json(value: Value) -> Self {
+        Doc::Json(Arc::new(value))
+    }
+
+    /// The document as JSON.
+    pub fn to_json(&self) -> Result<Value, serde_json::Error> {
+        match self {
+            Doc::Json(v) => Ok((**v).clone()),
+            Doc::Typed(t) => t.to_json(),
+        }
+    }
+
+    /// The document as a `T`: a clone when it is held as a `T`, else decoded.
+    pub fn to_typed<T: DeserializeOwned + Clone + 'static>(&self) -> Result<T, serde_json::Error> {
+        match self {
+            Doc::Json(v) => T::deserialize(&**v),
+            Doc::Typed(t) => match t.as_any().downcast_ref::<T>() {
+                Some(value) => Ok(value.clone()),
+                None => T::deserialize(t.to_json()?),
+            },
+        }
+    }
+}
+
+impl std::fmt::Debug for Doc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.to_json() {
+            Ok(v) => write!(f, "{v}"),
+            Err(e) => write!(f, "<unencodable document: {e}>"),
+        }
+    }
+}
+
+impl PartialEq for Doc {
+    fn eq(&self, other: &Self) -> bool {
+        matches!((self.to_json(), other.to_json()), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
 /// Known documents: `None` means known to be absent.
-pub type DocCache = HashMap<DocKey, Option<Value>>;
+pub type DocCache = HashMap<DocKey, Option<Doc>>;
 
 /// What a fold sees while applying one event: reads fall through the event's own writes, the
 /// batch's uncommitted writes, then the committed cache; a document in none of them is reported
@@ -46,7 +118,7 @@ impl<'a> DocView<'a> {
         Self { committed, batch, writes: DocCache::new() }
     }
 
-    fn lookup(&self, key: &DocKey) -> Option<&Option<Value>> {
+    fn lookup(&self, key: &DocKey) -> Option<&Option<Doc>> {
         self.writes.get(key).or_else(|| self.batch.get(key)).or_else(|| self.committed.get(key))
     }
 
@@ -54,16 +126,17 @@ impl<'a> DocView<'a> {
     pub fn get(&self, collection: &str, key: impl ToString) -> Result<Option<Value>, ApplyError> {
         let key = DocKey::new(collection, key);
         match self.lookup(&key) {
-            Some(v) => Ok(v.clone()),
+            Some(Some(doc)) => Ok(Some(doc.to_json()?)),
+            Some(None) => Ok(None),
             None => Err(ApplyError::Missing(vec![key])),
         }
     }
 
     /// Reads and decodes a document.
-    pub fn get_as<T: DeserializeOwned>(&self, collection: &str, key: impl ToString) -> Result<Option<T>, ApplyError> {
+    pub fn get_as<T: DeserializeOwned + Clone + 'static>(&self, collection: &str, key: impl ToString) -> Result<Option<T>, ApplyError> {
         let key = DocKey::new(collection, key);
         match self.lookup(&key) {
-            Some(Some(v)) => Ok(Some(T::deserialize(v)?)),
+            Some(Some(doc)) => Ok(Some(doc.to_typed()?)),
             Some(None) => Ok(None),
             None => Err(ApplyError::Missing(vec![key])),
         }
@@ -76,8 +149,13 @@ impl<'a> DocView<'a> {
     }
 
     /// Writes a document.
-    pub fn put<T: Serialize>(&mut self, collection: &str, key: impl ToString, doc: &T) -> Result<(), ApplyError> {
-        self.writes.insert(DocKey::new(collection, key), Some(serde_json::to_value(doc)?));
+    pub fn put<T: Serialize + Clone + Send + Sync + 'static>(
+        &mut self,
+        collection: &str,
+        key: impl ToString,
+        doc: &T,
+    ) -> Result<(), ApplyError> {
+        self.writes.insert(DocKey::new(collection, key), Some(Doc::Typed(Arc::new(doc.clone()))));
         Ok(())
     }
 
@@ -110,9 +188,9 @@ mod tests {
     #[test]
     fn own_writes_shadow_batch_and_committed_documents() {
         let mut committed = DocCache::new();
-        committed.insert(DocKey::new("a", "1"), Some(json!(1)));
+        committed.insert(DocKey::new("a", "1"), Some(Doc::json(json!(1))));
         let mut batch = DocCache::new();
-        batch.insert(DocKey::new("a", "1"), Some(json!(2)));
+        batch.insert(DocKey::new("a", "1"), Some(Doc::json(json!(2))));
         let mut view = DocView::new(&committed, &batch);
         assert_eq!(view.get("a", "1").unwrap(), Some(json!(2)));
         view.put("a", "1", &3).unwrap();

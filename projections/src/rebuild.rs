@@ -12,7 +12,7 @@ use crate::runner::apply_and_commit;
 use crate::store::{CommitOutcome, ReadModelStore};
 
 /// Events per rebuild batch (one transaction each).
-const REBUILD_BATCH: usize = 5_000;
+const REBUILD_BATCH: usize = 20_000;
 
 /// What a rebuild did.
 #[derive(Debug, Clone)]
@@ -57,15 +57,24 @@ async fn fill_generation(
 ) -> Result<u64, ReadModelError> {
     let name = projection.name();
     let mut cache = DocCache::new();
+    // The generation is new: every document it has, the rebuild wrote, and holds in `cache`.
+    let mut complete = true;
     let mut position = 0;
     let mut events_done = 0u64;
+    let mut next = feed.read_all(position, REBUILD_BATCH).await?;
     loop {
-        let events = feed.read_all(position, REBUILD_BATCH).await?;
+        let events = next;
         let Some(last) = events.last() else { break };
         let to = last.position;
-        if apply_and_commit(projection, store, generation, &mut cache, &events, position).await? == CommitOutcome::Stale {
+        // Read the next page while this one is folded and committed.
+        let (read, outcome) = tokio::join!(
+            feed.read_all(to, REBUILD_BATCH),
+            apply_and_commit(projection, store, generation, &mut cache, &mut complete, &events, position)
+        );
+        if outcome? == CommitOutcome::Stale {
             return Err(ReadModelError::Backend(format!("generation {generation} of {name} was changed by someone else")));
         }
+        next = read?;
         events_done += events.len() as u64;
         position = to;
         progress(position, feed.head().await?.max(position));

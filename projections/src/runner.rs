@@ -9,7 +9,7 @@ use ent_domain::{Event, RecordedEvent};
 use tokio::sync::watch;
 use tracing::Instrument;
 
-use crate::docs::{DocCache, DocKey, DocView, DocWrite};
+use crate::docs::{Doc, DocCache, DocKey, DocView, DocWrite};
 use crate::error::{ApplyError, ReadModelError};
 use crate::feed::EventFeed;
 use crate::projection::Projection;
@@ -123,7 +123,7 @@ impl ProjectionRunner {
         let to = last.position;
         let lag_seconds = (chrono::Utc::now() - events[0].recorded_at).num_milliseconds().max(0) as f64 / 1000.0;
         let span = tracing::info_span!("projection_batch", projection = name, from, to, events = events.len());
-        let batch = fold_batch(projection, self.store.as_ref(), active, &mut cursor.cache, &events).instrument(span).await?;
+        let batch = fold_batch(projection, self.store.as_ref(), active, &mut cursor.cache, false, &events).instrument(span).await?;
         cursor.position = to;
         // A batch that writes nothing need not move the checkpoint at once: replaying it after a
         // crash writes nothing either. This keeps idle projections off the database's write lock.
@@ -202,38 +202,47 @@ async fn store_commit(
     to: u64,
     batch: &DocCache,
 ) -> Result<CommitOutcome, ReadModelError> {
-    let writes = batch
-        .iter()
-        .map(|(k, v)| match v {
-            Some(doc) => DocWrite::Put(k.clone(), doc.clone()),
+    let mut writes = Vec::with_capacity(batch.len());
+    for (k, v) in batch {
+        writes.push(match v {
+            Some(doc) => DocWrite::Put(k.clone(), doc.to_json().map_err(|e| ReadModelError::Backend(format!("document {k:?}: {e}")))?),
             None => DocWrite::Delete(k.clone()),
-        })
-        .collect();
+        });
+    }
     store.commit(name, generation, from, to, writes).await
 }
 
-fn merge_into_cache(cache: &mut DocCache, batch: DocCache) {
-    if cache.len() + batch.len() > CACHE_LIMIT {
+/// Adds committed writes to the cache; returns false when the cache had to be emptied (it then
+/// no longer knows every document of the generation).
+fn merge_into_cache(cache: &mut DocCache, batch: DocCache) -> bool {
+    let kept = cache.len() + batch.len() <= CACHE_LIMIT;
+    if !kept {
         cache.clear();
     }
     cache.extend(batch);
+    kept
 }
 
 /// Folds a batch of events and commits documents + checkpoint together. On success the batch's
 /// writes join `cache`; on failure `cache` is left as it was (it only holds committed state).
+///
+/// `complete` says that `cache` holds every document the generation has (a rebuild into a fresh
+/// generation whose cache was never emptied): a document not in it does not exist, and is not
+/// looked up in the store. It turns false if the cache has to be emptied.
 pub(crate) async fn apply_and_commit(
     projection: &dyn Projection,
     store: &dyn ReadModelStore,
     generation: u32,
     cache: &mut DocCache,
+    complete: &mut bool,
     events: &[RecordedEvent],
     from: u64,
 ) -> Result<CommitOutcome, ReadModelError> {
     let Some(last) = events.last() else { return Ok(CommitOutcome::Committed) };
-    let batch = fold_batch(projection, store, generation, cache, events).await?;
+    let batch = fold_batch(projection, store, generation, cache, *complete, events).await?;
     let outcome = store_commit(store, projection.name(), generation, from, last.position, &batch).await?;
-    if outcome == CommitOutcome::Committed {
-        merge_into_cache(cache, batch);
+    if outcome == CommitOutcome::Committed && !merge_into_cache(cache, batch) {
+        *complete = false;
     }
     Ok(outcome)
 }
@@ -243,6 +252,7 @@ async fn fold_batch(
     store: &dyn ReadModelStore,
     generation: u32,
     cache: &mut DocCache,
+    complete: bool,
     events: &[RecordedEvent],
 ) -> Result<DocCache, ReadModelError> {
     let mut batch = DocCache::new();
@@ -260,6 +270,11 @@ async fn fold_batch(
                 Ok(()) => {
                     batch.extend(view.into_writes());
                     break;
+                }
+                Err(ApplyError::Missing(keys)) if complete => {
+                    for key in keys {
+                        cache.insert(key, None);
+                    }
                 }
                 Err(ApplyError::Missing(keys)) => load_into(store, projection.name(), generation, cache, keys).await?,
                 Err(ApplyError::Document(e)) => {
@@ -287,7 +302,7 @@ async fn load_into(
         cache.entry(key).or_insert(None);
     }
     for (key, doc) in found {
-        cache.insert(key, Some(doc));
+        cache.insert(key, Some(Doc::json(doc)));
     }
     Ok(())
 }

@@ -82,7 +82,12 @@ impl MemorySource {
                 }
             }
         }
-        let docs = cache.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+        let mut docs = BTreeMap::new();
+        for (k, v) in cache {
+            if let Some(doc) = v {
+                docs.insert(k, doc.to_json()?);
+            }
+        }
         Ok(Self { docs })
     }
 }

@@ -146,7 +146,6 @@ mod tests {
     use ent_domain::directory::events::UserCreated;
     use ent_domain::usage::events::{UsageRecorded, UserLoggedIn};
     use ent_domain::vie_scolaire::events::RollCallTaken;
-    use serde_json::Value;
 
     use super::*;
     use crate::docs::DocCache;
@@ -190,8 +189,8 @@ mod tests {
     }
 
     fn cell(docs: &DocCache, collection: &str, key: &str) -> UsageCellDoc {
-        let doc: &Value = docs.get(&DocKey::new(collection, key)).and_then(|d| d.as_ref()).unwrap_or_else(|| panic!("no {key}"));
-        serde_json::from_value(doc.clone()).unwrap()
+        let doc = docs.get(&DocKey::new(collection, key)).and_then(|d| d.as_ref()).unwrap_or_else(|| panic!("no {key}"));
+        doc.to_typed().unwrap()
     }
 
     fn created(id: Uuid, structure: &str, profile: Profile) -> Event {

@@ -95,7 +95,7 @@ impl Projection for VieScolaireProjection {
 }
 
 /// Reads, changes and writes back a document that must exist (skipped if it does not).
-fn update<T: serde::Serialize + serde::de::DeserializeOwned>(
+fn update<T: crate::docs::Document>(
     view: &mut DocView<'_>,
     collection: &str,
     key: impl ToString,
@@ -110,7 +110,7 @@ fn update<T: serde::Serialize + serde::de::DeserializeOwned>(
 }
 
 /// Reads, changes and writes back a document, starting from `default` when absent.
-fn upsert<T: serde::Serialize + serde::de::DeserializeOwned>(
+fn upsert<T: crate::docs::Document>(
     view: &mut DocView<'_>,
     collection: &str,
     key: impl ToString,
