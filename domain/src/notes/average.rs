@@ -50,7 +50,10 @@ fn subject_average_i128(marks: &[&WeightedMark]) -> Option<Exact> {
         return None;
     }
     let den = lcm.checked_mul(100)?.checked_mul(coefs)?;
-    Some(BigRational::new(BigInt::from(num), BigInt::from(den)))
+    // Reduce in i128 (cheap) and build the rational as is: BigRational::new would reduce again
+    // with big-integer arithmetic, which dominated the cost of folding a grade.
+    let g = gcd_i128(num, den).max(1);
+    Some(BigRational::new_raw(BigInt::from(num / g), BigInt::from(den / g)))
 }
 
 /// The same sum in arbitrary precision.

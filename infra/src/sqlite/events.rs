@@ -24,6 +24,7 @@ pub struct SqliteEventStore {
     pool: SqlitePool,
     writer: GroupCommitter,
     head: watch::Sender<u64>,
+    log: super::replay::LogReader,
 }
 
 impl SqliteEventStore {
@@ -33,7 +34,8 @@ impl SqliteEventStore {
         let head_now: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await.map_err(backend)?;
         let (head, _) = watch::channel(head_now as u64);
         let writer = GroupCommitter::spawn(SqliteWriter { conn, gate }, head.clone());
-        Ok(Self { pool, writer, head })
+        let log = super::replay::LogReader::new(options.get_filename().to_path_buf());
+        Ok(Self { pool, writer, head, log })
     }
 
     /// The read pool (shared with the read models of the same file).
@@ -182,14 +184,7 @@ impl EventStore for SqliteEventStore {
     }
 
     async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?")))
-                .bind(after as i64)
-                .bind(limit as i64)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(backend)?;
-        rows.iter().map(decode_event).collect()
+        self.log.read_all(after, limit).await
     }
 
     async fn head(&self) -> Result<u64, StoreError> {

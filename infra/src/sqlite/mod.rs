@@ -2,6 +2,7 @@
 
 mod events;
 mod read_models;
+mod replay;
 
 use std::path::PathBuf;
 use std::time::Duration;
