@@ -138,7 +138,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         classes
             .push(s.entity(Command::CreateClass(CreateClass { structure: DEMO_UAI.into(), code: code.into(), level }), "class_id").await?);
     }
-    let (_, principal) = s.user(Profile::Personnel, Some(Role::Direction), "Claire", "Moreau").await?;
+    let (principal_id, principal) = s.user(Profile::Personnel, Some(Role::Direction), "Claire", "Moreau").await?;
     let (_, cpe) = s.user(Profile::Personnel, Some(Role::Cpe), "Karim", "Benali").await?;
     let (maths_teacher, maths_login) = s.user(Profile::Enseignant, None, "Sophie", "Bernard").await?;
     let (french_teacher, french_login) = s.user(Profile::Enseignant, None, "Julien", "Petit").await?;
@@ -148,8 +148,12 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     }
     let mut first_pupil = String::new();
     let mut first_parent = String::new();
+    let mut class_6a = Vec::new();
     for (i, (first, last)) in PUPILS.iter().enumerate() {
         let (pupil, pupil_login) = s.user(Profile::Eleve, None, first, last).await?;
+        if i % classes.len() == 0 {
+            class_6a.push(pupil);
+        }
         s.run(Command::EnrolPupil(EnrolPupil { pupil, class: classes[i % classes.len()], since: "2026-09-01".parse().ok() })).await?;
         let (parent, parent_login) = s.user(Profile::Parent, None, "Parent", last).await?;
         s.run(Command::LinkParent(LinkParent { parent, pupil })).await?;
@@ -165,6 +169,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         password: Some(DEMO_PASSWORD.into()),
     }))
     .await?;
+    school_life(&s, maths_teacher, principal_id, classes[0], subjects[0], &class_6a).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },
@@ -175,6 +180,94 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         DemoLogin { who: "rectorat (académie usage indicators)".into(), login: "rectorat".into() },
     ]);
     Ok(DemoSummary { created: true, logins })
+}
+
+/// A few weeks of school life in 6A: two maths evaluations graded and the trimester's bulletins
+/// published, a lesson log and homework, one lesson with a roll call (Léa absent: her parent is
+/// notified), so that every service has something to show.
+async fn school_life(s: &Seeder<'_>, teacher: Uuid, head: Uuid, class: Uuid, maths: Uuid, pupils: &[Uuid]) -> Result<(), CommandError> {
+    let as_user = |id: Uuid| async move {
+        ent_commands::actors::load_actor(s.handler.store(), id).await?.ok_or_else(|| CommandError::NotFound("demo user".into()))
+    };
+    let teacher_actor = as_user(teacher).await?;
+    let head_actor = as_user(head).await?;
+    let t1 = ent_domain::directory::structure::period_id(DEMO_UAI, "2026-2027", 0);
+    let json = |actor: &Actor, command_type: &'static str, payload: serde_json::Value| {
+        let actor = actor.clone();
+        async move {
+            let parsed =
+                ParsedCommand { command_id: Uuid::now_v7(), expected_version: None, command: Command::parse(command_type, payload)? };
+            Ok::<_, CommandError>(s.handler.execute(&actor, parsed, None).await?.result)
+        }
+    };
+    let evaluations = [("Fractions", "2026-10-07", 1, 20), ("Géométrie : les angles", "2026-11-04", 2, 10)];
+    for (n, (title, date, coefficient, scale)) in evaluations.iter().enumerate() {
+        let r = json(
+            &teacher_actor,
+            "CreateEvaluation",
+            serde_json::json!({
+                "class_or_group": class, "subject": maths, "period": t1, "date": date, "title": title,
+                "coefficient": coefficient, "scale": scale,
+            }),
+        )
+        .await?;
+        let evaluation = r.stream.rsplit('/').next().and_then(|id| Uuid::parse_str(id).ok());
+        let grades: Vec<serde_json::Value> = pupils
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match (i + n) % 7 {
+                6 => serde_json::json!({"pupil": p, "status": "Abs"}),
+                k => serde_json::json!({"pupil": p, "value": (f64::from(*scale) * (0.45 + 0.08 * k as f64) * 4.0).round() / 4.0}),
+            })
+            .collect();
+        json(&teacher_actor, "RecordGrades", serde_json::json!({"evaluation": evaluation, "grades": grades})).await?;
+    }
+    if let Some(first) = pupils.first() {
+        json(
+            &teacher_actor,
+            "SetSubjectAppreciation",
+            serde_json::json!({
+                "pupil": first, "period": t1, "subject": maths, "text": "Bon trimestre, travail régulier.",
+            }),
+        )
+        .await?;
+    }
+    json(&head_actor, "PublishBulletins", serde_json::json!({"class": class, "period": t1})).await?;
+    json(
+        &teacher_actor,
+        "LogLesson",
+        serde_json::json!({
+            "class_or_group": class, "subject": maths, "date": "2026-11-23", "start": "08:00:00", "end": "09:00:00",
+            "title": "Les fractions décimales", "content": "Écriture décimale, comparaison, exercices 4 à 9 p. 52.",
+        }),
+    )
+    .await?;
+    json(
+        &teacher_actor,
+        "AssignHomework",
+        serde_json::json!({
+            "class_or_group": class, "subject": maths, "given_on": "2026-11-23", "due_on": "2026-11-30",
+            "description": "Exercices 10 et 11 p. 53", "estimated_minutes": 30,
+        }),
+    )
+    .await?;
+    let lesson = s
+        .run(Command::parse(
+            "ScheduleLesson",
+            serde_json::json!({
+                "class_or_group": class, "subject": maths, "teacher": teacher, "date": "2026-11-23",
+                "start": "08:00:00", "end": "09:00:00", "room": "B12",
+            }),
+        )?)
+        .await?;
+    let lesson = lesson.stream.rsplit('/').next().and_then(|id| Uuid::parse_str(id).ok());
+    let marks: Vec<serde_json::Value> = pupils
+        .iter()
+        .enumerate()
+        .map(|(i, p)| serde_json::json!({"pupil": p, "status": if i == 0 { "absent" } else { "present" }}))
+        .collect();
+    json(&teacher_actor, "TakeRollCall", serde_json::json!({"lesson": lesson, "marks": marks})).await?;
+    Ok(())
 }
 
 fn known_logins() -> Vec<DemoLogin> {

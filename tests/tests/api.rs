@@ -355,3 +355,28 @@ async fn bootstrap_admin_is_idempotent() {
     assert!(ent_commands::authentication::authenticate(backend.events.as_ref(), "chief", "a-long-password").await.unwrap().is_none());
     assert!(bootstrap_admin(&handler, "chief", "short").await.is_err());
 }
+
+/// `ent demo`'s school: every service has something to show a newcomer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn demo_school_shows_every_service() {
+    let s = TestServer::start("sqlite").await;
+    let summary = ent_api::demo::seed(&s.app.state.handler).await.unwrap();
+    assert!(summary.created);
+    let again = ent_api::demo::seed(&s.app.state.handler).await.unwrap();
+    assert!(!again.created, "seeding twice creates nothing");
+    let head = s.app.state.backend.events.head().await.unwrap();
+
+    let parent = s.login("parent.martin", ent_api::demo::DEMO_PASSWORD).await;
+    let (_, children) = s.get(Some(&parent), "/api/v1/me/children", Some(head)).await;
+    let child = children[0]["id"].as_str().unwrap().to_string();
+    let t1 = ent_domain::directory::structure::period_id(ent_api::demo::DEMO_UAI, "2026-2027", 0);
+    let (status, bulletin) = s.get(Some(&parent), &format!("/api/v1/bulletins/{child}/{t1}"), Some(head)).await;
+    assert_eq!(status, StatusCode::OK, "{bulletin}");
+    assert_eq!(bulletin["publication"]["published"], true);
+    assert_eq!(bulletin["absences"]["half_days"], 1);
+    let (_, inbox) = s.get(Some(&parent), "/api/v1/notifications", Some(head)).await;
+    assert_eq!(inbox["unread"], 1);
+    let (status, homework) = s.get(Some(&parent), &format!("/api/v1/pupils/{child}/homework?from=2026-11-01"), Some(head)).await;
+    assert_eq!(status, StatusCode::OK, "{homework}");
+    assert_eq!(homework.as_array().map(|h| h.len()), Some(1));
+}
