@@ -24,10 +24,10 @@ impl DocKey {
     }
 }
 
-/// One write of a batch: a document's new content, or its removal.
+/// One write of a batch: a document's new content as JSON text, or its removal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DocWrite {
-    Put(DocKey, Value),
+    Put(DocKey, String),
     Delete(DocKey),
 }
 
@@ -40,6 +40,7 @@ impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Document f
 pub trait TypedDoc: Send + Sync + 'static {
     fn as_any(&self) -> &dyn Any;
     fn to_json(&self) -> Result<Value, serde_json::Error>;
+    fn to_json_text(&self) -> Result<String, serde_json::Error>;
 }
 
 impl<T: Serialize + Send + Sync + 'static> TypedDoc for T {
@@ -48,6 +49,9 @@ impl<T: Serialize + Send + Sync + 'static> TypedDoc for T {
     }
     fn to_json(&self) -> Result<Value, serde_json::Error> {
         serde_json::to_value(self)
+    }
+    fn to_json_text(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
     }
 }
 
@@ -71,6 +75,14 @@ impl Doc {
         match self {
             Doc::Json(v) => Ok((**v).clone()),
             Doc::Typed(t) => t.to_json(),
+        }
+    }
+
+    /// The document as JSON text, encoded straight from its typed value when it has one.
+    pub fn to_json_text(&self) -> Result<String, serde_json::Error> {
+        match self {
+            Doc::Json(v) => serde_json::to_string(&**v),
+            Doc::Typed(t) => t.to_json_text(),
         }
     }
 

@@ -8,7 +8,7 @@ use crate::docs::DocCache;
 use crate::error::ReadModelError;
 use crate::feed::EventFeed;
 use crate::projection::Projection;
-use crate::runner::apply_and_commit;
+use crate::runner::{fold_batch, merge_into_cache, writes_of};
 use crate::store::{CommitOutcome, ReadModelStore};
 
 /// Events per rebuild batch (one transaction each).
@@ -59,25 +59,41 @@ async fn fill_generation(
     let mut cache = DocCache::new();
     // The generation is new: every document it has, the rebuild wrote, and holds in `cache`.
     let mut complete = true;
-    let mut position = 0;
     let mut events_done = 0u64;
-    let mut next = feed.read_all(position, REBUILD_BATCH).await?;
-    loop {
-        let events = next;
-        let Some(last) = events.last() else { break };
-        let to = last.position;
-        // Read the next page while this one is folded and committed.
-        let (read, outcome) = tokio::join!(
-            feed.read_all(to, REBUILD_BATCH),
-            apply_and_commit(projection, store, generation, &mut cache, &mut complete, &events, position)
-        );
+    let mut position = 0;
+    let mut events = feed.read_all(0, REBUILD_BATCH).await?;
+    let mut batch = fold_batch(projection, store, generation, &mut cache, complete, &events).await?;
+    // Pipeline: while page k is committed (the database works on its own thread), page k+1 is
+    // read and folded. Page k's documents join the cache before their commit is confirmed: if
+    // that commit fails, the rebuild fails and its generation is never activated.
+    while let Some(to) = events.last().map(|e| e.position) {
+        let count = events.len() as u64;
+        let writes = writes_of(&batch)?;
+        let kept = merge_into_cache(&mut cache, std::mem::take(&mut batch));
+        complete = complete && kept;
+        let commit = store.commit(name, generation, position, to, writes);
+        let (outcome, ahead) = if kept {
+            let ahead = async {
+                let next = feed.read_all(to, REBUILD_BATCH).await?;
+                let folded = fold_batch(projection, store, generation, &mut cache, complete, &next).await?;
+                Ok::<_, ReadModelError>((next, folded))
+            };
+            tokio::join!(commit, ahead)
+        } else {
+            // The cache was emptied: the next page may need documents of this one from the
+            // store, so they must be committed first.
+            let outcome = commit.await;
+            let next = feed.read_all(to, REBUILD_BATCH).await?;
+            let folded = fold_batch(projection, store, generation, &mut cache, complete, &next).await;
+            (outcome, folded.map(|f| (next, f)))
+        };
         if outcome? == CommitOutcome::Stale {
             return Err(ReadModelError::Backend(format!("generation {generation} of {name} was changed by someone else")));
         }
-        next = read?;
-        events_done += events.len() as u64;
+        events_done += count;
         position = to;
         progress(position, feed.head().await?.max(position));
+        (events, batch) = ahead?;
     }
     Ok(events_done)
 }

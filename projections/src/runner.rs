@@ -194,7 +194,7 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// The most events a checkpoint lags behind batches that wrote nothing.
 const MAX_UNPERSISTED: u64 = 10_000;
 
-async fn store_commit(
+pub(crate) async fn store_commit(
     store: &dyn ReadModelStore,
     name: &str,
     generation: u32,
@@ -202,19 +202,24 @@ async fn store_commit(
     to: u64,
     batch: &DocCache,
 ) -> Result<CommitOutcome, ReadModelError> {
+    store.commit(name, generation, from, to, writes_of(batch)?).await
+}
+
+/// The store writes of a batch, each document encoded to JSON text once.
+pub(crate) fn writes_of(batch: &DocCache) -> Result<Vec<DocWrite>, ReadModelError> {
     let mut writes = Vec::with_capacity(batch.len());
     for (k, v) in batch {
         writes.push(match v {
-            Some(doc) => DocWrite::Put(k.clone(), doc.to_json().map_err(|e| ReadModelError::Backend(format!("document {k:?}: {e}")))?),
+            Some(doc) => DocWrite::Put(k.clone(), doc.to_json_text().map_err(|e| ReadModelError::Backend(format!("document {k:?}: {e}")))?),
             None => DocWrite::Delete(k.clone()),
         });
     }
-    store.commit(name, generation, from, to, writes).await
+    Ok(writes)
 }
 
 /// Adds committed writes to the cache; returns false when the cache had to be emptied (it then
 /// no longer knows every document of the generation).
-fn merge_into_cache(cache: &mut DocCache, batch: DocCache) -> bool {
+pub(crate) fn merge_into_cache(cache: &mut DocCache, batch: DocCache) -> bool {
     let kept = cache.len() + batch.len() <= CACHE_LIMIT;
     if !kept {
         cache.clear();
@@ -223,31 +228,12 @@ fn merge_into_cache(cache: &mut DocCache, batch: DocCache) -> bool {
     kept
 }
 
-/// Folds a batch of events and commits documents + checkpoint together. On success the batch's
-/// writes join `cache`; on failure `cache` is left as it was (it only holds committed state).
+/// Folds a batch of events into the documents they write (nothing is stored here).
 ///
 /// `complete` says that `cache` holds every document the generation has (a rebuild into a fresh
 /// generation whose cache was never emptied): a document not in it does not exist, and is not
-/// looked up in the store. It turns false if the cache has to be emptied.
-pub(crate) async fn apply_and_commit(
-    projection: &dyn Projection,
-    store: &dyn ReadModelStore,
-    generation: u32,
-    cache: &mut DocCache,
-    complete: &mut bool,
-    events: &[RecordedEvent],
-    from: u64,
-) -> Result<CommitOutcome, ReadModelError> {
-    let Some(last) = events.last() else { return Ok(CommitOutcome::Committed) };
-    let batch = fold_batch(projection, store, generation, cache, *complete, events).await?;
-    let outcome = store_commit(store, projection.name(), generation, from, last.position, &batch).await?;
-    if outcome == CommitOutcome::Committed && !merge_into_cache(cache, batch) {
-        *complete = false;
-    }
-    Ok(outcome)
-}
-
-async fn fold_batch(
+/// looked up in the store.
+pub(crate) async fn fold_batch(
     projection: &dyn Projection,
     store: &dyn ReadModelStore,
     generation: u32,

@@ -47,7 +47,7 @@ async fn injected_failure_between_write_and_commit(kind: &str) {
 
     // Directly: a failed commit leaves documents and checkpoint as they were.
     let generation = store.active_generation("test_counter").await.unwrap();
-    let put = |v: u64| vec![DocWrite::Put(DocKey::new("count", "total"), json!(v))];
+    let put = |v: u64| vec![DocWrite::Put(DocKey::new("count", "total"), json!(v).to_string())];
     store.commit("test_counter", generation, 0, 5, put(5)).await.unwrap();
     store.fail_next_commits(1);
     assert!(store.commit("test_counter", generation, 5, 9, put(9)).await.is_err());
@@ -126,11 +126,17 @@ async fn rebuild_builds_aside_then_swaps(kind: &str) {
         b.events.append(append("0751234A/test/1", ExpectedVersion::Any, vec![password_set(i)])).await.unwrap();
     }
     let generation = b.read_models.active_generation("test_counter").await.unwrap();
-    b.read_models.commit("test_counter", generation, 0, 0, vec![DocWrite::Put(DocKey::new("count", "total"), json!(7))]).await.unwrap();
+    b.read_models
+        .commit("test_counter", generation, 0, 0, vec![DocWrite::Put(DocKey::new("count", "total"), json!(7).to_string())])
+        .await
+        .unwrap();
     // While a new generation is being filled, queries keep reading the active one.
     let next = b.read_models.begin_generation("test_counter").await.unwrap();
     assert_eq!(next, generation + 1);
-    b.read_models.commit("test_counter", next, 0, 3, vec![DocWrite::Put(DocKey::new("count", "total"), json!(3))]).await.unwrap();
+    b.read_models
+        .commit("test_counter", next, 0, 3, vec![DocWrite::Put(DocKey::new("count", "total"), json!(3).to_string())])
+        .await
+        .unwrap();
     assert_eq!(count(b.read_models.as_ref(), "total").await, 7, "old generation still serves");
     let report = ent_projections::rebuild(b.feed.as_ref(), b.read_models.as_ref(), &Counter, |_, _| {}).await.unwrap();
     assert_eq!(report.events, 25);

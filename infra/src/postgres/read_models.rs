@@ -130,7 +130,7 @@ impl ReadModelStore for PgReadModels {
         if !put_keys.is_empty() {
             sqlx::query(
                 "INSERT INTO read_models (name, generation, collection, key, doc) \
-                 SELECT $1, $2, c, k, d FROM UNNEST($3::text[], $4::text[], $5::jsonb[]) AS t(c, k, d) \
+                 SELECT $1, $2, c, k, d::jsonb FROM UNNEST($3::text[], $4::text[], $5::text[]) AS t(c, k, d) \
                  ON CONFLICT (name, generation, collection, key) DO UPDATE SET doc = excluded.doc",
             )
             .bind(projection)

@@ -126,11 +126,7 @@ impl ReadModelStore for SqliteReadModels {
             let mut q = QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO read_models (name, generation, collection, key, doc) ");
             q.push_values(chunk, |mut b, w| {
                 if let DocWrite::Put(k, doc) = w {
-                    b.push_bind(projection)
-                        .push_bind(generation as i64)
-                        .push_bind(&k.collection)
-                        .push_bind(&k.key)
-                        .push_bind(doc.to_string());
+                    b.push_bind(projection).push_bind(generation as i64).push_bind(&k.collection).push_bind(&k.key).push_bind(doc);
                 }
             });
             q.build().execute(&mut *tx).await.map_err(rm_backend)?;
