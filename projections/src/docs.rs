@@ -171,6 +171,30 @@ impl<'a> DocView<'a> {
         Ok(())
     }
 
+    /// Reads, changes and writes back a document; does nothing when it does not exist.
+    pub fn update<T: Document>(&mut self, collection: &str, key: impl ToString, f: impl FnOnce(&mut T)) -> Result<(), ApplyError> {
+        let key = key.to_string();
+        if let Some(mut doc) = self.get_as::<T>(collection, &key)? {
+            f(&mut doc);
+            self.put(collection, &key, &doc)?;
+        }
+        Ok(())
+    }
+
+    /// Reads, changes and writes back a document, starting from `default` when it does not exist.
+    pub fn upsert<T: Document>(
+        &mut self,
+        collection: &str,
+        key: impl ToString,
+        default: impl FnOnce() -> T,
+        f: impl FnOnce(&mut T),
+    ) -> Result<(), ApplyError> {
+        let key = key.to_string();
+        let mut doc = self.get_as::<T>(collection, &key)?.unwrap_or_else(default);
+        f(&mut doc);
+        self.put(collection, &key, &doc)
+    }
+
     /// Removes a document.
     pub fn delete(&mut self, collection: &str, key: impl ToString) {
         self.writes.insert(DocKey::new(collection, key), None);

@@ -36,31 +36,15 @@ impl Projection for DirectoryProjection {
             Event::PupilEnrolled(e) => pupil_enrolled(view, e),
             Event::ParentLinked(e) => parent_linked(view, e),
             Event::TeacherAssigned(e) => teacher_assigned(view, e),
-            Event::AdminGranted(e) => update_card(view, e.user_id, |c| {
+            Event::AdminGranted(e) => view.update(USERS, e.user_id, |c: &mut UserCard| {
                 if !c.admin_of.contains(&e.structure) {
                     c.admin_of.push(e.structure.clone());
                 }
             }),
-            Event::UserDeactivated(e) => update_card(view, e.user_id, |c| c.active = false),
+            Event::UserDeactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = false),
             _ => Ok(()),
         }
     }
-}
-
-fn update_structure(view: &mut DocView<'_>, uai: &str, f: impl FnOnce(&mut StructureTree)) -> Result<(), ApplyError> {
-    if let Some(mut tree) = view.get_as::<StructureTree>(STRUCTURES, uai)? {
-        f(&mut tree);
-        view.put(STRUCTURES, uai, &tree)?;
-    }
-    Ok(())
-}
-
-fn update_card(view: &mut DocView<'_>, id: uuid::Uuid, f: impl FnOnce(&mut UserCard)) -> Result<(), ApplyError> {
-    if let Some(mut card) = view.get_as::<UserCard>(USERS, id)? {
-        f(&mut card);
-        view.put(USERS, id, &card)?;
-    }
-    Ok(())
 }
 
 fn structure_created(view: &mut DocView<'_>, e: &StructureCreated) -> Result<(), ApplyError> {
@@ -77,7 +61,7 @@ fn structure_created(view: &mut DocView<'_>, e: &StructureCreated) -> Result<(),
 }
 
 fn class_created(view: &mut DocView<'_>, e: &ClassCreated) -> Result<(), ApplyError> {
-    update_structure(view, &e.structure, |t| {
+    view.update(STRUCTURES, &e.structure, |t: &mut StructureTree| {
         t.classes.push(ClassSummary { id: e.class_id, code: e.code.clone(), level: e.level, pupils: 0 });
         t.classes.sort_by(|a, b| a.code.cmp(&b.code));
     })?;
@@ -102,7 +86,7 @@ fn group_created(view: &mut DocView<'_>, e: &GroupCreated) -> Result<(), ApplyEr
         }
     }
     sort_people(&mut members);
-    update_structure(view, &e.structure, |t| {
+    view.update(STRUCTURES, &e.structure, |t: &mut StructureTree| {
         t.groups.push(GroupSummary { id: e.group_id, code: e.code.clone(), name: e.name.clone(), members: members.len() });
         t.groups.sort_by(|a, b| a.code.cmp(&b.code));
     })?;
@@ -119,14 +103,14 @@ fn group_created(view: &mut DocView<'_>, e: &GroupCreated) -> Result<(), ApplyEr
 }
 
 fn subject_created(view: &mut DocView<'_>, e: &SubjectCreated) -> Result<(), ApplyError> {
-    update_structure(view, &e.structure, |t| {
+    view.update(STRUCTURES, &e.structure, |t: &mut StructureTree| {
         t.subjects.push(SubjectSummary { id: e.subject_id, code: e.code.clone(), name: e.name.clone() });
         t.subjects.sort_by(|a, b| a.code.cmp(&b.code));
     })
 }
 
 fn periods_defined(view: &mut DocView<'_>, e: &PeriodsDefined) -> Result<(), ApplyError> {
-    update_structure(view, &e.structure, |t| {
+    view.update(STRUCTURES, &e.structure, |t: &mut StructureTree| {
         t.periods.insert(e.school_year.clone(), SchoolYearPeriods { kind: e.kind, periods: e.periods.clone() });
     })
 }
@@ -176,7 +160,7 @@ fn pupil_enrolled(view: &mut DocView<'_>, e: &PupilEnrolled) -> Result<(), Apply
         sort_people(&mut roster.members);
         view.put(ROSTERS, e.class_id, &roster)?;
     }
-    update_structure(view, &e.structure, |t| {
+    view.update(STRUCTURES, &e.structure, |t: &mut StructureTree| {
         for c in &mut t.classes {
             if c.id == e.class_id {
                 c.pupils += 1;
@@ -191,7 +175,7 @@ fn pupil_enrolled(view: &mut DocView<'_>, e: &PupilEnrolled) -> Result<(), Apply
 
     view.prefetch(pupil.parents.iter().map(|p| DocKey::new(USERS, p)))?;
     for parent in &pupil.parents {
-        update_card(view, *parent, |card| {
+        view.update(USERS, *parent, |card: &mut UserCard| {
             for child in card.children.iter_mut().filter(|c| c.id == e.pupil) {
                 child.class = Some(class_ref.clone());
             }
@@ -210,11 +194,11 @@ fn parent_linked(view: &mut DocView<'_>, e: &ParentLinked) -> Result<(), ApplyEr
         structure: pupil.structure.clone(),
         class: pupil.class.clone(),
     };
-    update_card(view, e.parent, |c| {
+    view.update(USERS, e.parent, |c: &mut UserCard| {
         c.children.retain(|k| k.id != child.id);
         c.children.push(child);
     })?;
-    update_card(view, e.pupil, |c| {
+    view.update(USERS, e.pupil, |c: &mut UserCard| {
         if !c.parents.contains(&e.parent) {
             c.parents.push(e.parent);
         }
@@ -239,7 +223,7 @@ fn teacher_assigned(view: &mut DocView<'_>, e: &TeacherAssigned) -> Result<(), A
         class_or_group: e.class_or_group,
         class_or_group_code: code,
     };
-    update_card(view, e.teacher, |c| {
+    view.update(USERS, e.teacher, |c: &mut UserCard| {
         if !c.assignments.contains(&assignment) {
             c.assignments.push(assignment);
             c.assignments.sort_by(|a, b| (&a.class_or_group_code, &a.subject_code).cmp(&(&b.class_or_group_code, &b.subject_code)));

@@ -63,8 +63,8 @@ impl Projection for VieScolaireProjection {
                     parents: vec![],
                 },
             ),
-            Event::PupilEnrolled(e) => update(view, PERSON, e.pupil, |p: &mut PersonDoc| p.class_id = Some(e.class_id)),
-            Event::ParentLinked(e) => update(view, PERSON, e.pupil, |p: &mut PersonDoc| {
+            Event::PupilEnrolled(e) => view.update(PERSON, e.pupil, |p: &mut PersonDoc| p.class_id = Some(e.class_id)),
+            Event::ParentLinked(e) => view.update(PERSON, e.pupil, |p: &mut PersonDoc| {
                 if !p.parents.contains(&e.parent) {
                     p.parents.push(e.parent);
                 }
@@ -80,7 +80,7 @@ impl Projection for VieScolaireProjection {
             Event::JustificationRefused(e) => {
                 justification_decided(view, e.pupil, &e.structure, e.justification_id, JustificationState::Refused, Some(e.reason.clone()))
             }
-            Event::NotificationsRead(e) => update(view, INBOX, e.user, |inbox: &mut InboxDoc| {
+            Event::NotificationsRead(e) => view.update(INBOX, e.user, |inbox: &mut InboxDoc| {
                 for n in inbox.items.iter_mut().filter(|n| e.notification_ids.contains(&n.id)) {
                     n.read = true;
                 }
@@ -92,35 +92,6 @@ impl Projection for VieScolaireProjection {
             _ => Ok(()),
         }
     }
-}
-
-/// Reads, changes and writes back a document that must exist (skipped if it does not).
-fn update<T: crate::docs::Document>(
-    view: &mut DocView<'_>,
-    collection: &str,
-    key: impl ToString,
-    f: impl FnOnce(&mut T),
-) -> Result<(), ApplyError> {
-    let key = key.to_string();
-    if let Some(mut doc) = view.get_as::<T>(collection, &key)? {
-        f(&mut doc);
-        view.put(collection, &key, &doc)?;
-    }
-    Ok(())
-}
-
-/// Reads, changes and writes back a document, starting from `default` when absent.
-fn upsert<T: crate::docs::Document>(
-    view: &mut DocView<'_>,
-    collection: &str,
-    key: impl ToString,
-    default: impl FnOnce() -> T,
-    f: impl FnOnce(&mut T),
-) -> Result<(), ApplyError> {
-    let key = key.to_string();
-    let mut doc = view.get_as::<T>(collection, &key)?.unwrap_or_else(default);
-    f(&mut doc);
-    view.put(collection, &key, &doc)
 }
 
 fn lesson_scheduled(view: &mut DocView<'_>, e: &LessonScheduled) -> Result<(), ApplyError> {
@@ -171,7 +142,7 @@ fn marks_changed(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson_id: Uu
             newly_absent.push(m.pupil);
         }
         let l = &lesson;
-        upsert(view, ABSENCES, m.pupil, empty_absences(m.pupil, &uai), |doc: &mut PupilAbsencesDoc| {
+        view.upsert(ABSENCES, m.pupil, empty_absences(m.pupil, &uai), |doc: &mut PupilAbsencesDoc| {
             if absent {
                 doc.missed.insert(lesson_id, MissedLesson { lesson_id, date: l.date, start: l.start, end: l.end });
             } else {
@@ -186,7 +157,7 @@ fn marks_changed(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson_id: Uu
                 }
             }
         })?;
-        upsert(view, DAY, day_key(&uai, date), StructureDayDoc::default, |day: &mut StructureDayDoc| {
+        view.upsert(DAY, day_key(&uai, date), StructureDayDoc::default, |day: &mut StructureDayDoc| {
             let entry = day.absentees.entry(m.pupil).or_default();
             if absent {
                 entry.insert(lesson_id);
@@ -198,7 +169,7 @@ fn marks_changed(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson_id: Uu
             }
         })?;
         if absent {
-            upsert(view, MONTH, month_key(&uai, date), MonthIndex::default, |idx: &mut MonthIndex| {
+            view.upsert(MONTH, month_key(&uai, date), MonthIndex::default, |idx: &mut MonthIndex| {
                 idx.pupils.insert(m.pupil);
             })?;
         }
@@ -221,8 +192,7 @@ fn marks_changed(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson_id: Uu
             .collect(),
     };
     let (class, structure) = (lesson.class_or_group, lesson.structure.clone());
-    upsert(
-        view,
+    view.upsert(
         CLASS_DAY,
         class_day_key(class, date),
         || ClassDayDoc { class_or_group: class, structure: structure.clone(), date, lessons: Default::default() },
@@ -241,7 +211,7 @@ fn notify_parents(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson: &Les
         view.prefetch(person.parents.iter().map(|p| DocKey::new(INBOX, p)))?;
         let id = Uuid::new_v5(&lesson.lesson_id, pupil.as_bytes());
         for parent in &person.parents {
-            upsert(view, INBOX, parent, InboxDoc::default, |inbox: &mut InboxDoc| {
+            view.upsert(INBOX, parent, InboxDoc::default, |inbox: &mut InboxDoc| {
                 if !inbox.items.iter().any(|n| n.id == id) {
                     inbox.items.push(Notification {
                         id,
@@ -262,7 +232,7 @@ fn notify_parents(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson: &Les
 }
 
 fn absence_recorded(view: &mut DocView<'_>, e: &AbsenceRecorded) -> Result<(), ApplyError> {
-    upsert(view, ABSENCES, e.pupil, empty_absences(e.pupil, &e.structure), |doc: &mut PupilAbsencesDoc| {
+    view.upsert(ABSENCES, e.pupil, empty_absences(e.pupil, &e.structure), |doc: &mut PupilAbsencesDoc| {
         for h in &e.halves {
             if !doc.recorded.contains(&(e.date, *h)) {
                 doc.recorded.push((e.date, *h));
@@ -270,17 +240,17 @@ fn absence_recorded(view: &mut DocView<'_>, e: &AbsenceRecorded) -> Result<(), A
         }
         doc.recorded.sort();
     })?;
-    upsert(view, DAY, day_key(&e.structure, e.date), StructureDayDoc::default, |day: &mut StructureDayDoc| {
+    view.upsert(DAY, day_key(&e.structure, e.date), StructureDayDoc::default, |day: &mut StructureDayDoc| {
         day.recorded.entry(e.pupil).or_default().extend(e.halves.iter().copied());
     })?;
-    upsert(view, MONTH, month_key(&e.structure, e.date), MonthIndex::default, |idx: &mut MonthIndex| {
+    view.upsert(MONTH, month_key(&e.structure, e.date), MonthIndex::default, |idx: &mut MonthIndex| {
         idx.pupils.insert(e.pupil);
     })
 }
 
 fn absence_justified(view: &mut DocView<'_>, recorded: &RecordedEvent, e: &AbsenceJustified) -> Result<(), ApplyError> {
     let fact = JustificationFact { id: e.justification_id, from: e.from, to: e.to, state: JustificationState::Pending };
-    upsert(view, ABSENCES, e.pupil, empty_absences(e.pupil, &e.structure), |doc: &mut PupilAbsencesDoc| {
+    view.upsert(ABSENCES, e.pupil, empty_absences(e.pupil, &e.structure), |doc: &mut PupilAbsencesDoc| {
         doc.justifications.push(JustificationEntry {
             fact,
             reason: e.reason.clone(),
@@ -289,7 +259,7 @@ fn absence_justified(view: &mut DocView<'_>, recorded: &RecordedEvent, e: &Absen
             refusal_reason: None,
         });
     })?;
-    upsert(view, PENDING, &e.structure, PendingDoc::default, |p: &mut PendingDoc| {
+    view.upsert(PENDING, &e.structure, PendingDoc::default, |p: &mut PendingDoc| {
         p.items.insert(
             e.justification_id,
             PendingJustification {
@@ -313,13 +283,13 @@ fn justification_decided(
     state: JustificationState,
     refusal: Option<String>,
 ) -> Result<(), ApplyError> {
-    update(view, ABSENCES, pupil, |doc: &mut PupilAbsencesDoc| {
+    view.update(ABSENCES, pupil, |doc: &mut PupilAbsencesDoc| {
         for j in doc.justifications.iter_mut().filter(|j| j.fact.id == id) {
             j.fact.state = state;
             j.refusal_reason = refusal.clone();
         }
     })?;
-    update(view, PENDING, uai, |p: &mut PendingDoc| {
+    view.update(PENDING, uai, |p: &mut PendingDoc| {
         p.items.remove(&id);
     })
 }
@@ -333,8 +303,8 @@ fn punishment_given(view: &mut DocView<'_>, e: &PunishmentGiven) -> Result<(), A
         given_by: e.given_by,
         content: e.content.clone(),
     };
-    upsert(view, DISCIPLINE, e.pupil, DisciplineDoc::default, |d: &mut DisciplineDoc| d.punishments.push(entry.clone()))?;
-    upsert(view, REGISTER, &e.structure, DisciplineDoc::default, |d: &mut DisciplineDoc| d.punishments.push(entry))
+    view.upsert(DISCIPLINE, e.pupil, DisciplineDoc::default, |d: &mut DisciplineDoc| d.punishments.push(entry.clone()))?;
+    view.upsert(REGISTER, &e.structure, DisciplineDoc::default, |d: &mut DisciplineDoc| d.punishments.push(entry))
 }
 
 fn sanction_pronounced(view: &mut DocView<'_>, e: &SanctionPronounced) -> Result<(), ApplyError> {
@@ -351,8 +321,8 @@ fn sanction_pronounced(view: &mut DocView<'_>, e: &SanctionPronounced) -> Result
         erasure_due: e.erasure_due,
         content: e.content.clone(),
     };
-    upsert(view, DISCIPLINE, e.pupil, DisciplineDoc::default, |d: &mut DisciplineDoc| d.sanctions.push(entry.clone()))?;
-    upsert(view, REGISTER, &e.structure, DisciplineDoc::default, |d: &mut DisciplineDoc| d.sanctions.push(entry))?;
+    view.upsert(DISCIPLINE, e.pupil, DisciplineDoc::default, |d: &mut DisciplineDoc| d.sanctions.push(entry.clone()))?;
+    view.upsert(REGISTER, &e.structure, DisciplineDoc::default, |d: &mut DisciplineDoc| d.sanctions.push(entry))?;
     let audit = SanctionAuditEntry {
         id: e.sanction_id,
         pupil: e.pupil,
@@ -363,13 +333,13 @@ fn sanction_pronounced(view: &mut DocView<'_>, e: &SanctionPronounced) -> Result
         erased_on: None,
         erasure_rule: None,
     };
-    upsert(view, AUDIT, &e.structure, SanctionAuditDoc::default, |d: &mut SanctionAuditDoc| d.sanctions.push(audit))
+    view.upsert(AUDIT, &e.structure, SanctionAuditDoc::default, |d: &mut SanctionAuditDoc| d.sanctions.push(audit))
 }
 
 fn sanction_erased(view: &mut DocView<'_>, e: &SanctionErased) -> Result<(), ApplyError> {
-    update(view, DISCIPLINE, e.pupil, |d: &mut DisciplineDoc| d.sanctions.retain(|s| s.id != e.sanction_id))?;
-    update(view, REGISTER, &e.structure, |d: &mut DisciplineDoc| d.sanctions.retain(|s| s.id != e.sanction_id))?;
-    update(view, AUDIT, &e.structure, |d: &mut SanctionAuditDoc| {
+    view.update(DISCIPLINE, e.pupil, |d: &mut DisciplineDoc| d.sanctions.retain(|s| s.id != e.sanction_id))?;
+    view.update(REGISTER, &e.structure, |d: &mut DisciplineDoc| d.sanctions.retain(|s| s.id != e.sanction_id))?;
+    view.update(AUDIT, &e.structure, |d: &mut SanctionAuditDoc| {
         for s in d.sanctions.iter_mut().filter(|s| s.id == e.sanction_id) {
             s.erased_on = Some(e.erased_on);
             s.erasure_rule = Some(e.rule);
