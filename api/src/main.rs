@@ -13,6 +13,11 @@ use ent_commands::CommandHandler;
 use ent_commands::directory::{BootstrapOutcome, bootstrap_admin};
 use ent_infra::Backend;
 
+/// mimalloc: read models and event decoding allocate many small values; glibc's allocator spent
+/// a third of a projection rebuild in malloc/free (see docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "ent", version, about = "ENT — the event-sourced digital workspace of a school")]
 struct Cli {

@@ -85,6 +85,20 @@ macro_rules! event_types {
                 match self { $(Event::$variant(_) => stringify!($variant),)* }
             }
 
+            /// Decodes a current-version payload of `event_type` (`None`: unknown type), straight
+            /// from the JSON tree, without copying it.
+            fn decode_payload(event_type: &str, payload: &serde_json::Value) -> Option<Result<Self, serde_json::Error>> {
+                match event_type {
+                    $(stringify!($variant) => Some(<$variant as serde::Deserialize>::deserialize(payload).map(Event::$variant)),)*
+                    _ => None,
+                }
+            }
+
+            /// The payload of this event as JSON.
+            fn payload_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+                match self { $(Event::$variant(e) => serde_json::to_value(e),)* }
+            }
+
             /// The JSON Schema of every event payload, by type name.
             pub fn payload_schemas() -> Vec<(&'static str, u32, schemars::Schema)> {
                 vec![$((stringify!($variant), $version, schemars::schema_for!($variant)),)*]
@@ -172,10 +186,7 @@ impl Event {
     /// Splits the event into its type name, schema version and JSON payload.
     pub fn to_parts(&self) -> (&'static str, u32, serde_json::Value) {
         let info = self.info();
-        let payload = match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(mut map)) => map.remove("payload").unwrap_or_default(),
-            _ => serde_json::Value::Null,
-        };
+        let payload = self.payload_json().unwrap_or_default();
         (info.name, info.schema_version, payload)
     }
 
@@ -189,9 +200,13 @@ impl Event {
                 known: info.schema_version,
             });
         }
-        let payload = upcast(event_type, schema_version, payload.clone());
-        let tagged = serde_json::json!({ "type": event_type, "payload": payload });
-        serde_json::from_value(tagged).map_err(|source| EventDecodeError::Payload {
+        let decoded = if schema_version < info.schema_version {
+            let current = upcast(event_type, schema_version, payload.clone());
+            Self::decode_payload(event_type, &current)
+        } else {
+            Self::decode_payload(event_type, payload)
+        };
+        decoded.ok_or_else(|| EventDecodeError::UnknownType(event_type.to_string()))?.map_err(|source| EventDecodeError::Payload {
             event_type: event_type.to_string(),
             version: schema_version,
             source,

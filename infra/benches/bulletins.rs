@@ -22,6 +22,9 @@ use ent_projections::rebuild;
 use ent_projections::source::MemorySource;
 use uuid::Uuid;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const UAI: &str = "0751234A";
 const CLASSES_PER_LEVEL: usize = 6;
 const PUPILS_PER_CLASS: usize = 25;

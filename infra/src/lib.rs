@@ -69,7 +69,7 @@ impl Backend {
             let (pool, opts) = sqlite::open_pool(url).await?;
             let gate = sqlite::WriteGate::default();
             let events = Arc::new(sqlite::SqliteEventStore::open(pool.clone(), &opts, gate.clone()).await?);
-            let read_models = Arc::new(sqlite::SqliteReadModels::new(pool, gate));
+            let read_models = Arc::new(sqlite::SqliteReadModels::new(pool, gate, opts.get_filename().to_path_buf()));
             Ok(Self::assemble(BackendKind::Sqlite, events, read_models))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = postgres::open_pool(url).await?;

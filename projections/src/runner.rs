@@ -115,7 +115,7 @@ impl ProjectionRunner {
         let due = cursor.last_persist.elapsed() >= CHECKPOINT_EVERY;
         let Some(last) = events.last() else {
             if cursor.position > cursor.persisted && due {
-                self.persist(name, active, cursor, DocCache::new()).await?;
+                self.persist(name, active, cursor, DocCache::default()).await?;
             }
             self.status.update(ProjectionStatus { name: name.into(), generation: active, checkpoint: from, head, ..Default::default() });
             return Ok(false);
@@ -123,7 +123,8 @@ impl ProjectionRunner {
         let to = last.position;
         let lag_seconds = (chrono::Utc::now() - events[0].recorded_at).num_milliseconds().max(0) as f64 / 1000.0;
         let span = tracing::info_span!("projection_batch", projection = name, from, to, events = events.len());
-        let batch = fold_batch(projection, self.store.as_ref(), active, &mut cursor.cache, false, &events).instrument(span).await?;
+        let mut batch = DocCache::default();
+        fold_batch(projection, self.store.as_ref(), active, &mut cursor.cache, &mut batch, false, &events).instrument(span).await?;
         cursor.position = to;
         // A batch that writes nothing need not move the checkpoint at once: replaying it after a
         // crash writes nothing either. This keeps idle projections off the database's write lock.
@@ -179,7 +180,7 @@ impl Cursor {
             persisted: 0,
             position: 0,
             last_persist: Instant::now(),
-            cache: DocCache::new(),
+            cache: DocCache::default(),
         }
     }
 }
@@ -228,20 +229,21 @@ pub(crate) fn merge_into_cache(cache: &mut DocCache, batch: DocCache) -> bool {
     kept
 }
 
-/// Folds a batch of events into the documents they write (nothing is stored here).
+/// Folds a batch of events into `batch`, the documents written since the last commit (nothing is
+/// stored here).
 ///
-/// `complete` says that `cache` holds every document the generation has (a rebuild into a fresh
-/// generation whose cache was never emptied): a document not in it does not exist, and is not
-/// looked up in the store.
+/// `complete` says that `cache` and `batch` hold every document the generation has (a rebuild
+/// into a fresh generation whose cache was never emptied): a document not in them does not
+/// exist, and is not looked up in the store.
 pub(crate) async fn fold_batch(
     projection: &dyn Projection,
     store: &dyn ReadModelStore,
     generation: u32,
     cache: &mut DocCache,
+    batch: &mut DocCache,
     complete: bool,
     events: &[RecordedEvent],
-) -> Result<DocCache, ReadModelError> {
-    let mut batch = DocCache::new();
+) -> Result<(), ReadModelError> {
     for recorded in events {
         let event = match Event::from_parts(&recorded.event_type, recorded.schema_version, &recorded.payload) {
             Ok(e) => e,
@@ -251,18 +253,19 @@ pub(crate) async fn fold_batch(
             }
         };
         loop {
-            let mut view = DocView::new(cache, &batch);
+            let mut view = DocView::new(cache, batch, complete);
             match projection.apply(&mut view, recorded, &event) {
-                Ok(()) => {
-                    batch.extend(view.into_writes());
-                    break;
-                }
-                Err(ApplyError::Missing(keys)) if complete => {
-                    for key in keys {
-                        cache.insert(key, None);
+                Ok(()) => break,
+                Err(ApplyError::Missing(keys)) => {
+                    view.rollback();
+                    if complete {
+                        for key in keys {
+                            cache.insert(key, None);
+                        }
+                    } else {
+                        load_into(store, projection.name(), generation, cache, keys).await?;
                     }
                 }
-                Err(ApplyError::Missing(keys)) => load_into(store, projection.name(), generation, cache, keys).await?,
                 Err(ApplyError::Document(e)) => {
                     return Err(ReadModelError::Backend(format!(
                         "projection {} failed on event {}: {e}",
@@ -273,7 +276,7 @@ pub(crate) async fn fold_batch(
             }
         }
     }
-    Ok(batch)
+    Ok(())
 }
 
 async fn load_into(

@@ -61,25 +61,18 @@ pub struct MemorySource {
 impl MemorySource {
     /// Folds `events` (in position order) with `projection`, starting from no documents.
     pub fn fold(projection: &dyn Projection, events: &[RecordedEvent]) -> Result<Self, QueryError> {
-        let mut cache = DocCache::new();
-        let empty = DocCache::new();
+        let mut cache = DocCache::default();
+        let mut none = DocCache::default();
         for recorded in events {
             let Ok(event) = Event::from_parts(&recorded.event_type, recorded.schema_version, &recorded.payload) else { continue };
-            loop {
-                let mut view = DocView::new(&cache, &empty);
-                match projection.apply(&mut view, recorded, &event) {
-                    Ok(()) => {
-                        cache.extend(view.into_writes());
-                        break;
-                    }
-                    // Documents the events never wrote do not exist at that time.
-                    Err(ApplyError::Missing(keys)) => {
-                        for k in keys {
-                            cache.entry(k).or_insert(None);
-                        }
-                    }
-                    Err(ApplyError::Document(e)) => return Err(QueryError::Document(e)),
+            // Complete: documents the events never wrote do not exist at that time.
+            let mut view = DocView::new(&mut none, &mut cache, true);
+            match projection.apply(&mut view, recorded, &event) {
+                Ok(()) => {}
+                Err(ApplyError::Missing(keys)) => {
+                    return Err(QueryError::Store(crate::error::ReadModelError::Backend(format!("documents reported missing: {keys:?}"))));
                 }
+                Err(ApplyError::Document(e)) => return Err(QueryError::Document(e)),
             }
         }
         let mut docs = BTreeMap::new();

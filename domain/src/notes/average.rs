@@ -32,12 +32,27 @@ pub fn subject_average<'a>(marks: impl IntoIterator<Item = &'a WeightedMark>) ->
     if marks.is_empty() {
         return None;
     }
-    subject_average_i128(&marks).or_else(|| subject_average_big(&marks))
+    subject_average_i128(&marks).map(|(n, d)| BigRational::new_raw(BigInt::from(n), BigInt::from(d))).or_else(|| subject_average_big(&marks))
+}
+
+/// The subject average in [`to_text`] form, `None` when the pupil has no value in that subject;
+/// the same text as `to_text(&subject_average(..)?)`, without big-integer arithmetic when the
+/// sums fit in `i128` (always, for real grades).
+pub fn subject_average_text<'a>(marks: impl IntoIterator<Item = &'a WeightedMark>) -> Option<String> {
+    let marks: Vec<&WeightedMark> = marks.into_iter().filter(|m| matches!(m.mark, Mark::Value(_)) && m.scale > 0).collect();
+    if marks.is_empty() {
+        return None;
+    }
+    match subject_average_i128(&marks) {
+        Some((n, d)) => Some(format!("{n}/{d}")),
+        None => subject_average_big(&marks).as_ref().map(to_text),
+    }
 }
 
 /// Fast path: one common denominator in `i128` (None on overflow, then the big path runs).
 /// avg = Σ(v·20·c·(L/N)) / (100·L·Σc), with v and c in hundredths and L the lcm of the scales.
-fn subject_average_i128(marks: &[&WeightedMark]) -> Option<Exact> {
+/// Returns the reduced numerator and denominator.
+fn subject_average_i128(marks: &[&WeightedMark]) -> Option<(i128, i128)> {
     let lcm = marks.iter().try_fold(1i128, |l, m| lcm_i128(l, i128::from(m.scale)))?;
     let (mut num, mut coefs) = (0i128, 0i128);
     for m in marks {
@@ -50,10 +65,10 @@ fn subject_average_i128(marks: &[&WeightedMark]) -> Option<Exact> {
         return None;
     }
     let den = lcm.checked_mul(100)?.checked_mul(coefs)?;
-    // Reduce in i128 (cheap) and build the rational as is: BigRational::new would reduce again
-    // with big-integer arithmetic, which dominated the cost of folding a grade.
+    // Reduce in i128 (cheap); the caller builds the rational as is: BigRational::new would
+    // reduce again with big-integer arithmetic, which dominated the cost of folding a grade.
     let g = gcd_i128(num, den).max(1);
-    Some(BigRational::new_raw(BigInt::from(num / g), BigInt::from(den / g)))
+    Some((num / g, den / g))
 }
 
 /// The same sum in arbitrary precision.
@@ -186,7 +201,9 @@ mod tests {
     fn fast_and_arbitrary_precision_paths_agree() {
         let marks = [v(1733, 17, 133), v(4999, 97, 250), v(0, 3, 1), v(999, 10, 7)];
         let refs: Vec<&WeightedMark> = marks.iter().collect();
-        assert_eq!(subject_average_i128(&refs), subject_average_big(&refs));
+        let (n, d) = subject_average_i128(&refs).unwrap();
+        assert_eq!(Some(BigRational::new_raw(BigInt::from(n), BigInt::from(d))), subject_average_big(&refs));
+        assert_eq!(subject_average_text(&marks), subject_average_big(&refs).as_ref().map(to_text));
         let avgs = [ratio(47, 3), ratio(91, 7), ratio(5, 11)];
         let refs: Vec<&Exact> = avgs.iter().collect();
         assert_eq!(sum_i128(&refs).unwrap(), ratio(47, 3) + ratio(91, 7) + ratio(5, 11));
@@ -197,6 +214,7 @@ mod tests {
         // Three thirds: a float sum would drift; the exact one does not.
         let avg = subject_average(&[v(1000, 30, 100), v(1000, 30, 100), v(1000, 30, 100)]).unwrap();
         assert_eq!(to_text(&avg), "20/3");
+        assert_eq!(subject_average_text(&[v(1000, 30, 100), v(1000, 30, 100), v(1000, 30, 100)]).as_deref(), Some("20/3"));
         assert_eq!(from_text(&to_text(&avg)), Some(avg.clone()));
         assert_eq!(display(&avg), 6.67);
     }

@@ -1,5 +1,6 @@
 //! Read-model documents and checkpoints in the SQLite file.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -10,6 +11,7 @@ use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModel
 use serde_json::Value;
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqlitePool};
 
+use super::doc_writer::DocWriter;
 use crate::{prefix_end, rm_backend, take_failure, ts};
 
 /// Read models stored beside the events.
@@ -17,12 +19,13 @@ use crate::{prefix_end, rm_backend, take_failure, ts};
 pub struct SqliteReadModels {
     pool: SqlitePool,
     gate: super::WriteGate,
+    writer: DocWriter,
     fail_commits: Arc<AtomicU32>,
 }
 
 impl SqliteReadModels {
-    pub fn new(pool: SqlitePool, gate: super::WriteGate) -> Self {
-        Self { pool, gate, fail_commits: Arc::new(AtomicU32::new(0)) }
+    pub fn new(pool: SqlitePool, gate: super::WriteGate, path: PathBuf) -> Self {
+        Self { pool, gate, writer: DocWriter::new(path), fail_commits: Arc::new(AtomicU32::new(0)) }
     }
 }
 
@@ -103,52 +106,21 @@ impl ReadModelStore for SqliteReadModels {
         to: u64,
         writes: Vec<DocWrite>,
     ) -> Result<CommitOutcome, ReadModelError> {
-        let mut conn = self.pool.acquire().await.map_err(rm_backend)?;
-        let _gate = self.gate.lock().await;
-        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(rm_backend)?;
-        let moved = sqlx::query(
-            "UPDATE projection_checkpoints SET position = ?, updated_at = ? WHERE name = ? AND generation = ? AND position = ?",
-        )
-        .bind(to as i64)
-        .bind(ts(Utc::now()))
-        .bind(projection)
-        .bind(generation as i64)
-        .bind(from as i64)
-        .execute(&mut *tx)
+        let gate = self.gate.clone().lock_owned().await;
+        let writer = self.writer.clone();
+        let fail = take_failure(&self.fail_commits);
+        let projection = projection.to_string();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _gate = gate;
+            writer.commit(&projection, generation, from, to, &writes, fail)
+        })
         .await
-        .map_err(rm_backend)?
-        .rows_affected();
-        if moved != 1 {
-            return Ok(CommitOutcome::Stale);
+        .map_err(rm_backend)?;
+        if self.writer.needs_checkpoint() {
+            let writer = self.writer.clone();
+            tokio::task::spawn_blocking(move || writer.checkpoint());
         }
-        let (puts, deletes): (Vec<_>, Vec<_>) = writes.into_iter().partition(|w| matches!(w, DocWrite::Put(..)));
-        for chunk in puts.chunks(1_000) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT OR REPLACE INTO read_models (name, generation, collection, key, doc) ");
-            q.push_values(chunk, |mut b, w| {
-                if let DocWrite::Put(k, doc) = w {
-                    b.push_bind(projection).push_bind(generation as i64).push_bind(&k.collection).push_bind(&k.key).push_bind(doc);
-                }
-            });
-            q.build().execute(&mut *tx).await.map_err(rm_backend)?;
-        }
-        for w in deletes {
-            if let DocWrite::Delete(k) = w {
-                sqlx::query("DELETE FROM read_models WHERE name = ? AND generation = ? AND collection = ? AND key = ?")
-                    .bind(projection)
-                    .bind(generation as i64)
-                    .bind(&k.collection)
-                    .bind(&k.key)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(rm_backend)?;
-            }
-        }
-        if take_failure(&self.fail_commits) {
-            // Dropping the transaction rolls it back, exactly as a crash before COMMIT would.
-            return Err(ReadModelError::Injected(format!("commit of {projection} up to {to} failed before COMMIT")));
-        }
-        tx.commit().await.map_err(rm_backend)?;
-        Ok(CommitOutcome::Committed)
+        outcome
     }
 
     async fn begin_generation(&self, projection: &str) -> Result<u32, ReadModelError> {

@@ -3,7 +3,7 @@
 //! a correction can never leave a drift behind.
 
 use chrono::{DateTime, Utc};
-use ent_domain::notes::average::{WeightedMark, subject_average, to_text};
+use ent_domain::notes::average::{WeightedMark, subject_average_text};
 use ent_domain::notes::events::*;
 use ent_domain::notes::{GradeStatus, Hundredths, Mark};
 use ent_domain::{Event, RecordedEvent};
@@ -54,22 +54,22 @@ impl Projection for NotesProjection {
             Event::GradeCorrected(e) => grade_changed(view, e.evaluation, e.pupil, e.class, e.value, e.status, true),
             Event::SubjectAppreciationSet(e) => subject_appreciation_set(view, recorded, e),
             Event::CouncilAppreciationSet(e) => {
-                let mut b = bulletin(view, &recorded.structure, e.period, e.class, e.pupil)?;
-                b.council_appreciation = Some(e.text.clone());
-                b.mention = e.mention;
-                view.put(BULLETINS, period_key(e.period, e.pupil), &b)
+                let key = ensure_bulletin(view, &recorded.structure, e.period, e.class, e.pupil)?;
+                view.update(BULLETINS, key, |b: &mut BulletinDoc| {
+                    b.council_appreciation = Some(e.text.clone());
+                    b.mention = e.mention;
+                })
             }
-            Event::SubjectCoefficientSet(e) => {
-                let mut s = view.get_as::<SettingsDoc>(SETTINGS, &e.structure)?.unwrap_or_default();
+            Event::SubjectCoefficientSet(e) => view.upsert(SETTINGS, &e.structure, SettingsDoc::default, |s: &mut SettingsDoc| {
                 s.coefficients.insert(coefficient_key(e.level, e.subject), e.coefficient);
-                view.put(SETTINGS, &e.structure, &s)
-            }
+            }),
             Event::BulletinsPublished(e) => bulletins_published(view, recorded.recorded_at, e),
             Event::BulletinRevised(e) => {
-                let mut b = bulletin(view, &recorded.structure, e.period, e.class, e.pupil)?;
-                b.version = e.version;
-                b.revisions.push(Revision { version: e.version, at: recorded.recorded_at, reason: e.reason.clone() });
-                view.put(BULLETINS, period_key(e.period, e.pupil), &b)
+                let key = ensure_bulletin(view, &recorded.structure, e.period, e.class, e.pupil)?;
+                view.update(BULLETINS, key, |b: &mut BulletinDoc| {
+                    b.version = e.version;
+                    b.revisions.push(Revision { version: e.version, at: recorded.recorded_at, reason: e.reason.clone() });
+                })
             }
             _ => Ok(()),
         }
@@ -95,37 +95,38 @@ fn evaluation_created(view: &mut DocView<'_>, e: &EvaluationCreated) -> Result<(
         scale: e.scale,
         grades: Default::default(),
     };
-    view.put(EVALUATIONS, e.evaluation_id, &doc)?;
-    let key = period_key(e.period, e.class_or_group);
-    let mut index = view.get_as::<EvaluationIndex>(EVALUATION_INDEX, &key)?.unwrap_or_default();
-    if !index.evaluations.contains(&e.evaluation_id) {
-        index.evaluations.push(e.evaluation_id);
-        view.put(EVALUATION_INDEX, &key, &index)?;
-    }
-    Ok(())
+    view.insert(EVALUATIONS, e.evaluation_id, doc)?;
+    view.upsert(EVALUATION_INDEX, period_key(e.period, e.class_or_group), EvaluationIndex::default, |index: &mut EvaluationIndex| {
+        if !index.evaluations.contains(&e.evaluation_id) {
+            index.evaluations.push(e.evaluation_id);
+        }
+    })
 }
 
-/// The bulletin document of a pupil, created (and the pupil added to the class) when missing.
-fn bulletin(view: &mut DocView<'_>, structure: &str, period: Uuid, class: Uuid, pupil: Uuid) -> Result<BulletinDoc, ApplyError> {
+/// Creates the bulletin document of a pupil (and adds the pupil to the class) when missing;
+/// returns its key.
+fn ensure_bulletin(view: &mut DocView<'_>, structure: &str, period: Uuid, class: Uuid, pupil: Uuid) -> Result<String, ApplyError> {
     let key = period_key(period, pupil);
-    if let Some(b) = view.get_as::<BulletinDoc>(BULLETINS, &key)? {
-        return Ok(b);
+    if view.exists(BULLETINS, &key)? {
+        return Ok(key);
     }
-    let class_key = period_key(period, class);
-    let mut cp = view.get_as::<ClassPeriodDoc>(CLASS_PERIODS, &class_key)?.unwrap_or_default();
-    cp.pupils.insert(pupil);
-    view.put(CLASS_PERIODS, &class_key, &cp)?;
-    Ok(BulletinDoc {
+    let published_at = view.modify_or_insert(CLASS_PERIODS, period_key(period, class), ClassPeriodDoc::default, |cp: &mut ClassPeriodDoc| {
+        cp.pupils.insert(pupil);
+        cp.published_at
+    })?;
+    let doc = BulletinDoc {
         structure: structure.to_string(),
         pupil,
         period,
         class,
         council_appreciation: None,
         mention: None,
-        published_at: cp.published_at,
-        version: u32::from(cp.published_at.is_some()),
+        published_at,
+        version: u32::from(published_at.is_some()),
         revisions: Vec::new(),
-    })
+    };
+    view.insert(BULLETINS, &key, doc)?;
+    Ok(key)
 }
 
 fn grade_changed(
@@ -137,66 +138,62 @@ fn grade_changed(
     status: Option<GradeStatus>,
     corrected: bool,
 ) -> Result<(), ApplyError> {
-    let Some(mut eval) = view.get_as::<EvaluationDoc>(EVALUATIONS, evaluation)? else { return Ok(()) };
-    let (period, subject) = (eval.period, eval.subject);
-    // Only the first grade of a class on an evaluation touches the class's index of evaluations.
-    let first_of_class = !eval.grades.values().any(|g| g.class == class);
+    // The grade goes into the evaluation (in place); what the other documents need is taken out.
+    let Some((period, subject, structure, line, first_of_class)) = view.modify(EVALUATIONS, evaluation, |eval: &mut EvaluationDoc| {
+        // Only the first grade of a class on an evaluation touches the class's index of evaluations.
+        let first_of_class = !eval.grades.values().any(|g| g.class.unwrap_or(eval.class_or_group) == class);
+        let cell_class = (class != eval.class_or_group).then_some(class);
+        eval.grades.insert(pupil, GradeCell { class: cell_class, value, status });
+        let line = MarkLine {
+            evaluation,
+            title: eval.title.clone(),
+            date: eval.date,
+            scale: eval.scale,
+            coefficient: eval.coefficient,
+            value,
+            status,
+            corrected,
+        };
+        (eval.period, eval.subject, eval.structure.clone(), line, first_of_class)
+    })?
+    else {
+        return Ok(());
+    };
     let ps_key = pupil_subject_key(period, pupil, subject);
     let cs_key = class_subject_key(period, class, subject);
     view.prefetch([DocKey::new(PUPIL_SUBJECTS, &ps_key), DocKey::new(CLASS_SUBJECTS, &cs_key)])?;
 
-    eval.grades.insert(pupil, GradeCell { class, value, status });
-    view.put(EVALUATIONS, evaluation, &eval)?;
-
-    let existing = view.get_as::<PupilSubjectDoc>(PUPIL_SUBJECTS, &ps_key)?;
-    let first_in_subject = existing.is_none();
-    let mut ps = existing.unwrap_or(PupilSubjectDoc { pupil, subject, period, marks: Vec::new(), appreciation: None });
-    let line = MarkLine {
-        evaluation,
-        title: eval.title.clone(),
-        date: eval.date,
-        scale: eval.scale,
-        coefficient: eval.coefficient,
-        value,
-        status,
-        corrected,
-    };
-    match ps.marks.iter_mut().find(|m| m.evaluation == evaluation) {
-        Some(m) => *m = MarkLine { corrected: m.corrected || corrected, ..line },
-        None => {
-            ps.marks.push(line);
-            ps.marks.sort_by_key(|m| (m.date, m.evaluation));
+    let first_in_subject = !view.exists(PUPIL_SUBJECTS, &ps_key)?;
+    let new_ps = || PupilSubjectDoc { pupil, subject, period, marks: Vec::new(), appreciation: None };
+    let average = view.modify_or_insert(PUPIL_SUBJECTS, &ps_key, new_ps, |ps: &mut PupilSubjectDoc| {
+        match ps.marks.iter_mut().find(|m| m.evaluation == evaluation) {
+            Some(m) => *m = MarkLine { corrected: m.corrected || corrected, ..line },
+            None => {
+                ps.marks.push(line);
+                ps.marks.sort_by_key(|m| (m.date, m.evaluation));
+            }
         }
-    }
-    let average = subject_average(ps.marks.iter().map(weighted).collect::<Vec<_>>().iter());
-    view.put(PUPIL_SUBJECTS, &ps_key, &ps)?;
+        subject_average_text(ps.marks.iter().map(weighted).collect::<Vec<_>>().iter())
+    })?;
 
-    let mut cs =
-        view.get_as::<ClassSubjectDoc>(CLASS_SUBJECTS, &cs_key)?.unwrap_or(ClassSubjectDoc { subject, averages: Default::default() });
-    match average {
+    let new_cs = || ClassSubjectDoc { subject, averages: Default::default() };
+    view.upsert(CLASS_SUBJECTS, &cs_key, new_cs, |cs: &mut ClassSubjectDoc| match average {
         Some(avg) => {
-            cs.averages.insert(pupil, to_text(&avg));
+            cs.averages.insert(pupil, avg);
         }
         None => {
             cs.averages.remove(&pupil);
         }
-    }
-    view.put(CLASS_SUBJECTS, &cs_key, &cs)?;
+    })?;
 
     if first_of_class {
-        let cp_key = period_key(period, class);
-        let mut cp = view.get_as::<ClassPeriodDoc>(CLASS_PERIODS, &cp_key)?.unwrap_or_default();
-        if cp.evaluations.insert(evaluation) {
-            view.put(CLASS_PERIODS, &cp_key, &cp)?;
-        }
+        view.upsert(CLASS_PERIODS, period_key(period, class), ClassPeriodDoc::default, |cp: &mut ClassPeriodDoc| {
+            cp.evaluations.insert(evaluation);
+        })?;
     }
     // A pupil's bulletin exists from their first grade or appreciation in the period on.
     if first_in_subject {
-        let b_key = period_key(period, pupil);
-        if view.get_as::<BulletinDoc>(BULLETINS, &b_key)?.is_none() {
-            let b = bulletin(view, &eval.structure, period, class, pupil)?;
-            view.put(BULLETINS, &b_key, &b)?;
-        }
+        ensure_bulletin(view, &structure, period, class, pupil)?;
     }
     Ok(())
 }
@@ -207,37 +204,24 @@ pub(crate) fn weighted(m: &MarkLine) -> WeightedMark {
 }
 
 fn subject_appreciation_set(view: &mut DocView<'_>, recorded: &RecordedEvent, e: &SubjectAppreciationSet) -> Result<(), ApplyError> {
-    let key = pupil_subject_key(e.period, e.pupil, e.subject);
-    let mut ps = view.get_as::<PupilSubjectDoc>(PUPIL_SUBJECTS, &key)?.unwrap_or(PupilSubjectDoc {
-        pupil: e.pupil,
-        subject: e.subject,
-        period: e.period,
-        marks: Vec::new(),
-        appreciation: None,
-    });
-    ps.appreciation = Some(e.text.clone());
-    view.put(PUPIL_SUBJECTS, &key, &ps)?;
-    let b_key = period_key(e.period, e.pupil);
-    if view.get_as::<BulletinDoc>(BULLETINS, &b_key)?.is_none() {
-        let b = bulletin(view, &recorded.structure, e.period, e.class, e.pupil)?;
-        view.put(BULLETINS, &b_key, &b)?;
-    }
-    Ok(())
+    let new_ps = || PupilSubjectDoc { pupil: e.pupil, subject: e.subject, period: e.period, marks: Vec::new(), appreciation: None };
+    view.upsert(PUPIL_SUBJECTS, pupil_subject_key(e.period, e.pupil, e.subject), new_ps, |ps: &mut PupilSubjectDoc| {
+        ps.appreciation = Some(e.text.clone());
+    })?;
+    ensure_bulletin(view, &recorded.structure, e.period, e.class, e.pupil).map(drop)
 }
 
 fn bulletins_published(view: &mut DocView<'_>, at: DateTime<Utc>, e: &BulletinsPublished) -> Result<(), ApplyError> {
-    let cp_key = period_key(e.period, e.class);
-    let mut cp = view.get_as::<ClassPeriodDoc>(CLASS_PERIODS, &cp_key)?.unwrap_or_default();
-    cp.published_at = Some(at);
-    view.put(CLASS_PERIODS, &cp_key, &cp)?;
-    view.prefetch(cp.pupils.iter().map(|p| DocKey::new(BULLETINS, period_key(e.period, *p))))?;
-    for pupil in &cp.pupils {
-        let key = period_key(e.period, *pupil);
-        if let Some(mut b) = view.get_as::<BulletinDoc>(BULLETINS, &key)? {
+    let pupils = view.modify_or_insert(CLASS_PERIODS, period_key(e.period, e.class), ClassPeriodDoc::default, |cp: &mut ClassPeriodDoc| {
+        cp.published_at = Some(at);
+        cp.pupils.clone()
+    })?;
+    view.prefetch(pupils.iter().map(|p| DocKey::new(BULLETINS, period_key(e.period, *p))))?;
+    for pupil in &pupils {
+        view.update(BULLETINS, period_key(e.period, *pupil), |b: &mut BulletinDoc| {
             b.published_at = Some(at);
             b.version = b.version.max(1);
-            view.put(BULLETINS, &key, &b)?;
-        }
+        })?;
     }
     Ok(())
 }

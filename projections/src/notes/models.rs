@@ -7,11 +7,16 @@ use ent_domain::notes::{GradeStatus, Hundredths, Mention};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// One pupil's current grade on an evaluation.
+/// One pupil's current grade on an evaluation. Stored documents leave out empty fields, and
+/// the pupil's class when it is the evaluation's own class (most of them: a document is written
+/// for every evaluation, and its size is what a rebuild pays for); queries fill it back in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeCell {
-    pub class: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Hundredths>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GradeStatus>,
 }
 
@@ -30,6 +35,21 @@ pub struct EvaluationDoc {
     pub grades: BTreeMap<Uuid, GradeCell>,
 }
 
+impl EvaluationDoc {
+    /// The class of a graded pupil.
+    pub fn class_of(&self, pupil: Uuid) -> Option<Uuid> {
+        self.grades.get(&pupil).map(|g| g.class.unwrap_or(self.class_or_group))
+    }
+
+    /// Writes every pupil's class out, as queries serve it.
+    pub fn with_classes(mut self) -> Self {
+        for g in self.grades.values_mut() {
+            g.class.get_or_insert(self.class_or_group);
+        }
+        self
+    }
+}
+
 /// `evaluations/<period>/<class_or_group>`: the evaluations of a class or group in a period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EvaluationIndex {
@@ -44,9 +64,12 @@ pub struct MarkLine {
     pub date: NaiveDate,
     pub scale: u32,
     pub coefficient: Hundredths,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Hundredths>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GradeStatus>,
-    /// Whether the grade was corrected at least once.
+    /// Whether the grade was corrected at least once (left out when not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub corrected: bool,
 }
 

@@ -134,7 +134,7 @@ pub async fn grade_history(
     let eval = get_as::<EvaluationDoc>(&notes(store), EVALUATIONS, &evaluation.to_string())
         .await?
         .ok_or_else(|| QueryError::NotFound("evaluation".into()))?;
-    let class = eval.grades.get(&pupil).map(|g| g.class).unwrap_or(eval.class_or_group);
+    let class = eval.class_of(pupil).unwrap_or(eval.class_or_group);
     let teaches_it = actor.user().is_some_and(|u| u.structure == eval.structure && u.teaches_class(eval.class_or_group));
     if !teaches_it {
         reader(actor, &eval.structure, class, pupil)?;
@@ -175,7 +175,7 @@ pub async fn grade_table(store: &dyn ReadModelStore, actor: &Actor, class_or_gro
     let mut evaluations = Vec::new();
     for id in index.evaluations {
         if let Some(e) = get_as::<EvaluationDoc>(&src, EVALUATIONS, &id.to_string()).await? {
-            evaluations.push(e);
+            evaluations.push(e.with_classes());
         }
     }
     let teaches_class = actor.user().is_some_and(|u| u.profile == Some(Profile::Enseignant) && u.teaches_class(class_or_group));
