@@ -178,8 +178,12 @@ fn init_logs(format: LogFormat) {
     }
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
+    ent_infra::allocator::tune();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?.block_on(run())
+}
+
+async fn run() -> Result<()> {
     let cli = Cli::parse();
     init_logs(cli.log_format);
     let master_key = || -> Result<ent_infra::MasterKey> {

@@ -22,6 +22,7 @@ use ent_projections::rebuild;
 use ent_projections::source::MemorySource;
 use uuid::Uuid;
 
+/// The allocator of the `ent` binary, tuned the same way.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -237,8 +238,12 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    ent_infra::allocator::tune();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(run());
+}
+
+async fn run() {
     let queries: usize = std::env::var("ENT_BENCH_QUERIES").ok().and_then(|s| s.parse().ok()).unwrap_or(3000);
     let dir = std::env::temp_dir().join(format!("ent-bench-bulletins-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -277,6 +282,16 @@ async fn main() {
         report.events,
         report.elapsed.as_secs_f64(),
         report.events_per_second()
+    );
+    let p = &report.phases;
+    println!(
+        "  phases: waiting for reads {:.0} ms, folding {:.0} ms, encoding {:.0} ms, waiting for commits {:.0} ms; {} documents, {:.1} MB",
+        p.reading.as_secs_f64() * 1e3,
+        p.folding.as_secs_f64() * 1e3,
+        p.encoding.as_secs_f64() * 1e3,
+        p.committing.as_secs_f64() * 1e3,
+        p.documents,
+        p.bytes as f64 / 1e6
     );
 
     let head_actor = Actor::User(Box::new(UserState {

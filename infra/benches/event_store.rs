@@ -109,8 +109,16 @@ async fn bench(name: &str, url: &str, seconds: f64) {
     println!("| {name} | replay | — | — | {:.0} | ({n} events in {:.2} s) | |", n as f64 / elapsed.as_secs_f64(), elapsed.as_secs_f64());
 }
 
-#[tokio::main]
-async fn main() {
+/// The allocator of the `ent` binary, tuned the same way.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    ent_infra::allocator::tune();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(run());
+}
+
+async fn run() {
     let seconds: f64 = std::env::var("ENT_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3.0);
     println!("| backend | events/command | writers | commands/s | events/s | p50 ms | p99 ms |");
     println!("|---|---|---|---|---|---|---|");

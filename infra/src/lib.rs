@@ -3,6 +3,7 @@
 //!
 //! Invariant: this is the only crate that talks SQL.
 
+pub mod allocator;
 mod batch;
 mod feed;
 mod group_commit;

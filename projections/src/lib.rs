@@ -26,11 +26,11 @@ pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
 pub use feed::EventFeed;
 pub use projection::Projection;
-pub use rebuild::{RebuildReport, rebuild};
+pub use rebuild::{RebuildPhases, RebuildReport, rebuild};
 pub use runner::ProjectionRunner;
 pub use sealed::ContentOpener;
 pub use status::StatusBoard;
-pub use store::{CommitOutcome, ReadModelStore};
+pub use store::{CommitOutcome, ReadModelStore, WriteChunk};
 pub use subscription::Subscription;
 
 use std::sync::Arc;

@@ -206,9 +206,10 @@ pub(crate) async fn store_commit(
     store.commit(name, generation, from, to, writes_of(batch)?).await
 }
 
-/// The store writes of a batch, each document encoded to JSON text once.
-pub(crate) fn writes_of(batch: &DocCache) -> Result<Vec<DocWrite>, ReadModelError> {
-    let mut writes = Vec::with_capacity(batch.len());
+/// The store writes of a batch (or part of one), each document encoded to JSON text once.
+pub(crate) fn writes_of<'a>(batch: impl IntoIterator<Item = (&'a DocKey, &'a Option<Doc>)>) -> Result<Vec<DocWrite>, ReadModelError> {
+    let batch = batch.into_iter();
+    let mut writes = Vec::with_capacity(batch.size_hint().0);
     for (k, v) in batch {
         writes.push(match v {
             Some(doc) => DocWrite::Put(k.clone(), doc.to_json_text().map_err(|e| ReadModelError::Backend(format!("document {k:?}: {e}")))?),

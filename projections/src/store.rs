@@ -24,6 +24,21 @@ pub struct CheckpointRow {
     pub position: u64,
 }
 
+/// One message of [`ReadModelStore::commit_stream`].
+#[derive(Debug)]
+pub enum WriteChunk {
+    Writes(Vec<DocWrite>),
+    /// Every write was sent: commit.
+    End,
+}
+
+impl WriteChunk {
+    /// The error of a stream of writes whose sender stopped before [`WriteChunk::End`].
+    pub fn ended_early() -> ReadModelError {
+        ReadModelError::Backend("the writes of a commit stopped before their end; rolled back".into())
+    }
+}
+
 /// Where read models live. Every write goes through [`ReadModelStore::commit`], which stores the
 /// documents and moves the checkpoint in the same transaction.
 #[async_trait]
@@ -43,6 +58,29 @@ pub trait ReadModelStore: Send + Sync + 'static {
         to: u64,
         writes: Vec<DocWrite>,
     ) -> Result<CommitOutcome, ReadModelError>;
+    /// [`ReadModelStore::commit`] with the writes arriving in chunks while the transaction is
+    /// already open, so that the caller encodes chunk k+1 while the database writes chunk k.
+    /// The transaction commits on [`WriteChunk::End`]; if the sender goes away without it, the
+    /// transaction is rolled back and an error returned. A store may also collect every chunk
+    /// first (the default).
+    async fn commit_stream(
+        &self,
+        projection: &str,
+        generation: u32,
+        from: u64,
+        to: u64,
+        mut chunks: tokio::sync::mpsc::Receiver<WriteChunk>,
+    ) -> Result<CommitOutcome, ReadModelError> {
+        let mut writes = Vec::new();
+        loop {
+            match chunks.recv().await {
+                Some(WriteChunk::Writes(chunk)) => writes.extend(chunk),
+                Some(WriteChunk::End) => break,
+                None => return Err(WriteChunk::ended_early()),
+            }
+        }
+        self.commit(projection, generation, from, to, writes).await
+    }
     /// Starts a new, empty generation for a rebuild and returns its number.
     async fn begin_generation(&self, projection: &str) -> Result<u32, ReadModelError>;
     /// Makes `generation` the one queries read and drops the others, atomically.

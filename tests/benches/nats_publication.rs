@@ -32,8 +32,16 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-#[tokio::main]
-async fn main() {
+/// The allocator of the `ent` binary, tuned the same way.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    ent_infra::allocator::tune();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(run());
+}
+
+async fn run() {
     let nats = TestNats::start();
     let db = TestDb::sqlite();
     let backend = Backend::open(db.url()).await.unwrap();

@@ -42,6 +42,8 @@ impl DocWriter {
         // The same durability as every other write of the file: a committed batch survives a
         // power cut.
         c.pragma_update(None, "synchronous", "FULL").map_err(rm_backend)?;
+        // As the other connections: 64 MiB of page cache, so a large commit does not spill.
+        c.pragma_update(None, "cache_size", -65_536).map_err(rm_backend)?;
         // Checkpoints of what this connection writes run after the commit, off the caller's path
         // (see `needs_checkpoint`); SQLite's automatic one would run inside the commit.
         c.pragma_update(None, "wal_autocheckpoint", 0).map_err(rm_backend)?;
@@ -58,18 +60,32 @@ impl DocWriter {
         generation: u32,
         from: u64,
         to: u64,
-        writes: &[DocWrite],
+        writes: Vec<DocWrite>,
+        fail_before_commit: bool,
+    ) -> Result<CommitOutcome, ReadModelError> {
+        let mut writes = Some(writes);
+        self.commit_chunks(projection, generation, from, to, || Ok(writes.take()), fail_before_commit)
+    }
+
+    /// [`DocWriter::commit`] with the writes taken chunk by chunk from `next_chunk` inside the
+    /// open transaction, until it returns `Ok(None)` (commit) or an error (roll back).
+    pub fn commit_chunks(
+        &self,
+        projection: &str,
+        generation: u32,
+        from: u64,
+        to: u64,
+        next_chunk: impl FnMut() -> Result<Option<Vec<DocWrite>>, ReadModelError>,
         fail_before_commit: bool,
     ) -> Result<CommitOutcome, ReadModelError> {
         let mut conn = self.connection()?;
-        let outcome = write(&mut conn, projection, generation, from, to, writes, fail_before_commit);
+        let outcome = write(&mut conn, projection, generation, from, to, next_chunk, fail_before_commit);
         // A connection whose transaction failed midway is not reused.
-        if outcome.is_ok() {
+        if let Ok((_, bytes)) = outcome {
             *self.idle.lock().unwrap_or_else(|p| p.into_inner()) = Some(conn);
-            let bytes: usize = writes.iter().map(|w| if let DocWrite::Put(_, doc) = w { doc.len() } else { 0 }).sum();
             self.unchecked.fetch_add(bytes, Ordering::Relaxed);
         }
-        outcome
+        outcome.map(|(o, _)| o)
     }
 
     /// Whether enough was written since the last checkpoint to run one (and, if so, counts it
@@ -97,9 +113,9 @@ fn write(
     generation: u32,
     from: u64,
     to: u64,
-    writes: &[DocWrite],
+    mut next_chunk: impl FnMut() -> Result<Option<Vec<DocWrite>>, ReadModelError>,
     fail_before_commit: bool,
-) -> Result<CommitOutcome, ReadModelError> {
+) -> Result<(CommitOutcome, usize), ReadModelError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(rm_backend)?;
     let moved = tx
         .prepare_cached(
@@ -108,8 +124,9 @@ fn write(
         .and_then(|mut s| s.execute(params![to as i64, ts(Utc::now()), projection, generation as i64, from as i64]))
         .map_err(rm_backend)?;
     if moved != 1 {
-        return Ok(CommitOutcome::Stale);
+        return Ok((CommitOutcome::Stale, 0));
     }
+    let mut bytes = 0;
     {
         let mut put = tx
             .prepare_cached("INSERT OR REPLACE INTO read_models (name, generation, collection, key, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -117,12 +134,17 @@ fn write(
         let mut delete = tx
             .prepare_cached("DELETE FROM read_models WHERE name = ?1 AND generation = ?2 AND collection = ?3 AND key = ?4")
             .map_err(rm_backend)?;
-        for w in writes {
-            match w {
-                DocWrite::Put(k, doc) => put.execute(params![projection, generation as i64, k.collection, k.key, doc]),
-                DocWrite::Delete(k) => delete.execute(params![projection, generation as i64, k.collection, k.key]),
+        while let Some(chunk) = next_chunk()? {
+            for w in &chunk {
+                match w {
+                    DocWrite::Put(k, doc) => {
+                        bytes += doc.len();
+                        put.execute(params![projection, generation as i64, k.collection, k.key, doc])
+                    }
+                    DocWrite::Delete(k) => delete.execute(params![projection, generation as i64, k.collection, k.key]),
+                }
+                .map_err(rm_backend)?;
             }
-            .map_err(rm_backend)?;
         }
     }
     if fail_before_commit {
@@ -130,5 +152,5 @@ fn write(
         return Err(ReadModelError::Injected(format!("commit of {projection} up to {to} failed before COMMIT")));
     }
     tx.commit().map_err(rm_backend)?;
-    Ok(CommitOutcome::Committed)
+    Ok((CommitOutcome::Committed, bytes))
 }

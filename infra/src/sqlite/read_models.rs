@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use async_trait::async_trait;
 use chrono::Utc;
 use ent_projections::store::CheckpointRow;
-use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModelStore};
+use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModelStore, WriteChunk};
 use serde_json::Value;
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqlitePool};
 
@@ -26,6 +26,16 @@ pub struct SqliteReadModels {
 impl SqliteReadModels {
     pub fn new(pool: SqlitePool, gate: super::WriteGate, path: PathBuf) -> Self {
         Self { pool, gate, writer: DocWriter::new(path), fail_commits: Arc::new(AtomicU32::new(0)) }
+    }
+}
+
+impl SqliteReadModels {
+    /// Runs a checkpoint of the write-ahead log in the background when enough was written.
+    fn checkpoint_if_due(&self) {
+        if self.writer.needs_checkpoint() {
+            let writer = self.writer.clone();
+            tokio::task::spawn_blocking(move || writer.checkpoint());
+        }
     }
 }
 
@@ -112,14 +122,38 @@ impl ReadModelStore for SqliteReadModels {
         let projection = projection.to_string();
         let outcome = tokio::task::spawn_blocking(move || {
             let _gate = gate;
-            writer.commit(&projection, generation, from, to, &writes, fail)
+            writer.commit(&projection, generation, from, to, writes, fail)
         })
         .await
         .map_err(rm_backend)?;
-        if self.writer.needs_checkpoint() {
-            let writer = self.writer.clone();
-            tokio::task::spawn_blocking(move || writer.checkpoint());
-        }
+        self.checkpoint_if_due();
+        outcome
+    }
+
+    async fn commit_stream(
+        &self,
+        projection: &str,
+        generation: u32,
+        from: u64,
+        to: u64,
+        mut chunks: tokio::sync::mpsc::Receiver<WriteChunk>,
+    ) -> Result<CommitOutcome, ReadModelError> {
+        let gate = self.gate.clone().lock_owned().await;
+        let writer = self.writer.clone();
+        let fail = take_failure(&self.fail_commits);
+        let projection = projection.to_string();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _gate = gate;
+            let next = || match chunks.blocking_recv() {
+                Some(WriteChunk::Writes(w)) => Ok(Some(w)),
+                Some(WriteChunk::End) => Ok(None),
+                None => Err(WriteChunk::ended_early()),
+            };
+            writer.commit_chunks(&projection, generation, from, to, next, fail)
+        })
+        .await
+        .map_err(rm_backend)?;
+        self.checkpoint_if_due();
         outcome
     }
 
