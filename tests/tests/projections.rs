@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ent_commands::ExpectedVersion;
 use ent_domain::{Event, RecordedEvent};
-use ent_projections::{ApplyError, DocKey, DocView, DocWrite, Projection, ProjectionRunner, ReadModelStore, StatusBoard};
+use ent_projections::{ApplyError, DocKey, DocView, DocWrite, Projection, ProjectionRunner, ReadModelStore, StatusBoard, WriteChunk};
 use ent_tests::TestDb;
 use ent_tests::conformance::{append, event};
 use serde_json::json;
@@ -56,6 +56,27 @@ async fn injected_failure_between_write_and_commit(kind: &str) {
     // A commit from a stale checkpoint is refused and writes nothing.
     assert_eq!(store.commit("test_counter", generation, 0, 9, put(99)).await.unwrap(), ent_projections::CommitOutcome::Stale);
     assert_eq!(count(store.as_ref(), "total").await, 5);
+
+    // A streamed commit whose sender stops before the end is rolled back.
+    let (sender, chunks) = tokio::sync::mpsc::channel(2);
+    let send = async move {
+        sender.send(WriteChunk::Writes(put(9))).await.unwrap();
+    };
+    let (outcome, ()) = tokio::join!(store.commit_stream("test_counter", generation, 5, 9, chunks), send);
+    assert!(outcome.is_err(), "a stream without its end must not commit");
+    assert_eq!(store.checkpoint("test_counter", generation).await.unwrap(), 5);
+    assert_eq!(count(store.as_ref(), "total").await, 5);
+    // One that reaches its end commits every chunk and moves the checkpoint.
+    let (sender, chunks) = tokio::sync::mpsc::channel(2);
+    let send = async move {
+        sender.send(WriteChunk::Writes(put(8))).await.unwrap();
+        sender.send(WriteChunk::Writes(vec![DocWrite::Put(DocKey::new("count", "other"), json!(2).to_string())])).await.unwrap();
+        sender.send(WriteChunk::End).await.unwrap();
+    };
+    let (outcome, ()) = tokio::join!(store.commit_stream("test_counter", generation, 5, 9, chunks), send);
+    assert_eq!(outcome.unwrap(), ent_projections::CommitOutcome::Committed);
+    assert_eq!(store.checkpoint("test_counter", generation).await.unwrap(), 9);
+    assert_eq!((count(store.as_ref(), "total").await, count(store.as_ref(), "other").await), (8, 2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -138,6 +159,11 @@ async fn rebuild_builds_aside_then_swaps(kind: &str) {
         .await
         .unwrap();
     assert_eq!(count(b.read_models.as_ref(), "total").await, 7, "old generation still serves");
+    // A rebuild whose commit fails is not activated: the old generation keeps serving.
+    b.read_models.fail_next_commits(1);
+    assert!(ent_projections::rebuild(b.feed.as_ref(), b.read_models.as_ref(), &Counter, |_, _| {}).await.is_err());
+    assert_eq!(b.read_models.active_generation("test_counter").await.unwrap(), generation);
+    assert_eq!(count(b.read_models.as_ref(), "total").await, 7, "a failed rebuild changes nothing that is served");
     let report = ent_projections::rebuild(b.feed.as_ref(), b.read_models.as_ref(), &Counter, |_, _| {}).await.unwrap();
     assert_eq!(report.events, 25);
     assert_eq!(count(b.read_models.as_ref(), "total").await, 25, "new generation swapped in");
