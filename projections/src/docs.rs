@@ -271,7 +271,12 @@ impl<'a> DocView<'a> {
 
     /// Changes a document in place and returns what `f` returns; `None` (and nothing written)
     /// when the document does not exist.
-    pub fn modify<T: Document, R>(&mut self, collection: &str, key: impl ToString, f: impl FnOnce(&mut T) -> R) -> Result<Option<R>, ApplyError> {
+    pub fn modify<T: Document, R>(
+        &mut self,
+        collection: &str,
+        key: impl ToString,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> Result<Option<R>, ApplyError> {
         let key = DocKey::new(collection, key);
         if self.lookup(&key)?.is_none() {
             return Ok(None);

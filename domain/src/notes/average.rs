@@ -32,7 +32,9 @@ pub fn subject_average<'a>(marks: impl IntoIterator<Item = &'a WeightedMark>) ->
     if marks.is_empty() {
         return None;
     }
-    subject_average_i128(&marks).map(|(n, d)| BigRational::new_raw(BigInt::from(n), BigInt::from(d))).or_else(|| subject_average_big(&marks))
+    subject_average_i128(&marks)
+        .map(|(n, d)| BigRational::new_raw(BigInt::from(n), BigInt::from(d)))
+        .or_else(|| subject_average_big(&marks))
 }
 
 /// The subject average in [`to_text`] form, `None` when the pupil has no value in that subject;

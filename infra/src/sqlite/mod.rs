@@ -1,7 +1,7 @@
 //! The embedded backend: one SQLite file in WAL mode, a group-commit writer, a read pool.
 
-mod events;
 mod doc_writer;
+mod events;
 mod read_models;
 mod replay;
 

@@ -110,10 +110,11 @@ fn ensure_bulletin(view: &mut DocView<'_>, structure: &str, period: Uuid, class:
     if view.exists(BULLETINS, &key)? {
         return Ok(key);
     }
-    let published_at = view.modify_or_insert(CLASS_PERIODS, period_key(period, class), ClassPeriodDoc::default, |cp: &mut ClassPeriodDoc| {
-        cp.pupils.insert(pupil);
-        cp.published_at
-    })?;
+    let published_at =
+        view.modify_or_insert(CLASS_PERIODS, period_key(period, class), ClassPeriodDoc::default, |cp: &mut ClassPeriodDoc| {
+            cp.pupils.insert(pupil);
+            cp.published_at
+        })?;
     let doc = BulletinDoc {
         structure: structure.to_string(),
         pupil,
@@ -212,10 +213,11 @@ fn subject_appreciation_set(view: &mut DocView<'_>, recorded: &RecordedEvent, e:
 }
 
 fn bulletins_published(view: &mut DocView<'_>, at: DateTime<Utc>, e: &BulletinsPublished) -> Result<(), ApplyError> {
-    let pupils = view.modify_or_insert(CLASS_PERIODS, period_key(e.period, e.class), ClassPeriodDoc::default, |cp: &mut ClassPeriodDoc| {
-        cp.published_at = Some(at);
-        cp.pupils.clone()
-    })?;
+    let pupils =
+        view.modify_or_insert(CLASS_PERIODS, period_key(e.period, e.class), ClassPeriodDoc::default, |cp: &mut ClassPeriodDoc| {
+            cp.published_at = Some(at);
+            cp.pupils.clone()
+        })?;
     view.prefetch(pupils.iter().map(|p| DocKey::new(BULLETINS, period_key(e.period, *p))))?;
     for pupil in &pupils {
         view.update(BULLETINS, period_key(e.period, *pupil), |b: &mut BulletinDoc| {
