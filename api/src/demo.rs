@@ -167,6 +167,17 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         last_name: "Garnier".into(),
         login: Some("rectorat".into()),
         password: Some(DEMO_PASSWORD.into()),
+        inspector: false,
+        discipline: None,
+    }))
+    .await?;
+    s.run(Command::CreateRectoratUser(CreateRectoratUser {
+        first_name: "Paul".into(),
+        last_name: "Meyer".into(),
+        login: Some("inspecteur".into()),
+        password: Some(DEMO_PASSWORD.into()),
+        inspector: true,
+        discipline: Some("mathématiques".into()),
     }))
     .await?;
     school_life(&s, maths_teacher, principal_id, classes[0], subjects[0], &class_6a).await?;
@@ -178,6 +189,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         DemoLogin { who: "pupil (6A)".into(), login: first_pupil },
         DemoLogin { who: "parent of that pupil".into(), login: first_parent },
         DemoLogin { who: "rectorat (académie usage indicators)".into(), login: "rectorat".into() },
+        DemoLogin { who: "inspector (reads and visas the cahiers de textes)".into(), login: "inspecteur".into() },
     ]);
     Ok(DemoSummary { created: true, logins })
 }

@@ -66,6 +66,11 @@ impl Actor {
         self.administers(uai) || self.user().is_some_and(|u| u.structure == uai && u.profile == Some(Profile::Personnel))
     }
 
+    /// Is an active rectorat user appointed inspector.
+    pub fn is_inspector(&self) -> bool {
+        self.user().is_some_and(|u| u.active && u.profile == Some(Profile::Rectorat) && u.inspector)
+    }
+
     /// Is the direction (head of school, deputies) of structure `uai`, or a platform admin.
     pub fn is_direction_of(&self, uai: &str) -> bool {
         self.is_platform_admin()

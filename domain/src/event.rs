@@ -29,6 +29,7 @@ pub enum Event {
     ParentLinked(ParentLinked),
     TeacherAssigned(TeacherAssigned),
     AdminGranted(AdminGranted),
+    InspectorAppointed(InspectorAppointed),
     UserDeactivated(UserDeactivated),
     LessonScheduled(LessonScheduled),
     RollCallTaken(RollCallTaken),
@@ -126,6 +127,7 @@ event_types! {
     ParentLinked => "directory", 1;
     TeacherAssigned => "directory", 1;
     AdminGranted => "directory", 1;
+    InspectorAppointed => "directory", 1;
     UserDeactivated => "directory", 1;
     LessonScheduled => "vie_scolaire", 1;
     RollCallTaken => "vie_scolaire", 1;

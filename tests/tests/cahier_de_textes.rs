@@ -72,6 +72,39 @@ async fn cahier_flow(kind: &str) {
     let (status, mine) = s.get(Some(&sc.teacher), &format!("/api/v1/teachers/{}/cahier", sc.teacher_id), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(mine.as_array().unwrap().len(), 2);
+
+    // An inspector (a rectorat user appointed inspector) reads the cahier and gives a visa; a
+    // rectorat user who is not an inspector may do neither.
+    let password = "inspection-2026";
+    s.ok(&sc.root, "CreateRectoratUser", json!({"first_name": "Paul", "last_name": "Meyer", "login": "paul.meyer", "password": password, "inspector": true, "discipline": "mathématiques"}))
+        .await;
+    let r = s
+        .ok(
+            &sc.root,
+            "CreateRectoratUser",
+            json!({"first_name": "Inès", "last_name": "Garnier", "login": "ines.garnier", "password": password}),
+        )
+        .await;
+    let (status, body) =
+        s.command(&sc.root, "CreateRectoratUser", json!({"first_name": "A", "last_name": "B", "discipline": "histoire"})).await;
+    assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("discipline")));
+    let inspector = s.login("paul.meyer", password).await;
+    let rectorat = s.login("ines.garnier", password).await;
+    let (status, _) = s.get(Some(&rectorat), &cahier, r["position"].as_u64()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a rectorat user who is not an inspector reads no cahier");
+    let visa = json!({"teacher": sc.teacher_id, "class_or_group": sc.class_a, "subject": sc.maths, "comment": "Progression conforme au programme"});
+    let (status, _) = s.command(&rectorat, "VisaCahier", visa.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, doc) = s.get(Some(&inspector), &cahier, None).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let r = s.ok(&inspector, "VisaCahier", visa).await;
+    let (_, doc) = s.get(Some(&inspector), &cahier, r["position"].as_u64()).await;
+    assert_eq!(doc["visas"][0]["comment"], "Progression conforme au programme", "newest visa first");
+    assert_eq!(doc["visas"].as_array().map(Vec::len), Some(2));
+    let (status, theirs) = s.get(Some(&inspector), &format!("/api/v1/teachers/{}/cahier", sc.teacher_id), None).await;
+    assert_eq!((status, theirs.as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
+    let (status, _) = s.get(Some(&inspector), &format!("/api/v1/pupils/{}/homework", sc.pupil_a1), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an inspector reads no pupil's own lists");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -128,7 +128,7 @@ pub struct DeactivateUser {
 }
 
 /// Create a rectorat user: platform level, reads cross-structure usage indicators and nothing
-/// personal. Platform administrators only; the login is generated (`prenom.nom`) when absent.
+/// personal; an inspector also reads and visas the cahiers de textes. Platform administrators only; the login is generated (`prenom.nom`) when absent.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRectoratUser {
@@ -139,4 +139,10 @@ pub struct CreateRectoratUser {
     /// At least 8 characters; never stored in the event log.
     #[serde(default)]
     pub password: Option<String>,
+    /// Appoint the user inspector (reads and visas the cahiers de textes of every structure).
+    #[serde(default)]
+    pub inspector: bool,
+    /// The inspector's discipline; only with `inspector`.
+    #[serde(default)]
+    pub discipline: Option<String>,
 }

@@ -121,6 +121,17 @@ pub struct AdminGranted {
     pub structure: String,
 }
 
+/// A rectorat user was appointed inspector (IA-IPR, IEN): besides the rectorat's indicators, an
+/// inspector reads the cahiers de textes of every structure and gives them a visa. Stream: the
+/// user's (`platform/user/<id>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InspectorAppointed {
+    pub user_id: Uuid,
+    /// The discipline inspected, e.g. `mathématiques` (free text; structures name their
+    /// subjects themselves).
+    pub discipline: Option<String>,
+}
+
 /// A user account was deactivated: it can no longer log in. Stream: the user's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserDeactivated {

@@ -37,6 +37,8 @@ pub struct UserState {
     pub children: BTreeSet<Uuid>,
     pub assignments: BTreeSet<Assignment>,
     pub admin_of: BTreeSet<String>,
+    /// A rectorat user appointed inspector.
+    pub inspector: bool,
 }
 
 impl UserState {
@@ -112,6 +114,7 @@ impl Aggregate for UserState {
             Event::AdminGranted(e) => {
                 self.admin_of.insert(e.structure.clone());
             }
+            Event::InspectorAppointed(_) => self.inspector = true,
             Event::UserDeactivated(_) => self.active = false,
             _ => {}
         }
@@ -155,6 +158,10 @@ pub fn create_user(structure: &StructureState, cmd: &CreateUser, user_id: Uuid, 
 pub fn create_rectorat_user(cmd: &CreateRectoratUser, user_id: Uuid, login: &str) -> Result<Vec<Event>, DomainError> {
     let first_name = validate_text("first_name", &cmd.first_name, 100)?;
     let last_name = validate_text("last_name", &cmd.last_name, 100)?;
+    if cmd.discipline.is_some() && !cmd.inspector {
+        return Err(DomainError::field("discipline", "only an inspector has a discipline"));
+    }
+    let discipline = cmd.discipline.as_deref().map(|d| validate_text("discipline", d, 100)).transpose()?;
     let mut events = vec![Event::UserCreated(UserCreated {
         user_id,
         structure: PLATFORM.to_string(),
@@ -164,6 +171,9 @@ pub fn create_rectorat_user(cmd: &CreateRectoratUser, user_id: Uuid, login: &str
         last_name,
         login: login.to_string(),
     })];
+    if cmd.inspector {
+        events.push(Event::InspectorAppointed(InspectorAppointed { user_id, discipline }));
+    }
     if cmd.password.is_some() {
         events.push(Event::PasswordSet(PasswordSet { user_id }));
     }
@@ -337,12 +347,40 @@ mod tests {
             password: None,
         };
         assert!(matches!(create_user(&s, &cmd, Uuid::new_v4(), "a.b"), Err(DomainError::InvalidField { field, .. }) if field == "profile"));
-        let cmd =
-            CreateRectoratUser { first_name: "Inès".into(), last_name: "Garnier".into(), login: None, password: Some("x".repeat(8)) };
+        let cmd = CreateRectoratUser {
+            first_name: "Inès".into(),
+            last_name: "Garnier".into(),
+            login: None,
+            password: Some("x".repeat(8)),
+            inspector: false,
+            discipline: None,
+        };
         let user = UserState::from_history(&create_rectorat_user(&cmd, Uuid::new_v4(), "ines.garnier").unwrap());
         assert_eq!((user.structure.as_str(), user.profile, user.password_set), (PLATFORM, Some(Profile::Rectorat), true));
+        assert!(!user.inspector);
         let blank = CreateRectoratUser { first_name: " ".into(), ..cmd };
         assert!(create_rectorat_user(&blank, Uuid::new_v4(), "x.y").is_err());
+    }
+
+    #[test]
+    fn an_inspector_is_a_rectorat_user_appointed_at_creation_and_only_an_inspector_has_a_discipline() {
+        let cmd = CreateRectoratUser {
+            first_name: "Paul".into(),
+            last_name: "Meyer".into(),
+            login: None,
+            password: None,
+            inspector: true,
+            discipline: Some("mathématiques".into()),
+        };
+        let events = create_rectorat_user(&cmd, Uuid::new_v4(), "paul.meyer").unwrap();
+        assert!(matches!(&events[1], Event::InspectorAppointed(e) if e.discipline.as_deref() == Some("mathématiques")));
+        let user = UserState::from_history(&events);
+        assert_eq!((user.profile, user.inspector, user.structure.as_str()), (Some(Profile::Rectorat), true, PLATFORM));
+        let not_inspector = CreateRectoratUser { inspector: false, ..cmd };
+        assert!(matches!(
+            create_rectorat_user(&not_inspector, Uuid::new_v4(), "x.y"),
+            Err(DomainError::InvalidField { field, .. }) if field == "discipline"
+        ));
     }
 
     #[test]
