@@ -179,8 +179,7 @@ fn init_logs(format: LogFormat) {
 }
 
 fn main() -> Result<()> {
-    ent_infra::allocator::tune();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?.block_on(run())
+    ent_infra::allocator::run(run()).context("starting the runtime")?
 }
 
 async fn run() -> Result<()> {

@@ -239,8 +239,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn main() {
-    ent_infra::allocator::tune();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(run());
+    ent_infra::allocator::run(run()).expect("runtime");
 }
 
 async fn run() {

@@ -114,8 +114,7 @@ async fn bench(name: &str, url: &str, seconds: f64) {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    ent_infra::allocator::tune();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(run());
+    ent_infra::allocator::run(run()).expect("runtime");
 }
 
 async fn run() {

@@ -19,3 +19,10 @@ pub fn tune() {
     // SAFETY: sets a plain integer option; called before other threads exist.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
 }
+
+/// Tunes the allocator, then runs `main` on a multi-threaded Tokio runtime: the `main` of the
+/// `ent` binary and of the benches.
+pub fn run<F: std::future::Future>(main: F) -> std::io::Result<F::Output> {
+    tune();
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(main))
+}

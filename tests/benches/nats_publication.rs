@@ -37,8 +37,7 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    ent_infra::allocator::tune();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(run());
+    ent_infra::allocator::run(run()).expect("runtime");
 }
 
 async fn run() {

@@ -30,12 +30,27 @@ impl SqliteReadModels {
 }
 
 impl SqliteReadModels {
-    /// Runs a checkpoint of the write-ahead log in the background when enough was written.
-    fn checkpoint_if_due(&self) {
+    /// Runs `write` with the document writer on a blocking thread, holding the write gate; tells
+    /// it whether to fail before COMMIT (fault injection). Afterwards, checkpoints the
+    /// write-ahead log in the background when enough was written.
+    async fn write(
+        &self,
+        write: impl FnOnce(&DocWriter, bool) -> Result<CommitOutcome, ReadModelError> + Send + 'static,
+    ) -> Result<CommitOutcome, ReadModelError> {
+        let gate = self.gate.clone().lock_owned().await;
+        let writer = self.writer.clone();
+        let fail = take_failure(&self.fail_commits);
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _gate = gate;
+            write(&writer, fail)
+        })
+        .await
+        .map_err(rm_backend)?;
         if self.writer.needs_checkpoint() {
             let writer = self.writer.clone();
             tokio::task::spawn_blocking(move || writer.checkpoint());
         }
+        outcome
     }
 }
 
@@ -116,18 +131,8 @@ impl ReadModelStore for SqliteReadModels {
         to: u64,
         writes: Vec<DocWrite>,
     ) -> Result<CommitOutcome, ReadModelError> {
-        let gate = self.gate.clone().lock_owned().await;
-        let writer = self.writer.clone();
-        let fail = take_failure(&self.fail_commits);
         let projection = projection.to_string();
-        let outcome = tokio::task::spawn_blocking(move || {
-            let _gate = gate;
-            writer.commit(&projection, generation, from, to, writes, fail)
-        })
-        .await
-        .map_err(rm_backend)?;
-        self.checkpoint_if_due();
-        outcome
+        self.write(move |writer, fail| writer.commit(&projection, generation, from, to, writes, fail)).await
     }
 
     async fn commit_stream(
@@ -138,12 +143,8 @@ impl ReadModelStore for SqliteReadModels {
         to: u64,
         mut chunks: tokio::sync::mpsc::Receiver<WriteChunk>,
     ) -> Result<CommitOutcome, ReadModelError> {
-        let gate = self.gate.clone().lock_owned().await;
-        let writer = self.writer.clone();
-        let fail = take_failure(&self.fail_commits);
         let projection = projection.to_string();
-        let outcome = tokio::task::spawn_blocking(move || {
-            let _gate = gate;
+        self.write(move |writer, fail| {
             let next = || match chunks.blocking_recv() {
                 Some(WriteChunk::Writes(w)) => Ok(Some(w)),
                 Some(WriteChunk::End) => Ok(None),
@@ -152,9 +153,6 @@ impl ReadModelStore for SqliteReadModels {
             writer.commit_chunks(&projection, generation, from, to, next, fail)
         })
         .await
-        .map_err(rm_backend)?;
-        self.checkpoint_if_due();
-        outcome
     }
 
     async fn begin_generation(&self, projection: &str) -> Result<u32, ReadModelError> {
