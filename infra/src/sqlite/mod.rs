@@ -3,6 +3,7 @@
 mod doc_writer;
 mod events;
 mod read_models;
+mod read_pool;
 mod replay;
 
 use std::path::PathBuf;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqlitePool};
 
 use super::doc_writer::DocWriter;
+use super::read_pool::ReadPool;
 use crate::{prefix_end, rm_backend, take_failure, ts};
 
 /// Read models stored beside the events.
@@ -20,12 +21,14 @@ pub struct SqliteReadModels {
     pool: SqlitePool,
     gate: super::WriteGate,
     writer: DocWriter,
+    /// Queries read documents through rusqlite (see `read_pool.rs`).
+    reads: ReadPool,
     fail_commits: Arc<AtomicU32>,
 }
 
 impl SqliteReadModels {
     pub fn new(pool: SqlitePool, gate: super::WriteGate, path: PathBuf) -> Self {
-        Self { pool, gate, writer: DocWriter::new(path), fail_commits: Arc::new(AtomicU32::new(0)) }
+        Self { pool, gate, writer: DocWriter::new(path.clone()), reads: ReadPool::new(path), fail_commits: Arc::new(AtomicU32::new(0)) }
     }
 }
 
@@ -205,32 +208,45 @@ impl ReadModelStore for SqliteReadModels {
     }
 
     async fn get(&self, projection: &str, collection: &str, key: &str) -> Result<Option<Value>, ReadModelError> {
-        let raw: Option<String> = sqlx::query_scalar(
-            "SELECT r.doc FROM read_models r JOIN projections p ON p.name = r.name AND p.active_generation = r.generation \
-             WHERE r.name = ? AND r.collection = ? AND r.key = ?",
-        )
-        .bind(projection)
-        .bind(collection)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(rm_backend)?;
-        raw.map(|r| serde_json::from_str(&r).map_err(rm_backend)).transpose()
+        let args = (projection.to_string(), collection.to_string(), key.to_string());
+        self.reads
+            .run(ReadModelError::Backend, move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT r.doc FROM read_models r JOIN projections p ON p.name = r.name AND p.active_generation = r.generation \
+                         WHERE r.name = ?1 AND r.collection = ?2 AND r.key = ?3",
+                    )
+                    .map_err(rm_backend)?;
+                let mut rows = stmt.query(rusqlite::params![args.0, args.1, args.2]).map_err(rm_backend)?;
+                match rows.next().map_err(rm_backend)? {
+                    Some(row) => Ok(Some(
+                        serde_json::from_str(row.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(rm_backend)?).map_err(rm_backend)?,
+                    )),
+                    None => Ok(None),
+                }
+            })
+            .await
     }
 
     async fn list(&self, projection: &str, collection: &str, key_prefix: &str) -> Result<Vec<Value>, ReadModelError> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT r.doc FROM read_models r JOIN projections p ON p.name = r.name AND p.active_generation = r.generation \
-             WHERE r.name = ? AND r.collection = ? AND r.key >= ? AND r.key < ? ORDER BY r.key LIMIT 10000",
-        )
-        .bind(projection)
-        .bind(collection)
-        .bind(key_prefix)
-        .bind(prefix_end(key_prefix))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(rm_backend)?;
-        rows.iter().map(|r| serde_json::from_str(r).map_err(rm_backend)).collect()
+        let args = (projection.to_string(), collection.to_string(), key_prefix.to_string(), prefix_end(key_prefix));
+        self.reads
+            .run(ReadModelError::Backend, move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT r.doc FROM read_models r JOIN projections p ON p.name = r.name AND p.active_generation = r.generation \
+                         WHERE r.name = ?1 AND r.collection = ?2 AND r.key >= ?3 AND r.key < ?4 ORDER BY r.key LIMIT 10000",
+                    )
+                    .map_err(rm_backend)?;
+                let mut rows = stmt.query(rusqlite::params![args.0, args.1, args.2, args.3]).map_err(rm_backend)?;
+                let mut docs = Vec::new();
+                while let Some(row) = rows.next().map_err(rm_backend)? {
+                    let text = row.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(rm_backend)?;
+                    docs.push(serde_json::from_str(text).map_err(rm_backend)?);
+                }
+                Ok(docs)
+            })
+            .await
     }
 
     async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, ReadModelError> {

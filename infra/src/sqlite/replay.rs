@@ -4,60 +4,30 @@
 //! one query goes through rusqlite (same SQLite library as sqlx).
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use ent_commands::StoreError;
 use ent_domain::RecordedEvent;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use uuid::Uuid;
 
+use super::read_pool::ReadPool;
 use crate::backend;
 
-/// Read-only connections to the database file, reused across calls.
+/// The global log, read through the [`ReadPool`].
 #[derive(Clone)]
 pub(crate) struct LogReader {
-    path: PathBuf,
-    idle: Arc<Mutex<Vec<Connection>>>,
+    pool: ReadPool,
 }
-
-/// Connections kept idle for reuse.
-const IDLE: usize = 8;
 
 impl LogReader {
     pub fn new(path: PathBuf) -> Self {
-        Self { path, idle: Arc::new(Mutex::new(Vec::new())) }
-    }
-
-    fn connection(&self) -> Result<Connection, StoreError> {
-        if let Some(c) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
-            return Ok(c);
-        }
-        let c =
-            Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(backend)?;
-        c.busy_timeout(Duration::from_secs(30)).map_err(backend)?;
-        Ok(c)
-    }
-
-    fn give_back(&self, c: Connection) {
-        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() < IDLE {
-            idle.push(c);
-        }
+        Self { pool: ReadPool::new(path) }
     }
 
     /// Events after `after`, in position order, at most `limit`.
     pub async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = this.connection()?;
-            let events = read_page(&conn, after, limit);
-            this.give_back(conn);
-            events
-        })
-        .await
-        .map_err(backend)?
+        self.pool.run(StoreError::Backend, move |conn| read_page(conn, after, limit)).await
     }
 }
 
