@@ -63,6 +63,7 @@ commands! {
     DefinePeriods => crate::directory::define_periods;
     CreateUser => crate::directory::create_user;
     CreateRectoratUser => crate::directory::create_rectorat_user;
+    AppointInspector => crate::directory::appoint_inspector;
     EnrolPupil => crate::directory::enrol_pupil;
     LinkParent => crate::directory::link_parent;
     AssignTeacher => crate::directory::assign_teacher;

@@ -101,6 +101,17 @@ async fn cahier_flow(kind: &str) {
     let (_, doc) = s.get(Some(&inspector), &cahier, r["position"].as_u64()).await;
     assert_eq!(doc["visas"][0]["comment"], "Progression conforme au programme", "newest visa first");
     assert_eq!(doc["visas"].as_array().map(Vec::len), Some(2));
+    // A rectorat user appointed inspector later may then read the cahier too.
+    let (status, me) = s.get(Some(&rectorat), "/api/v1/me", r["position"].as_u64()).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    let ines = me["id"].as_str().expect("id").to_string();
+    let (status, _) = s.command(&rectorat, "AppointInspector", json!({"user": ines})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only a platform administrator appoints inspectors");
+    let appointed = s.ok(&sc.root, "AppointInspector", json!({"user": ines, "discipline": "lettres"})).await;
+    let (status, _) = s.get(Some(&rectorat), &cahier, appointed["position"].as_u64()).await;
+    assert_eq!(status, StatusCode::OK, "appointed inspector reads the cahier");
+    let (status, _) = s.command(&sc.root, "AppointInspector", json!({"user": ines})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already an inspector");
     let (status, theirs) = s.get(Some(&inspector), &format!("/api/v1/teachers/{}/cahier", sc.teacher_id), None).await;
     assert_eq!((status, theirs.as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
     let (status, _) = s.get(Some(&inspector), &format!("/api/v1/pupils/{}/homework", sc.pupil_a1), None).await;

@@ -1,6 +1,8 @@
-//! `CreateUser`, `CreateRectoratUser`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
+//! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
 
-use ent_domain::directory::commands::{AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent};
+use ent_domain::directory::commands::{
+    AppointInspector, AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
+};
 use ent_domain::directory::events::LoginReserved;
 use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login, validate_password};
 use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
@@ -49,6 +51,14 @@ pub async fn create_rectorat_user(ctx: &CommandContext<'_>, cmd: &CreateRectorat
         plan.secrets.push(password_secret(user_id, password).await?);
     }
     Ok(plan)
+}
+
+/// `AppointInspector`: a platform administrator appoints an existing rectorat user.
+pub async fn appoint_inspector(ctx: &CommandContext<'_>, cmd: &AppointInspector) -> Result<Plan, CommandError> {
+    require_platform_admin(ctx.actor)?;
+    let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
+    let events = rules::appoint_inspector(&user.state, cmd)?;
+    Ok(Plan::one(user.append(events)))
 }
 
 /// The append that claims `login` for `user_id`: it fails if anyone holds the login already.

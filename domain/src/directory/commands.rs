@@ -119,6 +119,16 @@ pub struct GrantAdmin {
     pub structure: String,
 }
 
+/// Appoint an existing rectorat user inspector. Platform administrators only.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppointInspector {
+    pub user: Uuid,
+    /// The discipline inspected, e.g. `mathématiques`.
+    #[serde(default)]
+    pub discipline: Option<String>,
+}
+
 /// Deactivate a user account.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -128,7 +138,8 @@ pub struct DeactivateUser {
 }
 
 /// Create a rectorat user: platform level, reads cross-structure usage indicators and nothing
-/// personal; an inspector also reads and visas the cahiers de textes. Platform administrators only; the login is generated (`prenom.nom`) when absent.
+/// personal; an inspector also reads and visas the cahiers de textes. Platform administrators
+/// only; the login is generated (`prenom.nom`) when absent.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRectoratUser {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::commands::{AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin};
+use super::commands::{AppointInspector, AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin};
 use super::events::*;
 use super::structure::StructureState;
 use super::types::{Profile, Role, validate_text};
@@ -178,6 +178,24 @@ pub fn create_rectorat_user(cmd: &CreateRectoratUser, user_id: Uuid, login: &str
         events.push(Event::PasswordSet(PasswordSet { user_id }));
     }
     Ok(events)
+}
+
+/// `AppointInspector`: an active rectorat user who is not an inspector yet.
+pub fn appoint_inspector(user: &UserState, cmd: &AppointInspector) -> Result<Vec<Event>, DomainError> {
+    if !user.exists() {
+        return Err(DomainError::NotFound("user".into()));
+    }
+    if user.profile != Some(Profile::Rectorat) {
+        return Err(DomainError::field("user", "only a rectorat user can be appointed inspector"));
+    }
+    if !user.active {
+        return Err(DomainError::rule("user is deactivated"));
+    }
+    if user.inspector {
+        return Err(DomainError::rule("the user is already an inspector"));
+    }
+    let discipline = cmd.discipline.as_deref().map(|d| validate_text("discipline", d, 100)).transpose()?;
+    Ok(vec![Event::InspectorAppointed(InspectorAppointed { user_id: user.user_id, discipline })])
 }
 
 /// `EnrolPupil`: an active pupil, into a class of their own structure, not the one they are in.
@@ -360,6 +378,28 @@ mod tests {
         assert!(!user.inspector);
         let blank = CreateRectoratUser { first_name: " ".into(), ..cmd };
         assert!(create_rectorat_user(&blank, Uuid::new_v4(), "x.y").is_err());
+    }
+
+    #[test]
+    fn only_an_active_rectorat_user_not_yet_inspector_can_be_appointed_inspector() {
+        let (s, _) = structure_with_class();
+        let cmd = AppointInspector { user: Uuid::nil(), discipline: Some("lettres".into()) };
+        let teacher = user(&s, Profile::Enseignant, None);
+        assert!(matches!(appoint_inspector(&teacher, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "user"));
+        let create = CreateRectoratUser {
+            first_name: "Inès".into(),
+            last_name: "Garnier".into(),
+            login: None,
+            password: None,
+            inspector: false,
+            discipline: None,
+        };
+        let mut history = create_rectorat_user(&create, Uuid::new_v4(), "ines.garnier").unwrap();
+        let rectorat = UserState::from_history(&history);
+        history.extend(appoint_inspector(&rectorat, &cmd).unwrap());
+        let inspector = UserState::from_history(&history);
+        assert!(inspector.inspector);
+        assert!(matches!(appoint_inspector(&inspector, &cmd), Err(DomainError::Rule(_))));
     }
 
     #[test]
