@@ -17,12 +17,28 @@ struct Histogram {
     count: u64,
 }
 
+/// Writes the `# HELP` and `# TYPE` lines of metric `name`.
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// Writes a metric with one unlabelled value.
+fn single(out: &mut String, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+    header(out, name, kind, help);
+    let _ = writeln!(out, "{name} {value}");
+}
+
 /// The usage tally's gauge: cells waiting in memory for the next flush.
 pub fn render_usage(pending_cells: usize) -> String {
-    format!(
-        "# HELP ent_usage_pending_cells Usage cells (structure, service, profile, minute) tallied in memory, not yet appended.\n\
-         # TYPE ent_usage_pending_cells gauge\nent_usage_pending_cells {pending_cells}\n"
-    )
+    let mut out = String::new();
+    single(
+        &mut out,
+        "ent_usage_pending_cells",
+        "gauge",
+        "Usage cells (structure, service, profile, minute) tallied in memory, not yet appended.",
+        pending_cells,
+    );
+    out
 }
 
 /// Counters the API updates.
@@ -55,41 +71,28 @@ impl Metrics {
     /// Renders the Prometheus text exposition format.
     pub fn render(&self, head: u64, projections: &[ProjectionStatus]) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP ent_commands_total Commands handled, by type and outcome.\n# TYPE ent_commands_total counter");
+        header(&mut out, "ent_commands_total", "counter", "Commands handled, by type and outcome.");
         for ((t, o), n) in self.commands.lock().unwrap_or_else(|p| p.into_inner()).iter() {
             let _ = writeln!(out, "ent_commands_total{{type=\"{t}\",outcome=\"{o}\"}} {n}");
         }
         let h = self.append_latency.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(
-            out,
-            "# HELP ent_append_latency_seconds Time to append a command's events.\n# TYPE ent_append_latency_seconds histogram"
-        );
+        header(&mut out, "ent_append_latency_seconds", "histogram", "Time to append a command's events.");
         for (i, bound) in BUCKETS.iter().enumerate() {
             let _ = writeln!(out, "ent_append_latency_seconds_bucket{{le=\"{bound}\"}} {}", h.counts[i]);
         }
         let _ = writeln!(out, "ent_append_latency_seconds_bucket{{le=\"+Inf\"}} {}", h.count);
         let _ = writeln!(out, "ent_append_latency_seconds_sum {}\nent_append_latency_seconds_count {}", h.sum, h.count);
-        let _ = writeln!(
-            out,
-            "# HELP ent_event_store_head_position Highest committed global position.\n# TYPE ent_event_store_head_position gauge"
-        );
-        let _ = writeln!(out, "ent_event_store_head_position {head}");
-        let _ = writeln!(
-            out,
-            "# HELP ent_projection_lag_events Events not yet applied by a projection.\n# TYPE ent_projection_lag_events gauge"
-        );
+        single(&mut out, "ent_event_store_head_position", "gauge", "Highest committed global position.", head);
+        header(&mut out, "ent_projection_lag_events", "gauge", "Events not yet applied by a projection.");
         for p in projections {
             let _ = writeln!(out, "ent_projection_lag_events{{projection=\"{}\"}} {}", p.name, head.saturating_sub(p.checkpoint));
         }
-        let _ = writeln!(
-            out,
-            "# HELP ent_projection_lag_seconds Age of the oldest event not yet applied.\n# TYPE ent_projection_lag_seconds gauge"
-        );
+        header(&mut out, "ent_projection_lag_seconds", "gauge", "Age of the oldest event not yet applied.");
         for p in projections {
             let lag = if head > p.checkpoint { p.lag_seconds } else { 0.0 };
             let _ = writeln!(out, "ent_projection_lag_seconds{{projection=\"{}\"}} {lag}", p.name);
         }
-        let _ = writeln!(out, "# HELP ent_projection_checkpoint Position applied by a projection.\n# TYPE ent_projection_checkpoint gauge");
+        header(&mut out, "ent_projection_checkpoint", "gauge", "Position applied by a projection.");
         for p in projections {
             let _ = writeln!(out, "ent_projection_checkpoint{{projection=\"{}\"}} {}", p.name, p.checkpoint);
         }
@@ -101,25 +104,15 @@ impl Metrics {
 pub fn render_publisher(p: &ent_infra::nats::PublisherMetrics) -> String {
     use std::sync::atomic::Ordering::Relaxed;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# HELP ent_outbox_backlog_events Committed events not yet acknowledged by JetStream.\n# TYPE ent_outbox_backlog_events gauge"
+    single(&mut out, "ent_outbox_backlog_events", "gauge", "Committed events not yet acknowledged by JetStream.", p.backlog.load(Relaxed));
+    single(&mut out, "ent_outbox_publish_errors_total", "counter", "Failed publication attempts.", p.errors.load(Relaxed));
+    single(&mut out, "ent_outbox_published_total", "counter", "Events acknowledged as new by JetStream.", p.published.load(Relaxed));
+    single(
+        &mut out,
+        "ent_outbox_last_published_position",
+        "gauge",
+        "Last global position acknowledged by JetStream.",
+        p.last_published_position.load(Relaxed),
     );
-    let _ = writeln!(out, "ent_outbox_backlog_events {}", p.backlog.load(Relaxed));
-    let _ = writeln!(
-        out,
-        "# HELP ent_outbox_publish_errors_total Failed publication attempts.\n# TYPE ent_outbox_publish_errors_total counter"
-    );
-    let _ = writeln!(out, "ent_outbox_publish_errors_total {}", p.errors.load(Relaxed));
-    let _ = writeln!(
-        out,
-        "# HELP ent_outbox_published_total Events acknowledged as new by JetStream.\n# TYPE ent_outbox_published_total counter"
-    );
-    let _ = writeln!(out, "ent_outbox_published_total {}", p.published.load(Relaxed));
-    let _ = writeln!(
-        out,
-        "# HELP ent_outbox_last_published_position Last global position acknowledged by JetStream.\n# TYPE ent_outbox_last_published_position gauge"
-    );
-    let _ = writeln!(out, "ent_outbox_last_published_position {}", p.last_published_position.load(Relaxed));
     out
 }
