@@ -6,6 +6,29 @@ use ent_commands::{CommandError, FieldError, StoreError};
 use ent_projections::{QueryError, ReadModelError};
 use serde_json::json;
 
+/// The body of every error answer (RFC 9457 problem details), as `application/problem+json`.
+#[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Problem {
+    /// `about:blank`: the status and title say it all.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The fields at fault, each with its message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// On a version conflict: the stream that moved on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
+    /// On a version conflict: the stream's current version (null: no stream yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<Option<u64>>,
+}
+
+/// Seconds a client should wait before retrying a 503.
+pub const RETRY_AFTER_SECONDS: &str = "1";
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -98,26 +121,60 @@ fn errors_detail(errors: &[FieldError]) -> String {
     errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The problem body and status of this error.
+    pub fn problem(&self) -> Problem {
         let (status, title, detail, errors, extra) = self.parts();
+        let (stream, current_version) = match extra {
+            Some(v) => (v.get("stream").and_then(|s| s.as_str()).map(str::to_string), v.get("current_version").map(|c| c.as_u64())),
+            None => (None, None),
+        };
+        Problem { kind: "about:blank".into(), title: title.into(), status: status.as_u16(), detail, errors, stream, current_version }
+    }
+}
+
+impl Problem {
+    /// A problem of `status` with a title and a detail.
+    pub fn new(status: StatusCode, title: &str, detail: impl Into<String>) -> Self {
+        Problem {
+            kind: "about:blank".into(),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: vec![],
+            stream: None,
+            current_version: None,
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
-            tracing::error!(status = status.as_u16(), %detail, "request failed");
+            tracing::error!(status = self.status, detail = %self.detail, "request failed");
         }
-        let mut body = json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
-        if !errors.is_empty() {
-            body["errors"] = json!(errors);
-        }
-        if let Some(serde_json::Value::Object(extra)) = extra {
-            for (k, v) in extra {
-                body[k] = v;
+        let body = match serde_json::to_string(&self) {
+            Ok(body) => body,
+            Err(e) => {
+                format!(r#"{{"type":"about:blank","title":"Internal error","status":500,"detail":"cannot encode the problem: {e}"}}"#)
             }
-        }
-        let mut response = (status, body.to_string()).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        };
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
         }
         response
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.problem().into_response()
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::store::StoreError;
 
 /// One invalid field of a command, named by its JSON path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -4,6 +4,7 @@
 //!
 //! Invariant: no SQL here; storage is behind the two ports [`EventFeed`] and [`ReadModelStore`].
 
+pub mod admin;
 pub mod cahier_de_textes;
 pub mod competences;
 pub mod directory;

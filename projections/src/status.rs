@@ -8,7 +8,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 /// What operators and `/metrics` see of one projection.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ProjectionStatus {
     pub name: String,
     pub generation: u32,

@@ -1,16 +1,44 @@
-//! The audit trail for platform administrators: the global log and single streams.
+//! The audit trail for platform administrators: the global log and single streams (the rule
+//! lives in `ent_projections::admin`).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use ent_domain::{Actor, RecordedEvent};
+use axum::extract::State;
+use ent_domain::RecordedEvent;
+use ent_domain::usage::Service;
+use ent_projections::admin::{self, MAX_LOG_PAGE};
 use serde::Deserialize;
 
+use super::spec::{Route, ServiceRoutes, schema};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
-/// Most events one page of `GET /api/v1/events` returns.
-const MAX_PAGE: usize = 1_000;
+/// The audit trail's routes.
+pub fn routes() -> ServiceRoutes {
+    ServiceRoutes::new(
+        "audit",
+        Some(Service::Admin),
+        vec![
+            Route::get("/api/v1/events", events)
+                .summary("Audit: the global log after a position, in order (platform admin)")
+                .query("after", false, schema::position(), "events after this position (default 0)")
+                .query(
+                    "limit",
+                    false,
+                    serde_json::json!({"type": "integer", "minimum": 1, "maximum": MAX_LOG_PAGE}),
+                    "at most this many (default 100)",
+                )
+                .ok::<Vec<RecordedEvent>>("the events")
+                .errors(&[400, 403, 503]),
+            Route::get("/api/v1/streams/{*stream}", stream)
+                .summary("Audit: every event of one stream, e.g. `0751234A/user/<id>` (platform admin)")
+                .path("stream", schema::text(), "the stream name (may contain `/`)")
+                .ok::<Vec<RecordedEvent>>("the events, by version")
+                .errors(&[403, 404, 503]),
+        ],
+    )
+}
 
 #[derive(Deserialize)]
 pub struct Page {
@@ -18,10 +46,6 @@ pub struct Page {
     after: Option<String>,
     #[serde(default)]
     limit: Option<String>,
-}
-
-fn require_platform_admin(actor: &Actor) -> Result<(), ApiError> {
-    if actor.is_platform_admin() { Ok(()) } else { Err(ApiError::Forbidden("the audit trail is for platform administrators".into())) }
 }
 
 fn number(field: &str, raw: Option<&String>, default: u64) -> Result<u64, ApiError> {
@@ -35,27 +59,21 @@ fn number(field: &str, raw: Option<&String>, default: u64) -> Result<u64, ApiErr
 pub async fn events(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
-    Query(page): Query<Page>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<Vec<RecordedEvent>>, ApiError> {
-    require_platform_admin(&actor)?;
     let after = number("after", page.after.as_ref(), 0)?;
     let limit = number("limit", page.limit.as_ref(), 100)?;
-    if limit == 0 || limit as usize > MAX_PAGE {
-        return Err(ApiError::bad_field("limit", format!("between 1 and {MAX_PAGE}")));
+    if limit == 0 || limit as usize > MAX_LOG_PAGE {
+        return Err(ApiError::bad_field("limit", format!("between 1 and {MAX_LOG_PAGE}")));
     }
-    Ok(Json(s.backend.events.read_all(after, limit as usize).await?))
+    Ok(Json(admin::log(s.backend.feed.as_ref(), &actor, after, limit as usize).await?))
 }
 
 /// `GET /api/v1/streams/{stream}`: every event of one stream.
 pub async fn stream(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
-    Path(stream): Path<String>,
+    ApiPath(stream): ApiPath<String>,
 ) -> Result<Json<Vec<RecordedEvent>>, ApiError> {
-    require_platform_admin(&actor)?;
-    let events = s.backend.events.read_stream(&stream).await?;
-    if events.is_empty() {
-        return Err(ApiError::NotFound(format!("stream {stream} not found")));
-    }
-    Ok(Json(events))
+    Ok(Json(admin::stream(s.backend.feed.as_ref(), &actor, &stream).await?))
 }

@@ -8,6 +8,7 @@ use ent_commands::{AppendResult, CommandEnvelope};
 use uuid::Uuid;
 
 use super::parse_json;
+use super::spec::{Route, ServiceRoutes};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -15,6 +16,22 @@ use crate::state::AppState;
 /// Header carrying the correlation id of a user request (defaults to the command id).
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
 
+/// The command route.
+pub fn routes() -> ServiceRoutes {
+    ServiceRoutes::new(
+        "commands",
+        None,
+        vec![
+            Route::post("/api/v1/commands", post_command)
+                .summary("Submit a command; `type` selects the payload schema (see components). Idempotent by `command_id`")
+                .body::<CommandEnvelope>("the command envelope")
+                .ok::<AppendResult>("accepted; or the stored result of the same request sent again by the same user")
+                .errors(&[403, 404, 409, 422, 503]),
+        ],
+    )
+}
+
+/// `POST /api/v1/commands`.
 pub async fn post_command(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,

@@ -1,21 +1,59 @@
 //! Directory queries: structure tree, roster, user card, me, my children, my classes.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use ent_projections::directory::{self, AssignmentRef, ChildRef, ClassRoster, StructureTree, UserCard, queries};
 use uuid::Uuid;
 
 use super::await_position;
+use super::spec::{Route, ServiceRoutes, schema};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::extract::ApiPath;
 use crate::state::AppState;
+use ent_domain::usage::Service;
+
+/// The directory's routes.
+pub fn routes() -> ServiceRoutes {
+    let read = |r: Route| r.min_position().errors(&[403, 404, 503]);
+    ServiceRoutes::new(
+        "directory",
+        Some(Service::Directory),
+        vec![
+            read(Route::get("/api/v1/me", me).summary("The caller's user card").ok::<UserCard>("the card")),
+            read(
+                Route::get("/api/v1/me/children", my_children)
+                    .summary("A parent's children, with their class")
+                    .ok::<Vec<ChildRef>>("the children"),
+            ),
+            read(Route::get("/api/v1/me/classes", my_classes).summary("A teacher's classes and groups, with their subjects").ok::<Vec<
+                AssignmentRef,
+            >>(
+                "the assignments",
+            )),
+            read(
+                Route::get("/api/v1/structures/{uai}", structure)
+                    .summary("Structure tree: classes, groups, subjects, periods")
+                    .path("uai", schema::uai(), "the structure's UAI")
+                    .ok::<StructureTree>("the tree"),
+            ),
+            read(
+                Route::get("/api/v1/classes/{id}/roster", roster)
+                    .summary("Members of a class or group")
+                    .path_uuid("id", "the class or group")
+                    .ok::<ClassRoster>("the roster"),
+            ),
+            read(Route::get("/api/v1/users/{id}", user).summary("A user's card").path_uuid("id", "the user").ok::<UserCard>("the card")),
+        ],
+    )
+}
 
 pub async fn structure(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(uai): Path<String>,
+    ApiPath(uai): ApiPath<String>,
 ) -> Result<Json<StructureTree>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::structure_tree(s.backend.read_models.as_ref(), &actor, &uai).await?))
@@ -25,7 +63,7 @@ pub async fn roster(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ClassRoster>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::class_roster(s.backend.read_models.as_ref(), &actor, id).await?))
@@ -35,7 +73,7 @@ pub async fn user(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<UserCard>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::user_card(s.backend.read_models.as_ref(), &actor, id).await?))

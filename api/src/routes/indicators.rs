@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -14,8 +14,10 @@ use ent_domain::usage::{Granularity, Service};
 use ent_projections::usage::{self, AcademieIndicators, IndicatorQuery, StructureIndicators, queries};
 
 use super::await_position;
+use super::spec::{Route, ServiceRoutes, schema, text_schema};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 /// The longest range one query may cover, in days.
@@ -75,8 +77,8 @@ pub async fn structure(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(uai): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
+    ApiPath(uai): ApiPath<String>,
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let uai = if uai == PLATFORM { uai } else { normalize_uai(&uai).map_err(|_| ApiError::bad_field("uai", "7 digits and a letter"))? };
     let q = parse_query(&params, chrono::Utc::now().date_naive())?;
@@ -94,7 +96,7 @@ pub async fn academie(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    ApiQuery(params): ApiQuery<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let q = parse_query(&params, chrono::Utc::now().date_naive())?;
     await_position(&s, &headers, usage::NAME).await?;
@@ -104,6 +106,38 @@ pub async fn academie(
     } else {
         Json(indicators).into_response()
     })
+}
+
+/// The indicators' routes (reads of the indicators count for the administration service).
+pub fn routes() -> ServiceRoutes {
+    let filters = |r: Route| {
+        r.query("from", false, schema::date(), "first day (default: 29 days before `to`)")
+            .query("to", false, schema::date(), "last day (default today); a query covers at most 366 days")
+            .query("service", false, schema::of::<Service>(), "only this service")
+            .query("profile", false, schema::of::<Profile>(), "only this profile")
+            .query("granularity", false, schema::one_of(&["day", "week", "month"]), "cells per day (default), week or month")
+            .min_position()
+            .errors(&[400, 403, 404, 503])
+    };
+    ServiceRoutes::new(
+        "indicators",
+        Some(Service::Admin),
+        vec![
+            filters(
+                Route::get("/api/v1/indicators/structures/{uai}", structure)
+                    .summary("Usage indicators of a structure per period × service × profile (direction, ADML, platform admin); CSV with `Accept: text/csv`")
+                    .path("uai", schema::uai(), "the structure's UAI")
+                    .ok::<StructureIndicators>("the indicators")
+                    .answer(200, "the indicators", "text/csv", text_schema),
+            ),
+            filters(
+                Route::get("/api/v1/indicators/academie", academie)
+                    .summary("Usage indicators summed over the académie's structures, cells under 5 distinct users suppressed (rectorat, platform admin); CSV with `Accept: text/csv`")
+                    .ok::<AcademieIndicators>("the indicators")
+                    .answer(200, "the indicators", "text/csv", text_schema),
+            ),
+        ],
+    )
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180).

@@ -5,14 +5,39 @@ use axum::body::Bytes;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use ent_commands::authentication::authenticate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::parse_json;
+use super::spec::{Route, ServiceRoutes};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+/// The login route.
+pub fn routes() -> ServiceRoutes {
+    ServiceRoutes::new(
+        "auth",
+        None,
+        vec![
+            Route::post("/api/v1/auth/login", login)
+                .public()
+                .summary("Exchange a login and password for a bearer token")
+                .body::<LoginRequest>("the credentials")
+                .ok::<LoginResponse>("the token")
+                .errors(&[401, 503]),
+        ],
+    )
+}
+
+/// `POST /api/v1/auth/login` body.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+/// A bearer token for `Authorization: Bearer …`.
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct LoginResponse {
     pub token: String,
     pub expires_at: DateTime<Utc>,
@@ -28,8 +53,8 @@ pub async fn login(State(state): State<AppState>, body: Bytes) -> Result<Json<Lo
             None => Err(ApiError::bad_field(name, "missing")),
         }
     };
-    let (login, password) = (field("login")?, field("password")?);
-    let user = authenticate(state.backend.events.as_ref(), &login, &password)
+    let request = LoginRequest { login: field("login")?, password: field("password")? };
+    let user = authenticate(state.backend.events.as_ref(), &request.login, &request.password)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("unknown login or wrong password".into()))?;
     let (token, expires_at) = state.tokens.issue(user.user_id, state.token_ttl)?;

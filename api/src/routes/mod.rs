@@ -10,63 +10,71 @@ mod indicators;
 mod login;
 mod notes;
 mod ops;
+pub mod spec;
 mod vie_scolaire;
 
 use std::time::Duration;
 
-use axum::http::HeaderMap;
-use axum::routing::{get, post};
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Router, middleware};
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
+use spec::Route;
 
 /// Header a client sends with a query to read at least its own writes: the `position` returned
 /// by its command. The query waits (up to 5 s) for the read model to get there.
 pub const MIN_POSITION_HEADER: &str = "ent-min-position";
 
-/// Every route of the API.
+/// Every route of the API, service by service: the one list the router, the usage attribution
+/// and the OpenAPI document are built from.
+pub fn all() -> Vec<Route> {
+    [
+        ops::routes(),
+        login::routes(),
+        commands::routes(),
+        directory::routes(),
+        vie_scolaire::routes(),
+        notes::routes(),
+        cahier_de_textes::routes(),
+        competences::routes(),
+        indicators::routes(),
+        audit::routes(),
+        admin::routes(),
+    ]
+    .into_iter()
+    .flat_map(|s| s.routes)
+    .collect()
+}
+
+/// The router of every route in [`all`]; reads of a service's routes are counted for it; any
+/// other path or method answers a problem.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/health", get(ops::health))
-        .route("/ready", get(ops::ready))
-        .route("/metrics", get(ops::metrics))
-        .route("/api/openapi.json", get(ops::openapi))
-        .route("/api/v1/auth/login", post(login::login))
-        .route("/api/v1/commands", post(commands::post_command))
-        .route("/api/v1/me", get(directory::me))
-        .route("/api/v1/me/children", get(directory::my_children))
-        .route("/api/v1/me/classes", get(directory::my_classes))
-        .route("/api/v1/structures/{uai}", get(directory::structure))
-        .route("/api/v1/classes/{id}/roster", get(directory::roster))
-        .route("/api/v1/users/{id}", get(directory::user))
-        .route("/api/v1/pupils/{id}/absences", get(vie_scolaire::pupil_absences))
-        .route("/api/v1/pupils/{id}/discipline", get(vie_scolaire::discipline))
-        .route("/api/v1/classes/{id}/absences", get(vie_scolaire::class_day))
-        .route("/api/v1/notifications", get(vie_scolaire::notifications))
-        .route("/api/v1/vie-scolaire/{uai}/dashboard", get(vie_scolaire::dashboard))
-        .route("/api/v1/vie-scolaire/{uai}/absenteeism", get(vie_scolaire::absenteeism))
-        .route("/api/v1/vie-scolaire/{uai}/register", get(vie_scolaire::register))
-        .route("/api/v1/vie-scolaire/{uai}/sanctions/audit", get(vie_scolaire::sanction_audit))
-        .route("/api/v1/indicators/structures/{uai}", get(indicators::structure))
-        .route("/api/v1/indicators/academie", get(indicators::academie))
-        .route("/api/v1/bulletins/{pupil}/{period}", get(notes::bulletin))
-        .route("/api/v1/grades/{evaluation}/{pupil}/history", get(notes::grade_history))
-        .route("/api/v1/classes/{id}/grades", get(notes::grade_table))
-        .route("/api/v1/pupils/{pupil}/grades", get(notes::pupil_grades))
-        .route("/api/v1/cahier/{class_or_group}/{subject}", get(cahier_de_textes::cahier))
-        .route("/api/v1/cahier/entries/{id}/history", get(cahier_de_textes::history))
-        .route("/api/v1/pupils/{pupil}/homework", get(cahier_de_textes::homework))
-        .route("/api/v1/teachers/{teacher}/cahier", get(cahier_de_textes::teacher))
-        .route("/api/v1/booklets/{pupil}", get(competences::booklet))
-        .route("/api/v1/classes/{id}/competencies", get(competences::class_overview))
-        .route("/api/v1/events", get(audit::events))
-        .route("/api/v1/streams/{*stream}", get(audit::stream))
-        .route("/api/v1/admin/projections", get(admin::list))
-        .route("/api/v1/admin/projections/{name}/rebuild", post(admin::rebuild))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::usage::record_reads))
+    let mut router = Router::new();
+    for route in all() {
+        let handler = match route.service {
+            Some(service) => route.handler.layer(middleware::from_fn_with_state(
+                crate::usage::ReadCounter { state: state.clone(), service },
+                crate::usage::record_reads,
+            )),
+            None => route.handler,
+        };
+        router = router.route(route.path, handler);
+    }
+    router
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(crate::policy::apply))
         .with_state(state)
+}
+
+async fn no_route() -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "Not found", "no such route; see /api/openapi.json")
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "this path does not answer that method; see /api/openapi.json")
 }
 
 /// Parses a JSON body, reporting syntax errors as a 400 that names the body.
@@ -86,5 +94,72 @@ pub(crate) async fn await_position(state: &AppState, headers: &HeaderMap, projec
         Ok(())
     } else {
         Err(ApiError::Unavailable(format!("read model {projection} has not reached position {position} yet; retry")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The router is [`all`]: no route may be added around it.
+    #[test]
+    fn routes_are_only_added_from_the_route_list() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        let mut stack = vec![src];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read src").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("routes/mod.rs") {
+                    let text = std::fs::read_to_string(&path).expect("read file");
+                    for needle in [".route(", ".nest(", ".merge(", ".route_service("] {
+                        if text.contains(needle) {
+                            offenders.push(format!("{} uses {needle}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "routes must be declared in a service's routes(): {offenders:?}");
+    }
+
+    #[test]
+    fn the_document_has_every_route_and_only_them() {
+        let routes = all();
+        let doc = crate::openapi::build(&routes);
+        let paths = doc["paths"].as_object().expect("paths");
+        let mut documented = 0;
+        for (path, item) in paths {
+            for method in item.as_object().expect("item").keys() {
+                documented += 1;
+                assert!(
+                    routes.iter().any(|r| r.openapi_path() == *path && r.method.as_str().eq_ignore_ascii_case(method)),
+                    "{method} {path} is documented but not routed"
+                );
+            }
+        }
+        assert_eq!(documented, routes.len(), "two routes share a method and path");
+        for r in &routes {
+            let op = &paths[&r.openapi_path()][r.method.as_str().to_ascii_lowercase()];
+            assert!(op.is_object(), "{} {} is routed but not documented", r.method, r.path);
+            assert!(!r.summary.is_empty(), "{} {} has no summary", r.method, r.path);
+            assert!(op["responses"]["200"].is_object(), "{} {} documents no success", r.method, r.path);
+            for name in r.openapi_path().split('{').skip(1).filter_map(|s| s.split('}').next()) {
+                assert!(
+                    r.params.iter().any(|p| p.name == name && p.place == spec::In::Path),
+                    "{} {} does not declare its path parameter {name}",
+                    r.method,
+                    r.path
+                );
+            }
+        }
+        // Every `$ref` of the document resolves.
+        let text = doc.to_string();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = part.split('"').next().expect("ref name");
+            assert!(doc["components"]["schemas"][name].is_object(), "dangling $ref {name}");
+        }
     }
 }

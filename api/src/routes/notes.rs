@@ -2,7 +2,7 @@
 //! pupil's grades.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -11,9 +11,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::await_position;
+use super::spec::{Route, ServiceRoutes, binary_schema, schema};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
+use ent_domain::usage::Service;
 
 #[derive(Deserialize)]
 pub struct BulletinParams {
@@ -41,8 +44,8 @@ pub async fn bulletin(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path((pupil, period)): Path<(String, String)>,
-    Query(params): Query<BulletinParams>,
+    ApiPath((pupil, period)): ApiPath<(String, String)>,
+    ApiQuery(params): ApiQuery<BulletinParams>,
 ) -> Result<Response, ApiError> {
     let (period, pdf) = match period.strip_suffix(".pdf") {
         Some(p) => (p, true),
@@ -60,7 +63,7 @@ pub async fn bulletin(
         }
         None => queries::bulletin(store, &actor, pupil, period).await?,
     };
-    if !pdf {
+    if !pdf && !wants_pdf(&headers) {
         return Ok(Json(bulletin).into_response());
     }
     let mut response = notes::pdf::render(&bulletin).into_response();
@@ -73,7 +76,7 @@ pub async fn grade_history(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path((evaluation, pupil)): Path<(Uuid, Uuid)>,
+    ApiPath((evaluation, pupil)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<Json<Vec<GradeHistoryEntry>>, ApiError> {
     await_position(&s, &headers, notes::NAME).await?;
     Ok(Json(queries::grade_history(s.backend.feed.as_ref(), s.backend.read_models.as_ref(), &actor, evaluation, pupil).await?))
@@ -84,8 +87,8 @@ pub async fn grade_table(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(id): Path<Uuid>,
-    Query(params): Query<PeriodParam>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(params): ApiQuery<PeriodParam>,
 ) -> Result<Json<GradeTable>, ApiError> {
     let period = period(&params)?;
     await_position(&s, &headers, notes::NAME).await?;
@@ -97,10 +100,55 @@ pub async fn pupil_grades(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(pupil): Path<Uuid>,
-    Query(params): Query<PeriodParam>,
+    ApiPath(pupil): ApiPath<Uuid>,
+    ApiQuery(params): ApiQuery<PeriodParam>,
 ) -> Result<Json<Vec<PupilSubjectDoc>>, ApiError> {
     let period = period(&params)?;
     await_position(&s, &headers, notes::NAME).await?;
     Ok(Json(queries::pupil_grades(s.backend.read_models.as_ref(), &actor, pupil, period).await?))
+}
+
+/// The bulletin is asked for as PDF (`Accept: application/pdf`, or a `.pdf` path).
+fn wants_pdf(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|h| h.to_str().ok()).is_some_and(|a| a.trim().starts_with("application/pdf"))
+}
+
+/// The routes of notes and bulletins.
+pub fn routes() -> ServiceRoutes {
+    let read = |r: Route| r.min_position().errors(&[400, 403, 404, 503]);
+    let period = |r: Route| r.query("period", true, schema::uuid(), "the period (trimestre or semestre)");
+    ServiceRoutes::new(
+        "notes",
+        Some(Service::Notes),
+        vec![
+            read(
+                Route::get("/api/v1/bulletins/{pupil}/{period}", bulletin)
+                    .summary("A pupil's bulletin for a period; as PDF with `Accept: application/pdf` (or `{period}.pdf`); `?as_of=` shows it as it stood then (parents and pupils: published only)")
+                    .path_uuid("pupil", "the pupil")
+                    .path_uuid("period", "the period; `<period>.pdf` for the printable bulletin")
+                    .query("as_of", false, schema::date_time(), "an instant (RFC 3339): the bulletin as it stood then")
+                    .ok::<notes::Bulletin>("the bulletin")
+                    .answer(200, "the bulletin", "application/pdf", binary_schema),
+            ),
+            read(
+                Route::get("/api/v1/grades/{evaluation}/{pupil}/history", grade_history)
+                    .summary("Audit trail of a grade: every value, author, time and reason")
+                    .path_uuid("evaluation", "the evaluation")
+                    .path_uuid("pupil", "the pupil")
+                    .ok::<Vec<GradeHistoryEntry>>("every version of the grade, oldest first"),
+            ),
+            read(period(
+                Route::get("/api/v1/classes/{id}/grades", grade_table)
+                    .summary("Grade table of a class or group for a period (its teachers, the staff)")
+                    .path_uuid("id", "the class or group")
+                    .ok::<GradeTable>("the table"),
+            )),
+            read(period(
+                Route::get("/api/v1/pupils/{pupil}/grades", pupil_grades)
+                    .summary("A pupil's grades by subject for a period, each with its evaluation")
+                    .path_uuid("pupil", "the pupil")
+                    .ok::<Vec<PupilSubjectDoc>>("the grades by subject"),
+            )),
+        ],
+    )
 }

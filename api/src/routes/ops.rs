@@ -4,25 +4,67 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde_json::{Value, json};
+use ent_projections::status::ProjectionStatus;
+use serde::Serialize;
+use serde_json::Value;
 
+use super::spec::{Route, ServiceRoutes, text_schema};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The operations routes (no credentials; counted for no service).
+pub fn routes() -> ServiceRoutes {
+    ServiceRoutes::new(
+        "operations",
+        None,
+        vec![
+            Route::get("/health", health).public().summary("Liveness: the process answers").ok::<Health>("alive"),
+            Route::get("/ready", ready)
+                .public()
+                .summary("Readiness: the event store answers and every projection has started")
+                .ok::<Readiness>("ready")
+                .errors(&[503]),
+            Route::get("/metrics", metrics)
+                .public()
+                .summary("Prometheus metrics (text exposition format)")
+                .answer(200, "the metrics", "text/plain", text_schema)
+                .errors(&[503]),
+            Route::get("/api/openapi.json", openapi).public().summary("This OpenAPI 3.1 document").ok::<Value>("the document"),
+        ],
+    )
+}
+
+/// `GET /health`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: &'static str,
+}
+
+/// `GET /ready`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Readiness {
+    /// Always `ready` (otherwise the answer is a 503 problem).
+    pub status: &'static str,
+    /// The last position of the log.
+    pub head: u64,
+    pub projections: Vec<ProjectionStatus>,
+}
+
 /// Liveness: the process answers.
-pub async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 /// Readiness: the store answers and every projection has started.
-pub async fn ready(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn ready(State(s): State<AppState>) -> Result<Json<Readiness>, ApiError> {
     let head = s.backend.events.head().await.map_err(|e| ApiError::Unavailable(format!("event store: {e}")))?;
-    let statuses = s.status.snapshot();
+    let projections = s.status.snapshot();
     let expected = ent_projections::all().len();
-    if statuses.len() < expected {
+    if projections.len() < expected {
         return Err(ApiError::Unavailable("projections are starting".into()));
     }
-    Ok(Json(json!({ "status": "ready", "head": head, "projections": statuses })))
+    Ok(Json(Readiness { status: "ready", head, projections }))
 }
 
 /// Prometheus text format.
@@ -38,5 +80,5 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
 
 /// The OpenAPI 3.1 document.
 pub async fn openapi() -> Json<Value> {
-    Json(crate::openapi::document())
+    Json(crate::openapi::document().clone())
 }

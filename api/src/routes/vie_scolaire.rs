@@ -2,7 +2,7 @@
 //! disciplinary records, register, sanction audit.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::NaiveDate;
 use ent_projections::vie_scolaire::{self, ClassDayDoc, SanctionAuditDoc, queries};
@@ -10,9 +10,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::await_position;
+use super::spec::{Route, ServiceRoutes, schema};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
+use ent_domain::usage::Service;
 
 #[derive(Deserialize)]
 pub struct DateParam {
@@ -35,7 +38,7 @@ pub async fn pupil_absences(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(pupil): Path<Uuid>,
+    ApiPath(pupil): ApiPath<Uuid>,
 ) -> Result<Json<queries::PupilAbsences>, ApiError> {
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     Ok(Json(queries::pupil_absences(s.backend.read_models.as_ref(), &actor, pupil).await?))
@@ -45,8 +48,8 @@ pub async fn class_day(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(class): Path<Uuid>,
-    Query(q): Query<DateParam>,
+    ApiPath(class): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<DateParam>,
 ) -> Result<Json<ClassDayDoc>, ApiError> {
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     let date = date_param(q.date.as_ref())?;
@@ -57,8 +60,8 @@ pub async fn dashboard(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(uai): Path<String>,
-    Query(q): Query<DateParam>,
+    ApiPath(uai): ApiPath<String>,
+    ApiQuery(q): ApiQuery<DateParam>,
 ) -> Result<Json<queries::Dashboard>, ApiError> {
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     let date = date_param(q.date.as_ref())?;
@@ -69,8 +72,8 @@ pub async fn absenteeism(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(uai): Path<String>,
-    Query(q): Query<MonthParam>,
+    ApiPath(uai): ApiPath<String>,
+    ApiQuery(q): ApiQuery<MonthParam>,
 ) -> Result<Json<queries::AbsenteeismReport>, ApiError> {
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     let bad = || ApiError::bad_field("month", "expected YYYY-MM");
@@ -96,7 +99,7 @@ pub async fn discipline(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(pupil): Path<Uuid>,
+    ApiPath(pupil): ApiPath<Uuid>,
 ) -> Result<Json<queries::DisciplineView>, ApiError> {
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     Ok(Json(queries::discipline(s.backend.read_models.as_ref(), s.opener.as_ref(), &actor, pupil).await?))
@@ -106,7 +109,7 @@ pub async fn register(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(uai): Path<String>,
+    ApiPath(uai): ApiPath<String>,
 ) -> Result<Json<queries::DisciplineView>, ApiError> {
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     Ok(Json(queries::register(s.backend.read_models.as_ref(), s.opener.as_ref(), &actor, &uai.to_ascii_uppercase()).await?))
@@ -116,8 +119,58 @@ pub async fn sanction_audit(
     State(s): State<AppState>,
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
-    Path(uai): Path<String>,
+    ApiPath(uai): ApiPath<String>,
 ) -> Result<Json<SanctionAuditDoc>, ApiError> {
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     Ok(Json(queries::sanction_audit(s.backend.read_models.as_ref(), &actor, &uai.to_ascii_uppercase()).await?))
+}
+
+/// The vie scolaire's routes.
+pub fn routes() -> ServiceRoutes {
+    let read = |r: Route| r.min_position().errors(&[403, 404, 503]);
+    let uai = |r: Route| r.path("uai", schema::uai(), "the structure's UAI");
+    let date = |r: Route| r.query("date", false, schema::date(), "the day (default today)").errors(&[400]);
+    ServiceRoutes::new(
+        "vie_scolaire",
+        Some(Service::VieScolaire),
+        vec![
+            read(
+                Route::get("/api/v1/pupils/{id}/absences", pupil_absences)
+                    .summary("A pupil's absences and lateness, with their justification state")
+                    .path_uuid("id", "the pupil")
+                    .ok::<queries::PupilAbsences>("the absences"),
+            ),
+            read(
+                Route::get("/api/v1/pupils/{id}/discipline", discipline)
+                    .summary("A pupil's punishments and sanctions (erased ones are gone)")
+                    .path_uuid("id", "the pupil")
+                    .ok::<queries::DisciplineView>("the disciplinary record"),
+            ),
+            read(date(
+                Route::get("/api/v1/classes/{id}/absences", class_day)
+                    .summary("A class's roll calls and absences of one day")
+                    .path_uuid("id", "the class or group")
+                    .ok::<ClassDayDoc>("the day"),
+            )),
+            read(
+                Route::get("/api/v1/notifications", notifications)
+                    .summary("The caller's notifications")
+                    .ok::<queries::Notifications>("the notifications"),
+            ),
+            read(date(uai(Route::get("/api/v1/vie-scolaire/{uai}/dashboard", dashboard)
+                .summary("The vie scolaire's day: absences to handle, justifications pending")
+                .ok::<queries::Dashboard>("the dashboard")))),
+            read(uai(Route::get("/api/v1/vie-scolaire/{uai}/absenteeism", absenteeism)
+                .summary("The L131-8 report: pupils with four or more unjustified half-days in the month")
+                .query("month", true, schema::month(), "the month, YYYY-MM")
+                .errors(&[400])
+                .ok::<queries::AbsenteeismReport>("the report"))),
+            read(uai(Route::get("/api/v1/vie-scolaire/{uai}/register", register)
+                .summary("The structure's register of sanctions")
+                .ok::<queries::DisciplineView>("the register"))),
+            read(uai(Route::get("/api/v1/vie-scolaire/{uai}/sanctions/audit", sanction_audit)
+                .summary("Audit of sanctions: pronounced, erased, with their erasure dates")
+                .ok::<SanctionAuditDoc>("the audit"))),
+        ],
+    )
 }

@@ -66,7 +66,7 @@ impl JsonSchema for Hundredths {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "number", "minimum": 0, "multipleOf": 0.01, "description": "a number with at most 2 decimals"})
+        schemars::json_schema!({"type": "number", "minimum": 0, "description": "a number with at most 2 decimals"})
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A lesson as listed in a cahier.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LessonEntry {
     pub id: Uuid,
     pub date: NaiveDate,
@@ -22,7 +22,7 @@ pub struct LessonEntry {
 }
 
 /// Homework as listed in a cahier.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HomeworkEntry {
     pub id: Uuid,
     pub subject: Uuid,
@@ -38,7 +38,7 @@ pub struct HomeworkEntry {
 }
 
 /// A visa of the cahier.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VisaEntry {
     pub teacher: Uuid,
     pub by: String,
@@ -47,7 +47,7 @@ pub struct VisaEntry {
 }
 
 /// `cahier/<class_or_group>/<subject>`: lessons and homework, newest first, and visas.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CahierDoc {
     pub structure: String,
     pub class_or_group: Uuid,
@@ -58,7 +58,7 @@ pub struct CahierDoc {
 }
 
 /// `entry/<id>`: where a lesson or homework lives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EntryRef {
     /// `lesson` or `homework`.
     pub kind: String,
@@ -68,7 +68,7 @@ pub struct EntryRef {
 }
 
 /// `membership/<pupil>`: the class and groups of a pupil (for "homework to do").
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Membership {
     pub structure: String,
     pub class: Option<Uuid>,
@@ -76,7 +76,7 @@ pub struct Membership {
 }
 
 /// One version of an entry, for its history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EntryVersion {
     pub change: String,
     pub at: DateTime<Utc>,

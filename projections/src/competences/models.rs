@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// One positioning, as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Positioning {
     pub framework: String,
     pub item: String,
@@ -20,7 +20,7 @@ pub struct Positioning {
 }
 
 /// One validated certification item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Validation {
     pub framework: String,
     pub item: String,
@@ -29,7 +29,7 @@ pub struct Validation {
 }
 
 /// The latest end-of-cycle level of a composante.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EndOfCycle {
     pub cycle: u8,
     pub composante: String,
@@ -40,7 +40,7 @@ pub struct EndOfCycle {
 }
 
 /// `booklet/<pupil>`: everything recorded in a pupil's booklet.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BookletDoc {
     pub structure: String,
     pub pupil: Uuid,
@@ -50,7 +50,7 @@ pub struct BookletDoc {
 }
 
 /// The latest level of an item in a period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LatestLevel {
     pub framework: String,
     pub item: String,
@@ -62,7 +62,7 @@ pub struct LatestLevel {
 }
 
 /// Progress in one domain of a certification framework.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DomainProgress {
     pub code: String,
     pub name: String,
@@ -73,7 +73,7 @@ pub struct DomainProgress {
 }
 
 /// Progress in a certification framework (B2i, PIX…).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CertificationProgress {
     pub framework: String,
     pub name: String,
@@ -84,7 +84,7 @@ pub struct CertificationProgress {
 }
 
 /// The competency booklet of a pupil.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CompetencyBooklet {
     pub pupil: Uuid,
     pub structure: String,
@@ -95,7 +95,7 @@ pub struct CompetencyBooklet {
 }
 
 /// How a class stands on one item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemOverview {
     pub domain: String,
     pub item: String,
@@ -108,7 +108,7 @@ pub struct ItemOverview {
 }
 
 /// A class's overview of a framework, item by item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassOverview {
     pub class: Uuid,
     pub framework: String,
@@ -117,7 +117,7 @@ pub struct ClassOverview {
 }
 
 /// A person in the export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportPupil {
     pub id: Uuid,
     pub first_name: String,
@@ -126,14 +126,14 @@ pub struct ExportPupil {
 }
 
 /// A structure in the export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportStructure {
     pub uai: String,
     pub name: String,
 }
 
 /// One positioning in the export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportPositioning {
     pub framework: String,
     pub domain: String,
@@ -147,14 +147,14 @@ pub struct ExportPositioning {
 }
 
 /// A subject appreciation in the export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportAppreciation {
     pub subject: String,
     pub text: String,
 }
 
 /// One period in the export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportPeriod {
     pub id: Uuid,
     pub name: String,
@@ -166,7 +166,7 @@ pub struct ExportPeriod {
 }
 
 /// `GET /api/v1/booklets/{pupil}.json`: the documented, versioned export (docs/exports.md).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BookletExport {
     /// Always `ent-livret`.
     pub format: String,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A structure with its classes, groups, subjects and periods.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StructureTree {
     pub uai: String,
     pub name: String,
@@ -21,7 +21,7 @@ pub struct StructureTree {
     pub periods: BTreeMap<String, SchoolYearPeriods>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassSummary {
     pub id: Uuid,
     pub code: String,
@@ -29,7 +29,7 @@ pub struct ClassSummary {
     pub pupils: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupSummary {
     pub id: Uuid,
     pub code: String,
@@ -37,21 +37,21 @@ pub struct GroupSummary {
     pub members: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubjectSummary {
     pub id: Uuid,
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SchoolYearPeriods {
     pub kind: PeriodKind,
     pub periods: Vec<Period>,
 }
 
 /// The members of a class or group, sorted by name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassRoster {
     pub id: Uuid,
     pub structure: String,
@@ -64,7 +64,7 @@ pub struct ClassRoster {
 }
 
 /// A person as listed in a roster or a card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonRef {
     pub id: Uuid,
     pub first_name: String,
@@ -72,7 +72,7 @@ pub struct PersonRef {
 }
 
 /// A child as shown to a parent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChildRef {
     pub id: Uuid,
     pub first_name: String,
@@ -82,14 +82,14 @@ pub struct ChildRef {
 }
 
 /// A class as referenced from a card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassRef {
     pub id: Uuid,
     pub code: String,
 }
 
 /// A teaching assignment as shown to the teacher.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssignmentRef {
     pub subject_id: Uuid,
     pub subject_code: String,
@@ -99,7 +99,7 @@ pub struct AssignmentRef {
 }
 
 /// The profile card of one user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserCard {
     pub id: Uuid,
     pub structure: String,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 /// One pupil's current grade on an evaluation. Stored documents leave out empty fields, and
 /// the pupil's class when it is the evaluation's own class (most of them: a document is written
 /// for every evaluation, and its size is what a rebuild pays for); queries fill it back in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GradeCell {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<Uuid>,
@@ -21,7 +21,7 @@ pub struct GradeCell {
 }
 
 /// `evaluation/<id>`: an evaluation and its current grades.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EvaluationDoc {
     pub id: Uuid,
     pub structure: String,
@@ -51,13 +51,13 @@ impl EvaluationDoc {
 }
 
 /// `evaluations/<period>/<class_or_group>`: the evaluations of a class or group in a period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EvaluationIndex {
     pub evaluations: Vec<Uuid>,
 }
 
 /// One grade of a pupil, with its evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MarkLine {
     pub evaluation: Uuid,
     pub title: String,
@@ -74,7 +74,7 @@ pub struct MarkLine {
 }
 
 /// `pupil_subject/<period>/<pupil>/<subject>`: a pupil's grades and appreciation in a subject.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PupilSubjectDoc {
     pub pupil: Uuid,
     pub subject: Uuid,
@@ -85,7 +85,7 @@ pub struct PupilSubjectDoc {
 
 /// `class_subject/<period>/<class>/<subject>`: each pupil's exact subject average
 /// (`numerator/denominator`), from which class average, min and max are taken.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassSubjectDoc {
     pub subject: Uuid,
     pub averages: BTreeMap<Uuid, String>,
@@ -93,7 +93,7 @@ pub struct ClassSubjectDoc {
 
 /// `class_period/<period>/<class>`: publication of the class's bulletins, its pupils, and the
 /// evaluations that graded them (the streams time travel folds).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassPeriodDoc {
     pub published_at: Option<DateTime<Utc>>,
     pub pupils: BTreeSet<Uuid>,
@@ -101,7 +101,7 @@ pub struct ClassPeriodDoc {
 }
 
 /// A new version of a published bulletin.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Revision {
     pub version: u32,
     pub at: DateTime<Utc>,
@@ -109,7 +109,7 @@ pub struct Revision {
 }
 
 /// `bulletin/<period>/<pupil>`: what is not computed from grades.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BulletinDoc {
     pub structure: String,
     pub pupil: Uuid,
@@ -124,13 +124,13 @@ pub struct BulletinDoc {
 }
 
 /// `settings/<uai>`: subject coefficients by `<level>/<subject>`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SettingsDoc {
     pub coefficients: BTreeMap<String, Hundredths>,
 }
 
 /// A reference with a display name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Named {
     pub id: Uuid,
     pub code: String,
@@ -138,7 +138,7 @@ pub struct Named {
 }
 
 /// One subject line of a bulletin (averages on /20, rounded to 2 decimals for display).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubjectLine {
     pub subject: Named,
     pub coefficient: f64,
@@ -155,7 +155,7 @@ pub struct SubjectLine {
 
 /// The absences summary of a bulletin over its period, from the vie scolaire. Null in a
 /// time-travel view (`as_of`), which covers the notes only.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AbsencesSummary {
     /// Half-days missed.
     pub half_days: Option<u32>,
@@ -168,7 +168,7 @@ pub struct AbsencesSummary {
 }
 
 /// Publication state of a bulletin as parents see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Publication {
     pub published: bool,
     pub published_at: Option<DateTime<Utc>>,
@@ -180,7 +180,7 @@ pub struct Publication {
 }
 
 /// The bulletin of one pupil for one period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Bulletin {
     pub structure: Named,
     pub pupil: Named,
@@ -198,7 +198,7 @@ pub struct Bulletin {
 }
 
 /// A period with its name and bounds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PeriodRef {
     pub id: Uuid,
     pub name: String,
@@ -207,7 +207,7 @@ pub struct PeriodRef {
 }
 
 /// One entry of a grade's audit trail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GradeHistoryEntry {
     /// `GradeRecorded` or `GradeCorrected`.
     pub change: String,
@@ -221,7 +221,7 @@ pub struct GradeHistoryEntry {
 }
 
 /// The class grade table of a class or group for a period, for its teachers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GradeTable {
     pub class_or_group: Uuid,
     pub period: Uuid,

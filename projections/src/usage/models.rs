@@ -8,7 +8,7 @@ use ent_domain::usage::{Granularity, Service};
 use serde::{Deserialize, Serialize};
 
 /// One day of one service used by one profile of one structure (or of the whole académie).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UsageCellDoc {
     /// UAI, `platform`, or empty for an académie cell.
     pub structure: String,
@@ -26,14 +26,14 @@ pub struct UsageCellDoc {
 }
 
 /// What the projection knows of a user: enough to attribute their actions, nothing more.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserProfileDoc {
     pub structure: String,
     pub profile: Profile,
 }
 
 /// One cell of a structure's indicators: a period, a service, a profile.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UsageRow {
     /// `2026-10-05`, `2026-W41` or `2026-10`.
     pub period: String,
@@ -48,7 +48,7 @@ pub struct UsageRow {
 }
 
 /// `GET /api/v1/indicators/structures/{uai}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StructureIndicators {
     pub structure: String,
     pub from: NaiveDate,
@@ -58,7 +58,7 @@ pub struct StructureIndicators {
 }
 
 /// One cell of the académie view; its numbers are `null` when it is suppressed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AcademieRow {
     pub period: String,
     pub start: NaiveDate,
@@ -73,7 +73,7 @@ pub struct AcademieRow {
 }
 
 /// `GET /api/v1/indicators/academie`: every structure summed, small cells suppressed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AcademieIndicators {
     pub from: NaiveDate,
     pub to: NaiveDate,

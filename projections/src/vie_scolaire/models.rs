@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What the vie scolaire needs to know of a person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonDoc {
     pub id: Uuid,
     pub first_name: String,
@@ -22,7 +22,7 @@ pub struct PersonDoc {
 }
 
 /// A lesson with its current marks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LessonDoc {
     pub lesson_id: Uuid,
     pub structure: String,
@@ -38,7 +38,7 @@ pub struct LessonDoc {
 }
 
 /// A late arrival.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LateEntry {
     pub lesson_id: Uuid,
     pub date: NaiveDate,
@@ -47,7 +47,7 @@ pub struct LateEntry {
 }
 
 /// A justification as kept with the pupil's absences.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct JustificationEntry {
     #[serde(flatten)]
     pub fact: JustificationFact,
@@ -58,7 +58,7 @@ pub struct JustificationEntry {
 }
 
 /// The raw absence facts of a pupil; half-days and statuses are derived at read time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PupilAbsencesDoc {
     pub pupil: Uuid,
     pub structure: String,
@@ -69,13 +69,13 @@ pub struct PupilAbsencesDoc {
 }
 
 /// Pupils with a missed half-day in one month of one structure (index of the L131-8 report).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MonthIndex {
     pub pupils: BTreeSet<Uuid>,
 }
 
 /// One lesson of a class's day, with who was absent or late.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassDayLesson {
     pub lesson_id: Uuid,
     pub start: NaiveTime,
@@ -88,7 +88,7 @@ pub struct ClassDayLesson {
 }
 
 /// The lessons of a class or group on one day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassDayDoc {
     pub class_or_group: Uuid,
     pub structure: String,
@@ -97,7 +97,7 @@ pub struct ClassDayDoc {
 }
 
 /// Who is absent in a structure on one day.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StructureDayDoc {
     /// Pupil → lessons missed.
     pub absentees: BTreeMap<Uuid, BTreeSet<Uuid>>,
@@ -106,7 +106,7 @@ pub struct StructureDayDoc {
 }
 
 /// A justification awaiting the CPE.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PendingJustification {
     pub justification_id: Uuid,
     pub pupil: Uuid,
@@ -118,13 +118,13 @@ pub struct PendingJustification {
 }
 
 /// Justifications awaiting the CPE of a structure.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PendingDoc {
     pub items: BTreeMap<Uuid, PendingJustification>,
 }
 
 /// One notification of a user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: Uuid,
     /// `absence`.
@@ -139,13 +139,13 @@ pub struct Notification {
 }
 
 /// A user's notifications, newest last.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InboxDoc {
     pub items: Vec<Notification>,
 }
 
 /// A punishment as kept in records (content sealed).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PunishmentEntry {
     pub id: Uuid,
     pub pupil: Uuid,
@@ -156,7 +156,7 @@ pub struct PunishmentEntry {
 }
 
 /// A sanction as kept in records (content sealed).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SanctionEntry {
     pub id: Uuid,
     pub pupil: Uuid,
@@ -172,14 +172,14 @@ pub struct SanctionEntry {
 }
 
 /// A pupil's disciplinary record, or a structure's register: only what is not erased.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisciplineDoc {
     pub punishments: Vec<PunishmentEntry>,
     pub sanctions: Vec<SanctionEntry>,
 }
 
 /// What the audit view keeps of a sanction: that it existed, never its content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SanctionAuditEntry {
     pub id: Uuid,
     pub pupil: Uuid,
@@ -192,13 +192,13 @@ pub struct SanctionAuditEntry {
 }
 
 /// The audit view of a structure's sanctions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SanctionAuditDoc {
     pub sanctions: Vec<SanctionAuditEntry>,
 }
 
 /// Settings of a structure's vie scolaire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SettingsDoc {
     pub boundary: NaiveTime,
 }

@@ -38,7 +38,7 @@ async fn boundary(store: &dyn ReadModelStore, uai: &str) -> Result<NaiveTime, Qu
 }
 
 /// Counts of a pupil's absences (also the absences slot of the bulletin).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AbsenceSummary {
     pub missed_half_days: usize,
     pub justified: usize,
@@ -49,7 +49,7 @@ pub struct AbsenceSummary {
 }
 
 /// A pupil's absences as served.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PupilAbsences {
     pub pupil: Uuid,
     pub first_name: String,
@@ -136,7 +136,7 @@ pub async fn class_day(store: &dyn ReadModelStore, actor: &Actor, class: Uuid, d
 }
 
 /// One absent pupil on the CPE dashboard.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Absentee {
     pub pupil: Uuid,
     pub first_name: String,
@@ -147,7 +147,7 @@ pub struct Absentee {
 }
 
 /// The CPE dashboard of one day.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Dashboard {
     pub structure: String,
     pub date: NaiveDate,
@@ -184,7 +184,7 @@ pub async fn dashboard(store: &dyn ReadModelStore, actor: &Actor, uai: &str, dat
 }
 
 /// One pupil of the L131-8 report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReportedPupil {
     pub pupil: Uuid,
     pub first_name: String,
@@ -194,7 +194,7 @@ pub struct ReportedPupil {
 }
 
 /// The absenteeism report of a month.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AbsenteeismReport {
     pub structure: String,
     pub month: String,
@@ -241,7 +241,7 @@ pub async fn absenteeism_report(
 }
 
 /// The caller's notifications, newest first, with the unread count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Notifications {
     pub unread: usize,
     pub items: Vec<Notification>,
@@ -256,7 +256,7 @@ pub async fn notifications(store: &dyn ReadModelStore, actor: &Actor) -> Result<
 }
 
 /// A punishment as served: content opened, or `null` if it cannot be read any more.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PunishmentView {
     pub id: Uuid,
     pub pupil: Uuid,
@@ -267,7 +267,7 @@ pub struct PunishmentView {
 }
 
 /// A sanction as served.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SanctionView {
     pub id: Uuid,
     pub pupil: Uuid,
@@ -283,7 +283,7 @@ pub struct SanctionView {
 }
 
 /// A disciplinary record or register as served.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DisciplineView {
     pub punishments: Vec<PunishmentView>,
     pub sanctions: Vec<SanctionView>,

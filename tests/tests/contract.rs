@@ -1,0 +1,152 @@
+//! The API contract: every operation of the OpenAPI document is served and answers only the
+//! statuses and content types it documents; every error, the framework's own included, is
+//! problem+json; every response carries `nosniff` and `no-store`.
+
+use ent_tests::server::TestServer;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Fills a documented path with plausible values (a random UUID, a valid UAI, a word).
+fn fill(path: &str, op: &Value) -> String {
+    let mut out = path.to_string();
+    for p in op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "path") {
+        let name = p["name"].as_str().expect("name");
+        let schema = &p["schema"];
+        let value = if schema["format"] == "uuid" {
+            Uuid::new_v4().to_string()
+        } else if schema["pattern"].as_str().is_some_and(|s| s.contains("[0-9]{7}")) {
+            "0999999Z".to_string()
+        } else if let Some(first) = schema["enum"].as_array().and_then(|e| e.first()) {
+            first.as_str().expect("enum of strings").to_string()
+        } else {
+            "something".to_string()
+        };
+        out = out.replace(&format!("{{{name}}}"), &value);
+    }
+    out
+}
+
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+async fn every_documented_operation_is_served_as_documented(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+    let (status, doc) = s.get(None, "/api/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 30, "only {} paths documented", paths.len());
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            let url = s.url(&fill(path, op));
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let mut req = s.client.request(method.clone(), &url);
+            if op.get("security").is_some() {
+                req = req.bearer_auth(&root);
+            }
+            if op.get("requestBody").is_some() {
+                req = req.json(&json!({}));
+            }
+            let resp = req.send().await.expect("request");
+            let status = resp.status();
+            let content_type = header(&resp, "content-type").split(';').next().unwrap_or("").to_string();
+            assert_eq!(header(&resp, "x-content-type-options"), "nosniff", "{method} {path}");
+            assert!(!resp.headers().contains_key("x-powered-by"));
+            let body = resp.text().await.expect("body");
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is documented but not served");
+            assert!(!(status == StatusCode::NOT_FOUND && body.contains("no such route")), "{method} {path} is documented but not served");
+            let answer = &op["responses"][status.as_str()];
+            assert!(answer.is_object(), "{method} {path} answered {status}, which it does not document: {body}");
+            if !body.is_empty() {
+                assert!(
+                    answer["content"].get(&content_type).is_some(),
+                    "{method} {path} answered {status} as {content_type:?}, not documented"
+                );
+            }
+            // Without a token, a protected operation answers 401, as a problem.
+            if op.get("security").is_some() {
+                let resp = s.client.request(method.clone(), &url).send().await.expect("request");
+                assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{method} {path} without a token");
+                assert_eq!(header(&resp, "content-type"), "application/problem+json");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_served_as_documented_sqlite() {
+    every_documented_operation_is_served_as_documented("sqlite").await;
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_served_as_documented_postgres() {
+    every_documented_operation_is_served_as_documented("postgres").await;
+}
+
+async fn problem(resp: reqwest::Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    assert_eq!(header(&resp, "content-type"), "application/problem+json", "{status}");
+    assert_eq!(header(&resp, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&resp, "cache-control"), "no-store");
+    let body: Value = resp.json().await.expect("problem body");
+    assert_eq!(body["status"], status.as_u16(), "{body}");
+    assert!(body["title"].is_string() && body["detail"].is_string(), "{body}");
+    (status, body)
+}
+
+async fn framework_errors_are_problems(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+
+    let (status, _) = problem(s.client.get(s.url("/api/v1/nope")).send().await.expect("request")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = problem(s.client.delete(s.url("/api/v1/me")).bearer_auth(&root).send().await.expect("request")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let (status, body) =
+        problem(s.client.get(s.url("/api/v1/classes/not-a-uuid/roster")).bearer_auth(&root).send().await.expect("request")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"][0]["field"], "id", "{body}");
+    let (status, body) = problem(
+        s.client.get(s.url(&format!("/api/v1/grades/{}/nope/history", Uuid::new_v4()))).bearer_auth(&root).send().await.expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"][0]["field"], "pupil", "{body}");
+    let big = "x".repeat(3 * 1024 * 1024);
+    let (status, _) = problem(
+        s.client
+            .post(s.url("/api/v1/commands"))
+            .bearer_auth(&root)
+            .header("content-type", "application/json")
+            .body(big)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, body) =
+        problem(s.client.post(s.url("/api/v1/auth/login")).header("content-type", "application/json").send().await.expect("request")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"][0]["field"], "body", "{body}");
+    let (status, _) = problem(s.client.get(s.url("/api/v1/me")).send().await.expect("request")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Personal data is never cached; the document itself says so too.
+    let resp = s.client.get(s.url("/api/v1/me")).bearer_auth(&root).send().await.expect("request");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(header(&resp, "cache-control"), "no-store");
+    assert_eq!(header(&resp, "x-content-type-options"), "nosniff");
+}
+
+#[tokio::test]
+async fn framework_errors_are_problems_sqlite() {
+    framework_errors_are_problems("sqlite").await;
+}
+
+#[tokio::test]
+async fn framework_errors_are_problems_postgres() {
+    framework_errors_are_problems("postgres").await;
+}
