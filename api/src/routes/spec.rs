@@ -207,7 +207,7 @@ impl Route {
             In::Header,
             false,
             schema::position(),
-            "read your writes: wait (up to 5 s) until the read model has reached this log position",
+            "read your writes: wait (up to 5 s) until the read model has reached this log position (a position past the end of the log is a 400)",
         )
         .errors(&[400, 503])
     }
