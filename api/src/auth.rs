@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::read_tally::{ReadSlot, Reader};
 use crate::state::AppState;
-use crate::usage::{ReadSlot, Reader};
 
 /// Where the signing key lives in the store's secrets.
 const SIGNING_KEY: &str = "platform:token-signing-key";

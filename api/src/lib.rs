@@ -10,9 +10,9 @@ pub mod extract;
 pub mod metrics;
 pub mod openapi;
 pub mod policy;
+pub mod read_tally;
 pub mod routes;
 pub mod state;
-pub mod usage;
 
 pub use app::{App, StartupError};
 pub use config::Config;

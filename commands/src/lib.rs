@@ -14,6 +14,7 @@ pub mod directory;
 pub mod envelope;
 pub mod error;
 pub mod handler;
+mod loading;
 pub mod notes;
 pub mod passwords;
 pub mod schemas;

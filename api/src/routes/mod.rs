@@ -6,11 +6,12 @@ mod cahier_de_textes;
 mod commands;
 mod competences;
 mod directory;
-mod indicators;
+
 mod login;
 mod notes;
 mod ops;
 pub mod spec;
+mod usage;
 mod vie_scolaire;
 
 use std::time::Duration;
@@ -39,7 +40,7 @@ pub fn all() -> Vec<Route> {
         notes::routes(),
         cahier_de_textes::routes(),
         competences::routes(),
-        indicators::routes(),
+        usage::routes(),
         audit::routes(),
         admin::routes(),
     ]
@@ -55,8 +56,8 @@ pub fn router(state: AppState) -> Router {
     for route in all() {
         let handler = match route.service {
             Some(service) => route.handler.layer(middleware::from_fn_with_state(
-                crate::usage::ReadCounter { state: state.clone(), service },
-                crate::usage::record_reads,
+                crate::read_tally::ReadCounter { state: state.clone(), service },
+                crate::read_tally::record_reads,
             )),
             None => route.handler,
         };

@@ -1,7 +1,7 @@
 //! The one list of routes. Each service's module declares its routes here — path, handler, the
 //! usage [`Service`] its reads count for, parameters, typed responses and every status it can
 //! answer — and the router ([`super::router`]), the attribution of reads to services
-//! ([`crate::usage`]) and the OpenAPI document ([`crate::openapi`]) are all built from that list.
+//! ([`crate::read_tally`]) and the OpenAPI document ([`crate::openapi`]) are all built from that list.
 //! Nothing else may call `Router::route` (a test greps for it).
 
 use axum::handler::Handler;

@@ -11,12 +11,12 @@ use ent_domain::notes::EvaluationState;
 use crate::authorization::{require_directory_admin, require_teacher_of_pupil};
 use crate::context::{CommandContext, Loaded, Plan};
 use crate::error::CommandError;
-use crate::notes::{structure, user};
+use crate::loading::{load_structure, load_user};
 
 pub async fn define_competency_framework(ctx: &CommandContext<'_>, cmd: &DefineCompetencyFramework) -> Result<Plan, CommandError> {
     let uai = normalize_uai(&cmd.structure)?;
     require_directory_admin(ctx.actor, &uai)?;
-    let s = structure(ctx, &uai).await?;
+    let s = load_structure(ctx, &uai).await?;
     let framework = ctx.load::<FrameworkState>(FrameworkState::stream(&uai, cmd.code.trim())).await?;
     let events = define_framework(&s.state, cmd)?;
     Ok(Plan::one(framework.append(events)))
@@ -27,8 +27,8 @@ async fn pupil_booklet(
     ctx: &CommandContext<'_>,
     pupil: uuid::Uuid,
 ) -> Result<(UserState, Loaded<StructureState>, Loaded<BookletState>), CommandError> {
-    let pupil = user(ctx, pupil, "pupil").await?;
-    let s = structure(ctx, &pupil.structure).await?;
+    let pupil = load_user(ctx, pupil, "pupil").await?;
+    let s = load_structure(ctx, &pupil.structure).await?;
     require_teacher_of_pupil(ctx.actor, &s.state, pupil.class.map(|(c, _)| c), pupil.user_id)?;
     let booklet = ctx.load::<BookletState>(BookletState::stream(&s.state.uai, pupil.user_id)).await?;
     Ok((pupil, s, booklet))

@@ -4,21 +4,9 @@ use ent_domain::directory::commands::{CreateClass, CreateGroup, CreateStructure,
 use ent_domain::directory::{StructureState, UserState, normalize_uai, structure as rules};
 
 use crate::authorization::{require_directory_admin, require_platform_admin};
-use crate::context::{CommandContext, Loaded, Plan};
+use crate::context::{CommandContext, Plan};
 use crate::error::CommandError;
-
-/// Loads the structure named by a command field (a UAI), 404 when it does not exist.
-pub(crate) async fn load_structure(ctx: &CommandContext<'_>, raw_uai: &str) -> Result<Loaded<StructureState>, CommandError> {
-    let uai = normalize_uai(raw_uai).map_err(|_| CommandError::InvalidField {
-        field: "structure".into(),
-        message: "a UAI is 7 digits followed by one letter".into(),
-    })?;
-    let loaded = ctx.load::<StructureState>(StructureState::stream(&uai)).await?;
-    if !loaded.state.exists() {
-        return Err(CommandError::NotFound("structure".into()));
-    }
-    Ok(loaded)
-}
+use crate::loading::load_structure;
 
 pub async fn create_structure(ctx: &CommandContext<'_>, cmd: &CreateStructure) -> Result<Plan, CommandError> {
     require_platform_admin(ctx.actor)?;

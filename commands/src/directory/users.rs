@@ -8,10 +8,10 @@ use ent_domain::directory::login::{login_candidate, reservation_stream, validate
 use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
 use ent_domain::{Event, PLATFORM};
 
-use super::structure::load_structure;
 use crate::authorization::{require_directory_admin, require_grant_admin, require_platform_admin};
 use crate::context::{CommandContext, Plan, PlannedAppend};
 use crate::error::CommandError;
+use crate::loading::load_structure;
 use crate::passwords;
 use crate::store::{ExpectedVersion, SecretWrite};
 

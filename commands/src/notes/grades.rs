@@ -5,16 +5,17 @@ use ent_domain::notes::EvaluationState;
 use ent_domain::notes::commands::{CorrectGrade, CreateEvaluation, RecordGrade, RecordGrades};
 use ent_domain::notes::evaluation as rules;
 
-use super::{revisions, structure, uai_of, user_or_empty};
+use super::revisions;
 use crate::authorization::{actor_structure, require_teacher_or_direction};
 use crate::context::{CommandContext, Plan, PlannedAppend};
 use crate::error::CommandError;
+use crate::loading::{load_structure, load_user_or_empty, uai_of};
 use crate::store::ExpectedVersion;
 
 pub async fn create_evaluation(ctx: &CommandContext<'_>, cmd: &CreateEvaluation) -> Result<Plan, CommandError> {
     let uai = actor_structure(ctx.actor)?;
     require_teacher_or_direction(ctx.actor, &uai, cmd.subject, cmd.class_or_group)?;
-    let s = structure(ctx, &uai).await?;
+    let s = load_structure(ctx, &uai).await?;
     let id = ctx.new_id("evaluation");
     let events = rules::create_evaluation(&s.state, cmd, id)?;
     Ok(Plan::one(PlannedAppend { stream: EvaluationState::stream(&uai, id), expected: ExpectedVersion::NoStream, events }))
@@ -36,8 +37,8 @@ pub async fn record_grade(ctx: &CommandContext<'_>, cmd: &RecordGrade) -> Result
     let eval = ctx.load_by_id::<EvaluationState>(cmd.evaluation, "evaluation").await?;
     let uai = uai_of(&eval);
     require_teacher_or_direction(ctx.actor, &uai, eval.state.subject, eval.state.class_or_group)?;
-    let s = structure(ctx, &uai).await?;
-    let pupil = user_or_empty(ctx, cmd.pupil).await?;
+    let s = load_structure(ctx, &uai).await?;
+    let pupil = load_user_or_empty(ctx, cmd.pupil).await?;
     let events = rules::record_grade(&eval.state, &s.state, &pupil, cmd)?;
     let revised = revisions(ctx, &uai, eval.state.period, &touched(&events), "note ajoutée").await?;
     let mut plan = Plan::one(eval.append(events));
@@ -49,10 +50,10 @@ pub async fn record_grades(ctx: &CommandContext<'_>, cmd: &RecordGrades) -> Resu
     let eval = ctx.load_by_id::<EvaluationState>(cmd.evaluation, "evaluation").await?;
     let uai = uai_of(&eval);
     require_teacher_or_direction(ctx.actor, &uai, eval.state.subject, eval.state.class_or_group)?;
-    let s = structure(ctx, &uai).await?;
+    let s = load_structure(ctx, &uai).await?;
     let mut pupils = Vec::with_capacity(cmd.grades.len());
     for row in &cmd.grades {
-        let mut p = user_or_empty(ctx, row.pupil).await?;
+        let mut p = load_user_or_empty(ctx, row.pupil).await?;
         p.user_id = row.pupil;
         pupils.push(p);
     }

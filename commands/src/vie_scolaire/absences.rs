@@ -2,9 +2,9 @@
 //! `MarkNotificationsRead`.
 
 use ent_domain::directory::{Profile, UserState};
-use ent_domain::vie_scolaire::Half;
+use ent_domain::vie_scolaire::absences;
 use ent_domain::vie_scolaire::commands::{AcceptJustification, JustifyAbsence, MarkNotificationsRead, RecordAbsence, RefuseJustification};
-use ent_domain::vie_scolaire::events::{AbsenceRecorded, NotificationsRead};
+use ent_domain::vie_scolaire::events::NotificationsRead;
 use ent_domain::vie_scolaire::justification::{self, JustificationStateful};
 use ent_domain::{DomainError, Event, StreamId};
 
@@ -52,26 +52,10 @@ pub async fn refuse_justification(ctx: &CommandContext<'_>, cmd: &RefuseJustific
 pub async fn record_absence(ctx: &CommandContext<'_>, cmd: &RecordAbsence) -> Result<Plan, CommandError> {
     let pupil = ctx.load_by_id::<UserState>(cmd.pupil, "pupil").await?;
     require_vie_scolaire(ctx.actor, &pupil.state.structure)?;
-    if pupil.state.profile != Some(Profile::Eleve) {
-        return Err(DomainError::field("pupil", "not a pupil").into());
-    }
-    let mut halves = cmd.halves.clone().unwrap_or_else(|| vec![Half::Am, Half::Pm]);
-    halves.sort();
-    halves.dedup();
-    if halves.is_empty() {
-        return Err(DomainError::field("halves", "at least one half-day").into());
-    }
-    let event = Event::AbsenceRecorded(AbsenceRecorded {
-        absence_id: ctx.new_id("absence"),
-        pupil: cmd.pupil,
-        structure: pupil.state.structure.clone(),
-        date: cmd.date,
-        halves,
-        recorded_by: ctx.actor_id(),
-    });
-    let stream = StreamId::new(&pupil.state.structure, "pupil-absences", cmd.pupil.to_string());
+    let events = absences::record_absence(&pupil.state, cmd, ctx.new_id("absence"), ctx.actor_id())?;
+    let stream = absences::pupil_absences_stream(&pupil.state.structure, cmd.pupil);
     let version = ctx.store.stream_version(&stream.to_string()).await?;
-    Ok(Plan::one(PlannedAppend { stream, expected: ExpectedVersion::from_loaded(version), events: vec![event] }))
+    Ok(Plan::one(PlannedAppend { stream, expected: ExpectedVersion::from_loaded(version), events }))
 }
 
 pub async fn mark_notifications_read(ctx: &CommandContext<'_>, cmd: &MarkNotificationsRead) -> Result<Plan, CommandError> {

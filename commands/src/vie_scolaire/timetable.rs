@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::authorization::{require_timetable_manager, require_vie_scolaire};
 use crate::context::{CommandContext, Loaded, Plan, PlannedAppend};
-use crate::directory::load_structure;
 use crate::error::CommandError;
+use crate::loading::{load_structure, load_user_opt};
 use crate::store::ExpectedVersion;
 
 pub async fn set_half_day_boundary(ctx: &CommandContext<'_>, cmd: &SetHalfDayBoundary) -> Result<Plan, CommandError> {
@@ -20,14 +20,6 @@ pub async fn set_half_day_boundary(ctx: &CommandContext<'_>, cmd: &SetHalfDayBou
     require_timetable_manager(ctx.actor, &s.state.uai)?;
     let settings = ctx.load::<VieScolaireSettings>(VieScolaireSettings::stream(&s.state.uai)).await?;
     Ok(Plan::one(settings.append(settings::set_half_day_boundary(&s.state.uai, cmd)?)))
-}
-
-async fn load_user_opt(ctx: &CommandContext<'_>, id: Uuid) -> Result<Option<UserState>, CommandError> {
-    match ctx.load_by_id::<UserState>(id, "user").await {
-        Ok(u) => Ok(Some(u.state)),
-        Err(CommandError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 pub async fn schedule_lesson(ctx: &CommandContext<'_>, cmd: &ScheduleLesson) -> Result<Plan, CommandError> {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::types::{DomainDef, FrameworkKind};
 
 /// A framework of a structure was defined (or redefined). Stream:
-/// `<uai>/competency_framework/<code>`.
+/// `<uai>/competency-framework/<code>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompetencyFrameworkDefined {
     pub structure: String,

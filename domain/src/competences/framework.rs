@@ -1,5 +1,5 @@
 //! The framework aggregate of a structure (non built-in frameworks).
-//! Stream: `<uai>/competency_framework/<code>`.
+//! Stream: `<uai>/competency-framework/<code>`.
 
 use std::collections::BTreeSet;
 
@@ -23,7 +23,7 @@ impl FrameworkState {
 }
 
 impl Aggregate for FrameworkState {
-    const TYPE: &'static str = "competency_framework";
+    const TYPE: &'static str = "competency-framework";
 
     fn apply(&mut self, event: &Event) {
         if let Event::CompetencyFrameworkDefined(e) = event {

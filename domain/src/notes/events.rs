@@ -68,7 +68,7 @@ pub struct CouncilAppreciationSet {
     pub mention: Option<Mention>,
 }
 
-/// The coefficient of a subject for one level was set. Stream: `<uai>/notes_settings/<uai>`.
+/// The coefficient of a subject for one level was set. Stream: `<uai>/notes-settings/<uai>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SubjectCoefficientSet {
     pub structure: String,

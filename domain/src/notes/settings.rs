@@ -1,5 +1,5 @@
 //! Notes settings of a structure: subject coefficients per level, for the general average.
-//! Stream: `<uai>/notes_settings/<uai>`.
+//! Stream: `<uai>/notes-settings/<uai>`.
 
 use std::collections::HashMap;
 
@@ -25,7 +25,7 @@ impl NotesSettingsState {
 }
 
 impl Aggregate for NotesSettingsState {
-    const TYPE: &'static str = "notes_settings";
+    const TYPE: &'static str = "notes-settings";
 
     fn apply(&mut self, event: &Event) {
         if let Event::SubjectCoefficientSet(e) = event {

@@ -8,10 +8,42 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::commands::RecordAbsence;
+use super::events::AbsenceRecorded;
 use super::types::Half;
+use crate::directory::{Profile, UserState};
+use crate::{DomainError, Event, StreamId};
 
 /// Missed unjustified half-days in one calendar month from which a pupil is reported.
 pub const ABSENTEEISM_THRESHOLD: usize = 4;
+
+/// The stream of the absences the vie scolaire records outside roll calls, one per pupil.
+pub fn pupil_absences_stream(uai: &str, pupil: Uuid) -> StreamId {
+    StreamId::new(uai, "pupil-absences", pupil.to_string())
+}
+
+/// `RecordAbsence`: the vie scolaire records a pupil absent for one or both halves of a day
+/// (docs/domain.md, "Vie scolaire"). Only a pupil can be absent; no halves named means the
+/// whole day; the halves are kept sorted and once each.
+pub fn record_absence(pupil: &UserState, cmd: &RecordAbsence, absence_id: Uuid, recorded_by: Uuid) -> Result<Vec<Event>, DomainError> {
+    if pupil.profile != Some(Profile::Eleve) {
+        return Err(DomainError::field("pupil", "not a pupil"));
+    }
+    let mut halves = cmd.halves.clone().unwrap_or_else(|| vec![Half::Am, Half::Pm]);
+    halves.sort();
+    halves.dedup();
+    if halves.is_empty() {
+        return Err(DomainError::field("halves", "at least one half-day"));
+    }
+    Ok(vec![Event::AbsenceRecorded(AbsenceRecorded {
+        absence_id,
+        pupil: cmd.pupil,
+        structure: pupil.structure.clone(),
+        date: cmd.date,
+        halves,
+        recorded_by,
+    })])
+}
 
 /// The default time separating morning and afternoon.
 pub fn default_boundary() -> NaiveTime {
@@ -142,6 +174,41 @@ pub fn absenteeism_alert(half_days: &[MissedHalfDay], year: i32, month: u32) -> 
 
 #[cfg(test)]
 mod tests {
+
+    fn person(profile: Profile) -> UserState {
+        UserState { user_id: Uuid::new_v4(), structure: "0751234A".into(), profile: Some(profile), active: true, ..UserState::default() }
+    }
+
+    #[test]
+    fn an_absence_is_recorded_for_both_halves_unless_named_sorted_and_once_each() {
+        let pupil = person(Profile::Eleve);
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        let cmd = RecordAbsence { pupil: pupil.user_id, date: day, halves: None };
+        let events = record_absence(&pupil, &cmd, Uuid::new_v4(), Uuid::new_v4()).expect("recorded");
+        let Event::AbsenceRecorded(e) = &events[0] else { panic!("{events:?}") };
+        assert_eq!(e.halves, vec![Half::Am, Half::Pm]);
+        assert_eq!(e.structure, "0751234A");
+        let cmd = RecordAbsence { pupil: pupil.user_id, date: day, halves: Some(vec![Half::Pm, Half::Am, Half::Pm]) };
+        let events = record_absence(&pupil, &cmd, Uuid::new_v4(), Uuid::new_v4()).expect("recorded");
+        let Event::AbsenceRecorded(e) = &events[0] else { panic!("{events:?}") };
+        assert_eq!(e.halves, vec![Half::Am, Half::Pm]);
+    }
+
+    #[test]
+    fn only_a_pupil_is_recorded_absent_and_for_at_least_one_half() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+        let teacher = person(Profile::Enseignant);
+        let cmd = RecordAbsence { pupil: teacher.user_id, date: day, halves: None };
+        assert!(
+            matches!(record_absence(&teacher, &cmd, Uuid::new_v4(), Uuid::new_v4()), Err(DomainError::InvalidField { field, .. }) if field == "pupil")
+        );
+        let pupil = person(Profile::Eleve);
+        let cmd = RecordAbsence { pupil: pupil.user_id, date: day, halves: Some(vec![]) };
+        assert!(
+            matches!(record_absence(&pupil, &cmd, Uuid::new_v4(), Uuid::new_v4()), Err(DomainError::InvalidField { field, .. }) if field == "halves")
+        );
+    }
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -120,7 +120,7 @@ pub fn routes() -> ServiceRoutes {
             .errors(&[400, 403, 404, 503])
     };
     ServiceRoutes::new(
-        "indicators",
+        "usage",
         Some(Service::Admin),
         vec![
             filters(

@@ -1,4 +1,4 @@
-//! Attributing requests to services, in one place, and recording successful reads.
+//! Recording successful reads of each service into the usage tally (`commands::usage`).
 //!
 //! Each service's read routes carry the middleware [`record_reads`] with their [`Service`]
 //! (declared beside the route in `routes::spec`); it gives the request a [`ReadSlot`]; the
