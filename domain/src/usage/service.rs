@@ -27,7 +27,7 @@ pub enum Service {
 }
 
 impl Service {
-    /// Every service, in the order of the brief.
+    /// Every service of the ENT (docs/domain.md), the ones to come included.
     pub const ALL: [Service; 14] = [
         Service::Directory,
         Service::CahierDeTextes,
