@@ -1,5 +1,7 @@
 //! Cahier de textes queries and who may read them: the staff of the structure, the teachers of
-//! the class or group, its pupils and their parents.
+//! the class or group, its pupils and their parents, inspectors. Rights are checked against the
+//! structure of the cahier, pupil or teacher read; what the caller may not read is answered as
+//! not found.
 
 use chrono::NaiveDate;
 use ent_domain::Actor;
@@ -22,6 +24,15 @@ fn src(store: &dyn ReadModelStore) -> StoreSource<'_> {
 
 async fn membership(store: &dyn ReadModelStore, pupil: Uuid) -> Result<Membership, QueryError> {
     Ok(get_as::<Membership>(&src(store), MEMBERSHIPS, &pupil.to_string()).await?.unwrap_or_default())
+}
+
+/// The directory card of a pupil; any other id is not found.
+async fn pupil_card(store: &dyn ReadModelStore, pupil: Uuid) -> Result<UserCard, QueryError> {
+    let dir = StoreSource { store, projection: crate::directory::NAME };
+    get_as::<UserCard>(&dir, "user", &pupil.to_string())
+        .await?
+        .filter(|c| c.profile == Profile::Eleve)
+        .ok_or_else(|| QueryError::not_found("pupil"))
 }
 
 /// Whether the actor may read the cahier of `class_or_group` in `structure`.
@@ -54,12 +65,8 @@ async fn may_read(store: &dyn ReadModelStore, actor: &Actor, structure: &str, cl
 pub async fn cahier(store: &dyn ReadModelStore, actor: &Actor, class_or_group: Uuid, subject: Uuid) -> Result<CahierDoc, QueryError> {
     let doc = get_as::<CahierDoc>(&src(store), CAHIERS, &cahier_key(class_or_group, subject))
         .await?
-        .ok_or_else(|| QueryError::NotFound("cahier".into()))?;
-    if may_read(store, actor, &doc.structure, class_or_group).await? {
-        Ok(doc)
-    } else {
-        Err(QueryError::Forbidden("you do not belong to this class or group".into()))
-    }
+        .ok_or_else(|| QueryError::not_found("cahier"))?;
+    if may_read(store, actor, &doc.structure, class_or_group).await? { Ok(doc) } else { Err(QueryError::not_found("cahier")) }
 }
 
 /// A pupil's homework to do (not cancelled, due on or after `from`), by due date.
@@ -69,11 +76,12 @@ pub async fn homework_to_do(
     pupil: Uuid,
     from: NaiveDate,
 ) -> Result<Vec<HomeworkEntry>, QueryError> {
-    let m = membership(store, pupil).await?;
+    let card = pupil_card(store, pupil).await?;
     let own = actor.user().is_some_and(|u| u.user_id == pupil || u.children.contains(&pupil));
-    if !own && !actor.is_staff_of(&m.structure) {
-        return Err(QueryError::Forbidden("only the pupil, their parents and the staff see this list".into()));
+    if !own && !actor.is_staff_of(&card.structure) {
+        return Err(QueryError::not_found("pupil"));
     }
+    let m = membership(store, pupil).await?;
     let mut homework = Vec::new();
     for cog in m.class.iter().chain(m.groups.iter()) {
         for doc in list_as::<CahierDoc>(&src(store), CAHIERS, &format!("{cog}/")).await? {
@@ -87,10 +95,13 @@ pub async fn homework_to_do(
 /// A teacher's cahiers (one per assignment), for the teacher and the staff.
 pub async fn teacher_cahiers(store: &dyn ReadModelStore, actor: &Actor, teacher: Uuid) -> Result<Vec<CahierDoc>, QueryError> {
     let dir = StoreSource { store, projection: crate::directory::NAME };
-    let card = get_as::<UserCard>(&dir, "user", &teacher.to_string()).await?.ok_or_else(|| QueryError::NotFound("teacher".into()))?;
+    let card = get_as::<UserCard>(&dir, "user", &teacher.to_string())
+        .await?
+        .filter(|c| c.profile == Profile::Enseignant)
+        .ok_or_else(|| QueryError::not_found("teacher"))?;
     let own = actor.user().is_some_and(|u| u.user_id == teacher);
     if !own && !actor.is_staff_of(&card.structure) && !actor.is_inspector() {
-        return Err(QueryError::Forbidden("only the teacher, the staff and inspectors see this list".into()));
+        return Err(QueryError::not_found("teacher"));
     }
     let mut docs = Vec::new();
     for a in &card.assignments {
@@ -108,9 +119,9 @@ pub async fn entry_history(
     actor: &Actor,
     id: Uuid,
 ) -> Result<Vec<EntryVersion>, QueryError> {
-    let entry = get_as::<EntryRef>(&src(store), ENTRIES, &id.to_string()).await?.ok_or_else(|| QueryError::NotFound("entry".into()))?;
+    let entry = get_as::<EntryRef>(&src(store), ENTRIES, &id.to_string()).await?.ok_or_else(|| QueryError::not_found("entry"))?;
     if !may_read(store, actor, &entry.structure, entry.class_or_group).await? {
-        return Err(QueryError::Forbidden("you do not belong to this class or group".into()));
+        return Err(QueryError::not_found("entry"));
     }
     let stream = match entry.kind.as_str() {
         "lesson" => LessonState::stream(&entry.structure, id),

@@ -1,5 +1,7 @@
 //! Booklet queries: a pupil's booklet and its export (the pupil, their parents, their teachers,
-//! the staff) and the class overview of a framework (the class's teachers and the staff).
+//! the staff) and the class overview of a framework (the class's teachers and the staff). Rights
+//! are checked against the pupil's or the class's structure; what the caller may not read is
+//! answered as not found.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,14 +37,17 @@ async fn frameworks(store: &dyn ReadModelStore, uai: &str) -> Result<Vec<Framewo
 }
 
 async fn pupil_card(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> Result<UserCard, QueryError> {
-    let card = get_as::<UserCard>(&dir(store), "user", &pupil.to_string()).await?.ok_or_else(|| QueryError::NotFound("pupil".into()))?;
+    let card = get_as::<UserCard>(&dir(store), "user", &pupil.to_string())
+        .await?
+        .filter(|c| c.profile == Profile::Eleve)
+        .ok_or_else(|| QueryError::not_found("pupil"))?;
     let allowed = actor.is_staff_of(&card.structure)
         || actor.user().is_some_and(|u| {
             u.user_id == pupil
                 || u.children.contains(&pupil)
                 || (u.profile == Some(Profile::Enseignant) && card.class.as_ref().is_some_and(|c| u.teaches_class(c.id)))
         });
-    if allowed { Ok(card) } else { Err(QueryError::Forbidden("you may not see this pupil's booklet".into())) }
+    if allowed { Ok(card) } else { Err(QueryError::not_found("pupil")) }
 }
 
 fn percent(part: usize, total: usize) -> f64 {
@@ -139,14 +144,19 @@ pub async fn class_overview(
     framework: &str,
     period: Option<Uuid>,
 ) -> Result<ClassOverview, QueryError> {
-    let roster =
-        get_as::<ClassRoster>(&dir(store), "roster", &class.to_string()).await?.ok_or_else(|| QueryError::NotFound("class".into()))?;
+    let roster = get_as::<ClassRoster>(&dir(store), "roster", &class.to_string()).await?.ok_or_else(|| QueryError::not_found("class"))?;
     let teaches = actor.user().is_some_and(|u| u.structure == roster.structure && u.teaches_class(class));
     if !teaches && !actor.is_staff_of(&roster.structure) {
-        return Err(QueryError::Forbidden("only the teachers of this class and the staff see its overview".into()));
+        return Err(QueryError::not_found("class"));
+    }
+    let tree = get_as::<StructureTree>(&dir(store), "structure", &roster.structure).await?;
+    if let Some(period) = period
+        && !tree.as_ref().is_some_and(|t| t.periods.values().any(|y| y.periods.iter().any(|p| p.period_id == period)))
+    {
+        return Err(QueryError::not_found("period"));
     }
     let frameworks = frameworks(store, &roster.structure).await?;
-    let def = frameworks.iter().find(|f| f.code == framework).ok_or_else(|| QueryError::NotFound("framework".into()))?;
+    let def = frameworks.iter().find(|f| f.code == framework).ok_or_else(|| QueryError::not_found("framework"))?;
     let mut booklets = Vec::new();
     for m in &roster.members {
         booklets.push(get_as::<BookletDoc>(&src(store), BOOKLETS, &m.id.to_string()).await?.unwrap_or_default());

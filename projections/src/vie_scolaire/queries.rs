@@ -2,6 +2,8 @@
 //! themselves, teachers their classes (and the punishments they gave), CPE and direction their
 //! structure; only CPE and direction see the register and the reports; the audit view (no
 //! content) is for platform administrators. Sealed content is opened here, for allowed readers.
+//! Rights are checked against the structure of the pupil, class or structure read; what the
+//! caller may not read is answered as not found (docs/domain.md, "Reading").
 
 use chrono::{NaiveDate, NaiveTime};
 use ent_domain::Actor;
@@ -101,15 +103,19 @@ fn may_see_pupil(actor: &Actor, person: &PersonDoc) -> bool {
         })
 }
 
-async fn person(store: &dyn ReadModelStore, id: Uuid) -> Result<PersonDoc, QueryError> {
-    get(store, PERSON, &id.to_string()).await?.ok_or_else(|| QueryError::NotFound("pupil".into()))
+/// The person document of a pupil; any other id is not found.
+async fn pupil(store: &dyn ReadModelStore, id: Uuid) -> Result<PersonDoc, QueryError> {
+    get::<PersonDoc>(store, PERSON, &id.to_string())
+        .await?
+        .filter(|p| p.profile == Profile::Eleve)
+        .ok_or_else(|| QueryError::not_found("pupil"))
 }
 
 /// `GET /api/v1/pupils/{id}/absences`.
 pub async fn pupil_absences(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> Result<PupilAbsences, QueryError> {
-    let p = person(store, pupil).await?;
+    let p = self::pupil(store, pupil).await?;
     if !may_see_pupil(actor, &p) {
-        return Err(QueryError::Forbidden("you may not see this pupil's absences".into()));
+        return Err(QueryError::not_found("pupil"));
     }
     let doc = get::<PupilAbsencesDoc>(store, ABSENCES, &pupil.to_string()).await?;
     let (half_days, lateness, justifications) = match doc {
@@ -122,17 +128,27 @@ pub async fn pupil_absences(store: &dyn ReadModelStore, actor: &Actor, pupil: Uu
     Ok(PupilAbsences { pupil, first_name: p.first_name, last_name: p.last_name, half_days, lateness, justifications, summary })
 }
 
-/// `GET /api/v1/classes/{id}/absences?date=`: the class's lessons that day with absent and late.
+/// `GET /api/v1/classes/{id}/absences?date=`: the class's lessons that day with absent and late
+/// (none when no roll call was taken that day), for the class's teachers and the staff of its
+/// structure.
 pub async fn class_day(store: &dyn ReadModelStore, actor: &Actor, class: Uuid, date: NaiveDate) -> Result<ClassDayDoc, QueryError> {
-    let doc: ClassDayDoc = get(store, CLASS_DAY, &class_day_key(class, date))
-        .await?
-        .ok_or_else(|| QueryError::NotFound("roll call for this class and day".into()))?;
-    let teaches = actor.user().is_some_and(|u| u.structure == doc.structure && u.teaches_class(class));
-    if actor.is_staff_of(&doc.structure) || teaches {
-        Ok(doc)
-    } else {
-        Err(QueryError::Forbidden("only the class's teachers and the staff see this".into()))
+    let roster = crate::source::get_as::<crate::directory::ClassRoster>(
+        &crate::source::StoreSource { store, projection: crate::directory::NAME },
+        "roster",
+        &class.to_string(),
+    )
+    .await?
+    .ok_or_else(|| QueryError::not_found("class"))?;
+    let teaches = actor.user().is_some_and(|u| u.structure == roster.structure && u.teaches_class(class));
+    if !actor.is_staff_of(&roster.structure) && !teaches {
+        return Err(QueryError::not_found("class"));
     }
+    Ok(get(store, CLASS_DAY, &class_day_key(class, date)).await?.unwrap_or(ClassDayDoc {
+        class_or_group: class,
+        structure: roster.structure,
+        date,
+        lessons: Default::default(),
+    }))
 }
 
 /// One absent pupil on the CPE dashboard.
@@ -158,7 +174,7 @@ pub struct Dashboard {
 /// `GET /api/v1/vie-scolaire/{uai}/dashboard?date=`: today's absentees, pending justifications.
 pub async fn dashboard(store: &dyn ReadModelStore, actor: &Actor, uai: &str, date: NaiveDate) -> Result<Dashboard, QueryError> {
     if !is_vie_scolaire(actor, uai) {
-        return Err(QueryError::Forbidden("the dashboard is for the CPE and the direction".into()));
+        return Err(QueryError::not_found("structure"));
     }
     let day: StructureDayDoc = get(store, DAY, &day_key(uai, date)).await?.unwrap_or_default();
     let mut pupils: Vec<Uuid> = day.absentees.keys().chain(day.recorded.keys()).copied().collect();
@@ -212,7 +228,7 @@ pub async fn absenteeism_report(
     month: u32,
 ) -> Result<AbsenteeismReport, QueryError> {
     if !is_vie_scolaire(actor, uai) {
-        return Err(QueryError::Forbidden("the absenteeism report is for the CPE and the direction".into()));
+        return Err(QueryError::not_found("structure"));
     }
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| QueryError::NotFound("month".into()))?;
     let index: MonthIndex = get(store, MONTH, &month_key(uai, first)).await?.unwrap_or_default();
@@ -328,7 +344,7 @@ pub async fn discipline(
     actor: &Actor,
     pupil: Uuid,
 ) -> Result<DisciplineView, QueryError> {
-    let p = person(store, pupil).await?;
+    let p = self::pupil(store, pupil).await?;
     let doc: DisciplineDoc = get(store, DISCIPLINE, &pupil.to_string()).await?.unwrap_or_default();
     let family = actor.user().is_some_and(|u| u.user_id == pupil || u.children.contains(&pupil));
     if is_vie_scolaire(actor, &p.structure) || family {
@@ -340,7 +356,7 @@ pub async fn discipline(
         let me = u.user_id;
         return Ok(open_all(doc, opener, |pun| pun.given_by == me, false).await);
     }
-    Err(QueryError::Forbidden("you may not see this pupil's disciplinary record".into()))
+    Err(QueryError::not_found("pupil"))
 }
 
 /// `GET /api/v1/vie-scolaire/{uai}/register`: the structure's discipline register.
@@ -351,7 +367,7 @@ pub async fn register(
     uai: &str,
 ) -> Result<DisciplineView, QueryError> {
     if !is_vie_scolaire(actor, uai) {
-        return Err(QueryError::Forbidden("the register is for the CPE and the direction".into()));
+        return Err(QueryError::not_found("structure"));
     }
     let doc: DisciplineDoc = get(store, REGISTER, uai).await?.unwrap_or_default();
     Ok(open_all(doc, opener, |_| true, true).await)
@@ -361,7 +377,7 @@ pub async fn register(
 /// erased — never their content. Platform administrators only.
 pub async fn sanction_audit(store: &dyn ReadModelStore, actor: &Actor, uai: &str) -> Result<SanctionAuditDoc, QueryError> {
     if !(actor.is_platform_admin() && actor.user().is_some()) {
-        return Err(QueryError::Forbidden("the audit view is for platform administrators".into()));
+        return Err(QueryError::not_found("structure"));
     }
     Ok(get(store, AUDIT, uai).await?.unwrap_or_default())
 }
