@@ -23,6 +23,7 @@ const ROUTES: &[(&str, Service)] = &[
     ("/api/v1/me", Service::Directory),
     ("/api/v1/me/children", Service::Directory),
     ("/api/v1/me/classes", Service::Directory),
+    ("/api/v1/me/today", Service::Directory),
     ("/api/v1/structures/*", Service::Directory),
     ("/api/v1/classes/*/roster", Service::Directory),
     ("/api/v1/users/*", Service::Directory),

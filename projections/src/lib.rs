@@ -10,6 +10,7 @@ pub mod directory;
 pub mod docs;
 pub mod error;
 pub mod feed;
+pub mod names;
 pub mod notes;
 pub mod projection;
 pub mod rebuild;
@@ -19,6 +20,7 @@ pub mod source;
 pub mod status;
 pub mod store;
 pub mod subscription;
+pub mod today;
 pub mod usage;
 pub mod vie_scolaire;
 

@@ -1,9 +1,12 @@
 //! Directory queries: structure tree, roster, user card, me, my children, my classes.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use chrono::NaiveDate;
 use ent_projections::directory::{self, AssignmentRef, ChildRef, ClassRoster, StructureTree, UserCard, queries};
+use ent_projections::today::Today;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::await_position;
@@ -62,4 +65,31 @@ pub async fn my_classes(
 ) -> Result<Json<Vec<AssignmentRef>>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::my_classes(s.backend.read_models.as_ref(), &actor).await?))
+}
+
+#[derive(Deserialize)]
+pub struct DateParam {
+    #[serde(default)]
+    date: Option<String>,
+}
+
+/// `GET /api/v1/me/today?date=YYYY-MM-DD` (default today): per child of the calling parent (or
+/// for the calling pupil) homework due soon, latest grades, absences to justify, unread
+/// notifications, with names.
+pub async fn today(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    Query(params): Query<DateParam>,
+) -> Result<Json<Today>, ApiError> {
+    let date = match params.date.as_deref() {
+        Some(raw) => raw.parse::<NaiveDate>().map_err(|_| ApiError::bad_field("date", "expected YYYY-MM-DD"))?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    for projection in
+        [directory::NAME, ent_projections::cahier_de_textes::NAME, ent_projections::notes::NAME, ent_projections::vie_scolaire::NAME]
+    {
+        await_position(&s, &headers, projection).await?;
+    }
+    Ok(Json(ent_projections::today::today(s.backend.read_models.as_ref(), &actor, date).await?))
 }

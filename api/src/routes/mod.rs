@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(directory::me))
         .route("/api/v1/me/children", get(directory::my_children))
         .route("/api/v1/me/classes", get(directory::my_classes))
+        .route("/api/v1/me/today", get(directory::today))
         .route("/api/v1/structures/{uai}", get(directory::structure))
         .route("/api/v1/classes/{id}/roster", get(directory::roster))
         .route("/api/v1/users/{id}", get(directory::user))

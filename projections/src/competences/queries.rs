@@ -17,6 +17,7 @@ use super::fold::{BOOKLETS, FRAMEWORKS};
 use super::models::*;
 use crate::directory::{ClassRoster, StructureTree, UserCard};
 use crate::error::QueryError;
+use crate::names::{Names, actor_ids, person_name};
 use crate::notes::PupilSubjectDoc;
 use crate::source::{StoreSource, get_as, list_as};
 use crate::store::ReadModelStore;
@@ -97,7 +98,7 @@ fn label(frameworks: &[FrameworkDef], framework: &str, item: &str) -> (String, S
 }
 
 /// The latest positioning of each (framework, item, period).
-fn latest(frameworks: &[FrameworkDef], doc: &BookletDoc) -> Vec<LatestLevel> {
+fn latest(frameworks: &[FrameworkDef], doc: &BookletDoc, names: &Names) -> Vec<LatestLevel> {
     let mut by_key: BTreeMap<(String, String, Uuid), &Positioning> = BTreeMap::new();
     for p in &doc.positionings {
         by_key.insert((p.framework.clone(), p.item.clone(), p.period), p);
@@ -109,6 +110,7 @@ fn latest(frameworks: &[FrameworkDef], doc: &BookletDoc) -> Vec<LatestLevel> {
             item: p.item.clone(),
             label: label(frameworks, &p.framework, &p.item).1,
             period: p.period,
+            period_name: names.period(p.period),
             level: p.level,
             level_label: level_label(p.level).to_string(),
             at: p.at,
@@ -125,13 +127,21 @@ pub async fn booklet(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> 
         ..Default::default()
     });
     let frameworks = frameworks(store, &card.structure).await?;
+    let names = Names::load(store, &card.structure, actor_ids(doc.positionings.iter().map(|p| p.author.as_str()))).await?;
+    let mut history = doc.positionings.clone();
+    for p in &mut history {
+        p.period_name = names.period(p.period);
+        p.author_name = names.actor(&p.author);
+    }
     Ok(CompetencyBooklet {
         pupil,
+        pupil_name: person_name(&card.first_name, &card.last_name),
+        structure_name: names.structure(),
         structure: card.structure,
-        latest: latest(&frameworks, &doc),
+        latest: latest(&frameworks, &doc, &names),
         certifications: certifications(&frameworks, &doc),
         end_of_cycle: doc.end_of_cycle,
-        history: doc.positionings,
+        history,
     })
 }
 
@@ -149,12 +159,11 @@ pub async fn class_overview(
     if !teaches && !actor.is_staff_of(&roster.structure) {
         return Err(QueryError::not_found("class"));
     }
-    let tree = get_as::<StructureTree>(&dir(store), "structure", &roster.structure).await?;
-    if let Some(period) = period
-        && !tree.as_ref().is_some_and(|t| t.periods.values().any(|y| y.periods.iter().any(|p| p.period_id == period)))
-    {
-        return Err(QueryError::not_found("period"));
-    }
+    let names = Names::load(store, &roster.structure, []).await?;
+    let period_name = match period {
+        Some(period) => Some(names.period(period).ok_or_else(|| QueryError::not_found("period"))?),
+        None => None,
+    };
     let frameworks = frameworks(store, &roster.structure).await?;
     let def = frameworks.iter().find(|f| f.code == framework).ok_or_else(|| QueryError::not_found("framework"))?;
     let mut booklets = Vec::new();
@@ -191,7 +200,7 @@ pub async fn class_overview(
             }
         })
         .collect();
-    Ok(ClassOverview { class, framework: def.code.clone(), period, items })
+    Ok(ClassOverview { class, class_name: names.class_or_group(class), framework: def.code.clone(), period, period_name, items })
 }
 
 /// The booklet export (format `ent-livret`, version 1, see docs/exports.md).

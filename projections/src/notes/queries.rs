@@ -15,6 +15,7 @@ use super::models::*;
 use crate::directory::{ClassRoster, StructureTree, UserCard};
 use crate::error::QueryError;
 use crate::feed::EventFeed;
+use crate::names::Names as DisplayNames;
 use crate::source::{MemorySource, StoreSource, get_as, list_as};
 use crate::store::ReadModelStore;
 
@@ -177,10 +178,8 @@ pub async fn grade_table(store: &dyn ReadModelStore, actor: &Actor, class_or_gro
     if !staff && !teaches_class {
         return Err(QueryError::not_found("class"));
     }
-    let tree = get_as::<StructureTree>(&dir, "structure", uai).await?.ok_or_else(|| QueryError::not_found("class"))?;
-    if !tree.periods.values().any(|y| y.periods.iter().any(|p| p.period_id == period)) {
-        return Err(QueryError::not_found("period"));
-    }
+    let mut names = DisplayNames::load(store, uai, []).await?;
+    let period_name = names.period(period).ok_or_else(|| QueryError::not_found("period"))?;
     let src = notes(store);
     let index = get_as::<EvaluationIndex>(&src, EVALUATION_INDEX, &period_key(period, class_or_group)).await?.unwrap_or_default();
     let mut evaluations = Vec::new();
@@ -193,7 +192,26 @@ pub async fn grade_table(store: &dyn ReadModelStore, actor: &Actor, class_or_gro
         }
     }
     evaluations.sort_by_key(|e| (e.date, e.id));
-    Ok(GradeTable { class_or_group, period, evaluations })
+    // The roster names the class's pupils in one document; pupils graded here who have left it
+    // since are read from their cards.
+    names.add_roster(&roster);
+    let mut pupils: Vec<Uuid> = roster.members.iter().map(|m| m.id).collect();
+    let mut others: Vec<Uuid> = evaluations.iter().flat_map(|e| e.grades.keys().copied()).filter(|p| !pupils.contains(p)).collect();
+    others.sort_unstable();
+    others.dedup();
+    names.add_people(store, others.iter().copied()).await?;
+    pupils.extend(others);
+    for e in &mut evaluations {
+        e.subject_name = names.subject(e.subject);
+    }
+    Ok(GradeTable {
+        class_or_group,
+        class_or_group_name: names.class_or_group(class_or_group),
+        period,
+        period_name: Some(period_name),
+        pupils: pupils.into_iter().map(|id| TablePupil { id, display_name: names.person(id) }).collect(),
+        evaluations,
+    })
 }
 
 /// A pupil's grades for a period, subject by subject, each with its evaluation: for the pupil,
@@ -211,9 +229,15 @@ pub async fn pupil_grades(
         .ok_or_else(|| QueryError::not_found("pupil"))?;
     let class = card.class.as_ref().map_or(Uuid::nil(), |c| c.id);
     reader(actor, &card.structure, class, pupil, "pupil")?;
-    let tree = get_as::<StructureTree>(&dir, "structure", &card.structure).await?;
-    if !tree.is_some_and(|t| t.periods.values().any(|y| y.periods.iter().any(|p| p.period_id == period))) {
+    let names = DisplayNames::load(store, &card.structure, []).await?;
+    if names.period(period).is_none() {
         return Err(QueryError::not_found("period"));
     }
-    list_as(&notes(store), PUPIL_SUBJECTS, &format!("{period}/{pupil}/")).await
+    let mut subjects: Vec<PupilSubjectDoc> = list_as(&notes(store), PUPIL_SUBJECTS, &format!("{period}/{pupil}/")).await?;
+    for s in &mut subjects {
+        let subject = names.tree().and_then(|t| t.subjects.iter().find(|x| x.id == s.subject));
+        s.subject_code = subject.map(|x| x.code.clone());
+        s.subject_name = subject.map(|x| x.name.clone());
+    }
+    Ok(subjects)
 }
