@@ -36,3 +36,12 @@ pub enum QueryError {
     #[error("bad document: {0}")]
     Document(#[from] serde_json::Error),
 }
+
+impl QueryError {
+    /// The answer to a read of a `kind` of resource that does not exist *or that the caller may
+    /// not read*: the two are indistinguishable, so ids cannot be probed (docs/domain.md,
+    /// "Reading: who may, and what a refusal says").
+    pub fn not_found(kind: &str) -> Self {
+        QueryError::NotFound(kind.to_string())
+    }
+}

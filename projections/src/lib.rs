@@ -11,6 +11,7 @@ pub mod directory;
 pub mod docs;
 pub mod error;
 pub mod feed;
+pub mod names;
 pub mod notes;
 pub mod projection;
 pub mod rebuild;
@@ -20,6 +21,7 @@ pub mod source;
 pub mod status;
 pub mod store;
 pub mod subscription;
+pub mod today;
 pub mod usage;
 pub mod vie_scolaire;
 

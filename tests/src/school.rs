@@ -10,6 +10,7 @@ pub const UAI: &str = "0751234A";
 
 /// Ids and tokens of the school's people and things.
 pub struct School {
+    pub uai: String,
     pub root: String,
     pub class_a: Uuid,
     pub class_b: Uuid,
@@ -25,6 +26,7 @@ pub struct School {
     pub pupil_a2: Uuid,
     pub pupil_b1: Uuid,
     pub pupil_a1_token: String,
+    pub parent_id: Uuid,
     pub parent: String,
     pub last_position: u64,
 }
@@ -32,37 +34,43 @@ pub struct School {
 impl School {
     /// Creates the school through the API.
     pub async fn create(s: &TestServer) -> School {
+        Self::create_in(s, UAI, "Collège Jean Moulin").await
+    }
+
+    /// Creates the same school under another UAI and name (its people get logins of their own).
+    pub async fn create_in(s: &TestServer, uai: &str, name: &str) -> School {
         let root = s.root().await;
-        s.ok(&root, "CreateStructure", json!({"uai": UAI, "name": "Collège Jean Moulin", "kind": "college"})).await;
-        let r = s.ok(&root, "CreateClass", json!({"structure": UAI, "code": "6A", "level": "6e"})).await;
+        s.ok(&root, "CreateStructure", json!({"uai": uai, "name": name, "kind": "college"})).await;
+        let r = s.ok(&root, "CreateClass", json!({"structure": uai, "code": "6A", "level": "6e"})).await;
         let class_a = s.entity_id(&root, &r, "class_id").await;
-        let r = s.ok(&root, "CreateClass", json!({"structure": UAI, "code": "6B", "level": "6e"})).await;
+        let r = s.ok(&root, "CreateClass", json!({"structure": uai, "code": "6B", "level": "6e"})).await;
         let class_b = s.entity_id(&root, &r, "class_id").await;
-        let r = s.ok(&root, "CreateSubject", json!({"structure": UAI, "code": "MATHS", "name": "Mathématiques"})).await;
+        let r = s.ok(&root, "CreateSubject", json!({"structure": uai, "code": "MATHS", "name": "Mathématiques"})).await;
         let maths = s.entity_id(&root, &r, "subject_id").await;
-        let r = s.ok(&root, "CreateSubject", json!({"structure": UAI, "code": "FRANCAIS", "name": "Français"})).await;
+        let r = s.ok(&root, "CreateSubject", json!({"structure": uai, "code": "FRANCAIS", "name": "Français"})).await;
         let french = s.entity_id(&root, &r, "subject_id").await;
         let r = s
-            .ok(&root, "DefinePeriods", json!({"structure": UAI, "school_year": "2026-2027", "kind": "trimestres", "bounds": [
+            .ok(&root, "DefinePeriods", json!({"structure": uai, "school_year": "2026-2027", "kind": "trimestres", "bounds": [
                 {"start": "2026-09-01", "end": "2026-11-30"}, {"start": "2026-12-01", "end": "2027-02-28"}, {"start": "2027-03-01", "end": "2027-07-04"}]}))
             .await;
         let periods = period_ids(s, &root, &r).await;
-        let (_, head_login, _) = s.user(&root, UAI, "personnel", Some("direction"), "Claire", "Proviseur").await;
-        let (teacher_id, teacher_login, _) = s.user(&root, UAI, "enseignant", None, "Sophie", "Bernard").await;
-        let (pupil_a1, a1_login, _) = s.user(&root, UAI, "eleve", None, "Léa", "Martin").await;
-        let (pupil_a2, _, _) = s.user(&root, UAI, "eleve", None, "Hugo", "Dubois").await;
-        let (pupil_b1, _, _) = s.user(&root, UAI, "eleve", None, "Inès", "Petit").await;
-        let (parent, parent_login, _) = s.user(&root, UAI, "parent", None, "Anne", "Martin").await;
+        let (_, head_login, _) = s.user(&root, uai, "personnel", Some("direction"), "Claire", "Proviseur").await;
+        let (teacher_id, teacher_login, _) = s.user(&root, uai, "enseignant", None, "Sophie", "Bernard").await;
+        let (pupil_a1, a1_login, _) = s.user(&root, uai, "eleve", None, "Léa", "Martin").await;
+        let (pupil_a2, _, _) = s.user(&root, uai, "eleve", None, "Hugo", "Dubois").await;
+        let (pupil_b1, _, _) = s.user(&root, uai, "eleve", None, "Inès", "Petit").await;
+        let (parent, parent_login, _) = s.user(&root, uai, "parent", None, "Anne", "Martin").await;
         for (pupil, class) in [(pupil_a1, class_a), (pupil_a2, class_a), (pupil_b1, class_b)] {
             s.ok(&root, "EnrolPupil", json!({"pupil": pupil, "class": class, "since": "2026-09-01"})).await;
         }
         s.ok(&root, "LinkParent", json!({"parent": parent, "pupil": pupil_a1})).await;
         let r =
-            s.ok(&root, "CreateGroup", json!({"structure": UAI, "code": "LATIN", "name": "Latin", "members": [pupil_a1, pupil_b1]})).await;
+            s.ok(&root, "CreateGroup", json!({"structure": uai, "code": "LATIN", "name": "Latin", "members": [pupil_a1, pupil_b1]})).await;
         let group = s.entity_id(&root, &r, "group_id").await;
         s.ok(&root, "AssignTeacher", json!({"teacher": teacher_id, "subject": maths, "class_or_group": class_a})).await;
         let r = s.ok(&root, "AssignTeacher", json!({"teacher": teacher_id, "subject": french, "class_or_group": group})).await;
         School {
+            uai: uai.to_string(),
             class_a,
             class_b,
             group,
@@ -77,6 +85,7 @@ impl School {
             pupil_a2,
             pupil_b1,
             pupil_a1_token: s.login_user(&a1_login).await,
+            parent_id: parent,
             parent: s.login_user(&parent_login).await,
             last_position: r["position"].as_u64().expect("position"),
             root,

@@ -67,10 +67,11 @@ async fn directory_flow(kind: &str) {
     let (status, _) = s.get(Some(&parent), &format!("/api/v1/users/{}", sc.pupil_a), p).await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = s.get(Some(&parent), &format!("/api/v1/users/{}", sc.pupil_b), p).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(body["status"], 403);
+    // What the caller may not read is answered as not found (docs/domain.md, "Reading").
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["status"], 404);
     let (status, _) = s.get(Some(&parent), &format!("/api/v1/classes/{}/roster", sc.class_a), p).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The teacher sees their classes and the roster of a class they teach, not of another.
     let teacher = s.login(&sc.teacher.1, USER_PASSWORD).await;
@@ -82,7 +83,7 @@ async fn directory_flow(kind: &str) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(roster["members"].as_array().unwrap().iter().map(|m| m["last_name"].clone()).collect::<Vec<_>>(), [json!("Martin")]);
     let (status, _) = s.get(Some(&teacher), &format!("/api/v1/classes/{}/roster", sc.class_b), p).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // A teacher cannot create a structure, nor a class.
     let (status, body) = s.command(&teacher, "CreateStructure", json!({"uai": "0759999Z", "name": "X", "kind": "lycee"})).await;

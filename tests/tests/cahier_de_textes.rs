@@ -42,7 +42,7 @@ async fn cahier_flow(kind: &str) {
     let due: Vec<&str> = todo.as_array().unwrap().iter().map(|h| h["due_on"].as_str().unwrap()).collect();
     assert_eq!(due, ["2026-10-07", "2026-10-08"]);
     let (status, _) = s.get(Some(&sc.parent), &format!("/api/v1/pupils/{}/homework", sc.pupil_a2), p).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The class's cahier: read by its pupils, not by another class's.
     let cahier = format!("/api/v1/cahier/{}/{}", sc.class_a, sc.maths);
@@ -91,7 +91,7 @@ async fn cahier_flow(kind: &str) {
     let inspector = s.login("paul.meyer", password).await;
     let rectorat = s.login("ines.garnier", password).await;
     let (status, _) = s.get(Some(&rectorat), &cahier, r["position"].as_u64()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "a rectorat user who is not an inspector reads no cahier");
+    assert_eq!(status, StatusCode::NOT_FOUND, "a rectorat user who is not an inspector reads no cahier");
     let visa = json!({"teacher": sc.teacher_id, "class_or_group": sc.class_a, "subject": sc.maths, "comment": "Progression conforme au programme"});
     let (status, _) = s.command(&rectorat, "VisaCahier", visa.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -115,7 +115,7 @@ async fn cahier_flow(kind: &str) {
     let (status, theirs) = s.get(Some(&inspector), &format!("/api/v1/teachers/{}/cahier", sc.teacher_id), None).await;
     assert_eq!((status, theirs.as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
     let (status, _) = s.get(Some(&inspector), &format!("/api/v1/pupils/{}/homework", sc.pupil_a1), None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "an inspector reads no pupil's own lists");
+    assert_eq!(status, StatusCode::NOT_FOUND, "an inspector reads no pupil's own lists");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

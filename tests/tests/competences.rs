@@ -72,7 +72,7 @@ async fn competences_flow(kind: &str) {
     assert_eq!(booklet["history"].as_array().unwrap().len(), 3);
     assert_eq!(booklet["end_of_cycle"][0]["composante"], "D1.1");
     let (status, _) = s.get(Some(&sc.parent), &format!("/api/v1/booklets/{}", sc.pupil_a2), p).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The class overview per item.
     let (status, overview) = s.get(Some(&sc.teacher), &format!("/api/v1/classes/{}/competencies?framework=b2i", sc.class_a), p).await;

@@ -99,7 +99,7 @@ async fn notes_flow(kind: &str) {
     // Not published yet: the parent may not read it; the teacher may.
     let path = format!("/api/v1/bulletins/{}/{}", sc.pupil_a1, sc.t1);
     let (status, _) = s.get(Some(&sc.parent), &path, None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, draft) = s.get(Some(&sc.teacher), &path, None).await;
     assert_eq!(status, StatusCode::OK, "{draft}");
     assert_eq!(draft["publication"]["published"], false);
@@ -129,7 +129,7 @@ async fn notes_flow(kind: &str) {
     assert_eq!(b["absences"]["half_days"], 0);
     // …and not another pupil's.
     let (status, body) = s.get(Some(&sc.parent), &format!("/api/v1/bulletins/{}/{}", sc.pupil_a2, sc.t1), None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let (status, _) = s.get(Some(&sc.pupil_a1_token), &path, None).await;
     assert_eq!(status, StatusCode::OK);
 
@@ -157,7 +157,7 @@ async fn notes_flow(kind: &str) {
     assert_eq!(history[1]["author"], json!(sc.teacher_id.to_string()));
     assert_eq!(history[1]["author_name"], "Sophie Bernard");
     let (status, _) = s.get(Some(&sc.parent), &format!("/api/v1/grades/{e1}/{}/history", sc.pupil_a2), None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Time travel: as it stood before the correction.
     let as_of = before_correction.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
@@ -180,7 +180,7 @@ async fn notes_flow(kind: &str) {
         assert!(text.contains(expected), "{expected:?} not in the PDF text: {text}");
     }
     let (status, _) = s.get_bytes(&sc.parent, &format!("/api/v1/bulletins/{}/{}.pdf", sc.pupil_a2, sc.t1), None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The teacher's grade table and the pupil's grade list.
     let (status, table) = s.get(Some(&sc.teacher), &format!("/api/v1/classes/{}/grades?period={}", sc.class_a, sc.t1), None).await;
@@ -188,7 +188,7 @@ async fn notes_flow(kind: &str) {
     assert_eq!(table["evaluations"].as_array().unwrap().len(), 2);
     assert_eq!(table["evaluations"][1]["grades"][sc.pupil_a2.to_string()]["status"], "Abs");
     let (status, _) = s.get(Some(&sc.parent), &format!("/api/v1/classes/{}/grades?period={}", sc.class_a, sc.t1), None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, grades) = s.get(Some(&sc.parent), &format!("/api/v1/pupils/{}/grades?period={}", sc.pupil_a1, sc.t1), None).await;
     assert_eq!(status, StatusCode::OK, "{grades}");
     assert_eq!(grades[0]["marks"][0]["title"], "Fractions");

@@ -411,16 +411,17 @@ async fn access_matrix_over_profiles_and_endpoints() {
         ("register", format!("/api/v1/vie-scolaire/{UAI}/register")),
         ("audit", format!("/api/v1/vie-scolaire/{UAI}/sanctions/audit")),
     ];
-    // 200 or 403 per (profile, endpoint), in the order above.
+    // 200 or 404 per (profile, endpoint), in the order above: what a caller may not read is not
+    // found for them (docs/domain.md, "Reading").
     let matrix: [(&str, &str, [u16; 7]); 8] = [
-        ("parent of A", &sc.parent_a, [200, 200, 403, 403, 403, 403, 403]),
-        ("parent of B", &sc.parent_b, [403, 403, 403, 403, 403, 403, 403]),
-        ("pupil A", &pupil_a, [200, 200, 403, 403, 403, 403, 403]),
-        ("teacher of 6A", &sc.teacher, [200, 200, 200, 403, 403, 403, 403]),
-        ("other teacher", &sc.other_teacher, [403, 200, 403, 403, 403, 403, 403]),
-        ("CPE", &sc.cpe, [200, 200, 200, 200, 200, 200, 403]),
-        ("head", &sc.head, [200, 200, 200, 200, 200, 200, 403]),
-        ("platform admin", &sc.root, [200, 403, 200, 403, 403, 403, 200]),
+        ("parent of A", &sc.parent_a, [200, 200, 404, 404, 404, 404, 404]),
+        ("parent of B", &sc.parent_b, [404, 404, 404, 404, 404, 404, 404]),
+        ("pupil A", &pupil_a, [200, 200, 404, 404, 404, 404, 404]),
+        ("teacher of 6A", &sc.teacher, [200, 200, 200, 404, 404, 404, 404]),
+        ("other teacher", &sc.other_teacher, [404, 200, 404, 404, 404, 404, 404]),
+        ("CPE", &sc.cpe, [200, 200, 200, 200, 200, 200, 404]),
+        ("head", &sc.head, [200, 200, 200, 200, 200, 200, 404]),
+        ("platform admin", &sc.root, [200, 404, 200, 404, 404, 404, 200]),
     ];
     for (who, token, expected) in matrix {
         for ((name, path), want) in endpoints.iter().zip(expected) {

@@ -3,14 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use chrono::NaiveDate;
 use ent_projections::directory::{self, AssignmentRef, ChildRef, ClassRoster, StructureTree, UserCard, queries};
+use ent_projections::today::Today;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::await_position;
 use super::spec::{Route, ServiceRoutes, schema};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 use ent_domain::usage::Service;
 
@@ -32,6 +35,13 @@ pub fn routes() -> ServiceRoutes {
             >>(
                 "the assignments",
             )),
+            read(
+                Route::get("/api/v1/me/today", today)
+                    .summary("A parent's day, per child (a pupil's own): homework due within 7 days, latest grades, half-days to justify, unread notifications — with names")
+                    .query("date", false, schema::date(), "the day (default today)")
+                    .errors(&[400])
+                    .ok::<Today>("the day"),
+            ),
             read(
                 Route::get("/api/v1/structures/{uai}", structure)
                     .summary("Structure tree: classes, groups, subjects, periods")
@@ -100,4 +110,31 @@ pub async fn my_classes(
 ) -> Result<Json<Vec<AssignmentRef>>, ApiError> {
     await_position(&s, &headers, directory::NAME).await?;
     Ok(Json(queries::my_classes(s.backend.read_models.as_ref(), &actor).await?))
+}
+
+#[derive(Deserialize)]
+pub struct DateParam {
+    #[serde(default)]
+    date: Option<String>,
+}
+
+/// `GET /api/v1/me/today?date=YYYY-MM-DD` (default today): per child of the calling parent (or
+/// for the calling pupil) homework due soon, latest grades, absences to justify, unread
+/// notifications, with names.
+pub async fn today(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<DateParam>,
+) -> Result<Json<Today>, ApiError> {
+    let date = match params.date.as_deref() {
+        Some(raw) => raw.parse::<NaiveDate>().map_err(|_| ApiError::bad_field("date", "expected YYYY-MM-DD"))?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    for projection in
+        [directory::NAME, ent_projections::cahier_de_textes::NAME, ent_projections::notes::NAME, ent_projections::vie_scolaire::NAME]
+    {
+        await_position(&s, &headers, projection).await?;
+    }
+    Ok(Json(ent_projections::today::today(s.backend.read_models.as_ref(), &actor, date).await?))
 }

@@ -50,6 +50,7 @@ impl Projection for CahierProjection {
                         content: e.content.clone(),
                         attachments: e.attachments.clone(),
                         author: r.actor.clone(),
+                        author_name: None,
                         logged_at: r.recorded_at,
                         edited_at: None,
                         edits: 0,
@@ -80,12 +81,15 @@ impl Projection for CahierProjection {
                     c.homework.push(HomeworkEntry {
                         id: e.homework_id,
                         subject: e.subject,
+                        subject_name: None,
                         class_or_group: e.class_or_group,
+                        class_or_group_name: None,
                         given_on: e.given_on,
                         due_on: e.due_on,
                         description: e.description.clone(),
                         estimated_minutes: e.estimated_minutes,
                         author: r.actor.clone(),
+                        author_name: None,
                         cancelled: false,
                         cancel_reason: None,
                         edits: 0,
@@ -137,7 +141,7 @@ fn visa(
     e: &ent_domain::cahier_de_textes::events::CahierVisaed,
 ) -> Result<(), ApplyError> {
     update(view, &e.structure, e.class_or_group, e.subject, |c| {
-        c.visas.insert(0, VisaEntry { teacher: e.teacher, by, at, comment: e.comment.clone() });
+        c.visas.insert(0, VisaEntry { teacher: e.teacher, teacher_name: None, by, by_name: None, at, comment: e.comment.clone() });
     })
 }
 
@@ -152,7 +156,9 @@ fn update(
     let mut doc = view.get_as::<CahierDoc>(CAHIERS, &key)?.unwrap_or(CahierDoc {
         structure: structure.to_string(),
         class_or_group,
+        class_or_group_name: None,
         subject,
+        subject_name: None,
         lessons: Vec::new(),
         homework: Vec::new(),
         visas: Vec::new(),

@@ -16,6 +16,9 @@ pub struct LessonEntry {
     pub content: String,
     pub attachments: Vec<Attachment>,
     pub author: String,
+    /// Filled in by queries (never stored), like every `*_name` here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
     pub logged_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub edits: u32,
@@ -26,12 +29,18 @@ pub struct LessonEntry {
 pub struct HomeworkEntry {
     pub id: Uuid,
     pub subject: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
     pub class_or_group: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_or_group_name: Option<String>,
     pub given_on: NaiveDate,
     pub due_on: NaiveDate,
     pub description: String,
     pub estimated_minutes: Option<u32>,
     pub author: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
     pub cancelled: bool,
     pub cancel_reason: Option<String>,
     pub edits: u32,
@@ -41,7 +50,11 @@ pub struct HomeworkEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VisaEntry {
     pub teacher: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher_name: Option<String>,
     pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_name: Option<String>,
     pub at: DateTime<Utc>,
     pub comment: Option<String>,
 }
@@ -51,7 +64,11 @@ pub struct VisaEntry {
 pub struct CahierDoc {
     pub structure: String,
     pub class_or_group: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_or_group_name: Option<String>,
     pub subject: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
     pub lessons: Vec<LessonEntry>,
     pub homework: Vec<HomeworkEntry>,
     pub visas: Vec<VisaEntry>,
@@ -81,5 +98,6 @@ pub struct EntryVersion {
     pub change: String,
     pub at: DateTime<Utc>,
     pub author: String,
+    pub author_name: Option<String>,
     pub content: serde_json::Value,
 }

@@ -43,10 +43,12 @@ impl Projection for CompetencesProjection {
                     item: e.item.clone(),
                     level: e.level,
                     period: e.period,
+                    period_name: None,
                     evidence: e.evidence,
                     comment: e.comment.clone(),
                     at: r.recorded_at,
                     author: r.actor.clone(),
+                    author_name: None,
                 });
                 view.put(BOOKLETS, e.pupil, &b)
             }

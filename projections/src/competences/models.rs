@@ -13,10 +13,15 @@ pub struct Positioning {
     pub item: String,
     pub level: u8,
     pub period: Uuid,
+    /// Filled in by queries, never stored (names are joined at read time: `crate::names`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_name: Option<String>,
     pub evidence: Option<Uuid>,
     pub comment: Option<String>,
     pub at: DateTime<Utc>,
     pub author: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
 }
 
 /// One validated certification item.
@@ -56,6 +61,7 @@ pub struct LatestLevel {
     pub item: String,
     pub label: String,
     pub period: Uuid,
+    pub period_name: Option<String>,
     pub level: u8,
     pub level_label: String,
     pub at: DateTime<Utc>,
@@ -87,7 +93,9 @@ pub struct CertificationProgress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CompetencyBooklet {
     pub pupil: Uuid,
+    pub pupil_name: String,
     pub structure: String,
+    pub structure_name: Option<String>,
     pub latest: Vec<LatestLevel>,
     pub history: Vec<Positioning>,
     pub end_of_cycle: Vec<EndOfCycle>,
@@ -111,8 +119,11 @@ pub struct ItemOverview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassOverview {
     pub class: Uuid,
+    /// The class's code (`6A`) or the group's name.
+    pub class_name: Option<String>,
     pub framework: String,
     pub period: Option<Uuid>,
+    pub period_name: Option<String>,
     pub items: Vec<ItemOverview>,
 }
 

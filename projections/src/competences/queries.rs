@@ -1,5 +1,7 @@
 //! Booklet queries: a pupil's booklet and its export (the pupil, their parents, their teachers,
-//! the staff) and the class overview of a framework (the class's teachers and the staff).
+//! the staff) and the class overview of a framework (the class's teachers and the staff). Rights
+//! are checked against the pupil's or the class's structure; what the caller may not read is
+//! answered as not found.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +17,7 @@ use super::fold::{BOOKLETS, FRAMEWORKS};
 use super::models::*;
 use crate::directory::{ClassRoster, StructureTree, UserCard};
 use crate::error::QueryError;
+use crate::names::{Names, actor_ids, person_name};
 use crate::notes::PupilSubjectDoc;
 use crate::source::{StoreSource, get_as, list_as};
 use crate::store::ReadModelStore;
@@ -35,14 +38,17 @@ async fn frameworks(store: &dyn ReadModelStore, uai: &str) -> Result<Vec<Framewo
 }
 
 async fn pupil_card(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> Result<UserCard, QueryError> {
-    let card = get_as::<UserCard>(&dir(store), "user", &pupil.to_string()).await?.ok_or_else(|| QueryError::NotFound("pupil".into()))?;
+    let card = get_as::<UserCard>(&dir(store), "user", &pupil.to_string())
+        .await?
+        .filter(|c| c.profile == Profile::Eleve)
+        .ok_or_else(|| QueryError::not_found("pupil"))?;
     let allowed = actor.is_staff_of(&card.structure)
         || actor.user().is_some_and(|u| {
             u.user_id == pupil
                 || u.children.contains(&pupil)
                 || (u.profile == Some(Profile::Enseignant) && card.class.as_ref().is_some_and(|c| u.teaches_class(c.id)))
         });
-    if allowed { Ok(card) } else { Err(QueryError::Forbidden("you may not see this pupil's booklet".into())) }
+    if allowed { Ok(card) } else { Err(QueryError::not_found("pupil")) }
 }
 
 fn percent(part: usize, total: usize) -> f64 {
@@ -92,7 +98,7 @@ fn label(frameworks: &[FrameworkDef], framework: &str, item: &str) -> (String, S
 }
 
 /// The latest positioning of each (framework, item, period).
-fn latest(frameworks: &[FrameworkDef], doc: &BookletDoc) -> Vec<LatestLevel> {
+fn latest(frameworks: &[FrameworkDef], doc: &BookletDoc, names: &Names) -> Vec<LatestLevel> {
     let mut by_key: BTreeMap<(String, String, Uuid), &Positioning> = BTreeMap::new();
     for p in &doc.positionings {
         by_key.insert((p.framework.clone(), p.item.clone(), p.period), p);
@@ -104,6 +110,7 @@ fn latest(frameworks: &[FrameworkDef], doc: &BookletDoc) -> Vec<LatestLevel> {
             item: p.item.clone(),
             label: label(frameworks, &p.framework, &p.item).1,
             period: p.period,
+            period_name: names.period(p.period),
             level: p.level,
             level_label: level_label(p.level).to_string(),
             at: p.at,
@@ -120,13 +127,21 @@ pub async fn booklet(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> 
         ..Default::default()
     });
     let frameworks = frameworks(store, &card.structure).await?;
+    let names = Names::load(store, &card.structure, actor_ids(doc.positionings.iter().map(|p| p.author.as_str()))).await?;
+    let mut history = doc.positionings.clone();
+    for p in &mut history {
+        p.period_name = names.period(p.period);
+        p.author_name = names.actor(&p.author);
+    }
     Ok(CompetencyBooklet {
         pupil,
+        pupil_name: person_name(&card.first_name, &card.last_name),
+        structure_name: names.structure(),
         structure: card.structure,
-        latest: latest(&frameworks, &doc),
+        latest: latest(&frameworks, &doc, &names),
         certifications: certifications(&frameworks, &doc),
         end_of_cycle: doc.end_of_cycle,
-        history: doc.positionings,
+        history,
     })
 }
 
@@ -139,14 +154,18 @@ pub async fn class_overview(
     framework: &str,
     period: Option<Uuid>,
 ) -> Result<ClassOverview, QueryError> {
-    let roster =
-        get_as::<ClassRoster>(&dir(store), "roster", &class.to_string()).await?.ok_or_else(|| QueryError::NotFound("class".into()))?;
+    let roster = get_as::<ClassRoster>(&dir(store), "roster", &class.to_string()).await?.ok_or_else(|| QueryError::not_found("class"))?;
     let teaches = actor.user().is_some_and(|u| u.structure == roster.structure && u.teaches_class(class));
     if !teaches && !actor.is_staff_of(&roster.structure) {
-        return Err(QueryError::Forbidden("only the teachers of this class and the staff see its overview".into()));
+        return Err(QueryError::not_found("class"));
     }
+    let names = Names::load(store, &roster.structure, []).await?;
+    let period_name = match period {
+        Some(period) => Some(names.period(period).ok_or_else(|| QueryError::not_found("period"))?),
+        None => None,
+    };
     let frameworks = frameworks(store, &roster.structure).await?;
-    let def = frameworks.iter().find(|f| f.code == framework).ok_or_else(|| QueryError::NotFound("framework".into()))?;
+    let def = frameworks.iter().find(|f| f.code == framework).ok_or_else(|| QueryError::not_found("framework"))?;
     let mut booklets = Vec::new();
     for m in &roster.members {
         booklets.push(get_as::<BookletDoc>(&src(store), BOOKLETS, &m.id.to_string()).await?.unwrap_or_default());
@@ -181,7 +200,7 @@ pub async fn class_overview(
             }
         })
         .collect();
-    Ok(ClassOverview { class, framework: def.code.clone(), period, items })
+    Ok(ClassOverview { class, class_name: names.class_or_group(class), framework: def.code.clone(), period, period_name, items })
 }
 
 /// The booklet export (format `ent-livret`, version 1, see docs/exports.md).

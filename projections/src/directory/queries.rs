@@ -1,6 +1,7 @@
 //! Directory queries, with who may read what (BRIEF §1): members see their structure's tree;
 //! staff and the class's teachers see rosters; a card is seen by its owner, the staff of its
-//! structure, the parents of a pupil and the pupil's teachers.
+//! structure, the parents of a pupil and the pupil's teachers. Rights are checked against the
+//! structure of the resource read; what the caller may not read is answered as not found.
 
 use ent_domain::Actor;
 use ent_domain::directory::Profile;
@@ -23,32 +24,28 @@ async fn get<T: serde::de::DeserializeOwned>(store: &dyn ReadModelStore, collect
 pub async fn structure_tree(store: &dyn ReadModelStore, actor: &Actor, uai: &str) -> Result<StructureTree, QueryError> {
     let uai = uai.to_ascii_uppercase();
     if !actor.belongs_to(&uai) {
-        return Err(QueryError::Forbidden("not a member of this structure".into()));
+        return Err(QueryError::not_found("structure"));
     }
-    get(store, STRUCTURES, &uai).await?.ok_or_else(|| QueryError::NotFound("structure".into()))
+    get(store, STRUCTURES, &uai).await?.ok_or_else(|| QueryError::not_found("structure"))
 }
 
 /// The roster of a class or group, for its structure's staff and its teachers.
 pub async fn class_roster(store: &dyn ReadModelStore, actor: &Actor, id: Uuid) -> Result<ClassRoster, QueryError> {
-    let roster: ClassRoster = get(store, ROSTERS, &id.to_string()).await?.ok_or_else(|| QueryError::NotFound("class".into()))?;
+    let roster: ClassRoster = get(store, ROSTERS, &id.to_string()).await?.ok_or_else(|| QueryError::not_found("class"))?;
     let teaches = actor.user().is_some_and(|u| u.structure == roster.structure && u.teaches_class(id));
-    if actor.is_staff_of(&roster.structure) || teaches {
-        Ok(roster)
-    } else {
-        Err(QueryError::Forbidden("only the staff and the teachers of this class see its roster".into()))
-    }
+    if actor.is_staff_of(&roster.structure) || teaches { Ok(roster) } else { Err(QueryError::not_found("class")) }
 }
 
 /// The card of user `id`.
 pub async fn user_card(store: &dyn ReadModelStore, actor: &Actor, id: Uuid) -> Result<UserCard, QueryError> {
-    let card: UserCard = get(store, USERS, &id.to_string()).await?.ok_or_else(|| QueryError::NotFound("user".into()))?;
+    let card: UserCard = get(store, USERS, &id.to_string()).await?.ok_or_else(|| QueryError::not_found("user"))?;
     let allowed = actor.is_staff_of(&card.structure)
         || actor.user().is_some_and(|u| {
             u.user_id == id
                 || u.children.contains(&id)
                 || (u.profile == Some(Profile::Enseignant) && card.class.as_ref().is_some_and(|c| u.teaches_class(c.id)))
         });
-    if allowed { Ok(card) } else { Err(QueryError::Forbidden("you may not see this user".into())) }
+    if allowed { Ok(card) } else { Err(QueryError::not_found("user")) }
 }
 
 /// The caller's own card.

@@ -88,6 +88,7 @@ fn evaluation_created(view: &mut DocView<'_>, e: &EvaluationCreated) -> Result<(
         structure: e.structure.clone(),
         class_or_group: e.class_or_group,
         subject: e.subject,
+        subject_name: None,
         period: e.period,
         date: e.date,
         title: e.title.clone(),
@@ -165,7 +166,8 @@ fn grade_changed(
     view.prefetch([DocKey::new(PUPIL_SUBJECTS, &ps_key), DocKey::new(CLASS_SUBJECTS, &cs_key)])?;
 
     let first_in_subject = !view.exists(PUPIL_SUBJECTS, &ps_key)?;
-    let new_ps = || PupilSubjectDoc { pupil, subject, period, marks: Vec::new(), appreciation: None };
+    let new_ps =
+        || PupilSubjectDoc { pupil, subject, subject_code: None, subject_name: None, period, marks: Vec::new(), appreciation: None };
     let average = view.modify_or_insert(PUPIL_SUBJECTS, &ps_key, new_ps, |ps: &mut PupilSubjectDoc| {
         match ps.marks.iter_mut().find(|m| m.evaluation == evaluation) {
             Some(m) => *m = MarkLine { corrected: m.corrected || corrected, ..line },
@@ -205,7 +207,15 @@ pub(crate) fn weighted(m: &MarkLine) -> WeightedMark {
 }
 
 fn subject_appreciation_set(view: &mut DocView<'_>, recorded: &RecordedEvent, e: &SubjectAppreciationSet) -> Result<(), ApplyError> {
-    let new_ps = || PupilSubjectDoc { pupil: e.pupil, subject: e.subject, period: e.period, marks: Vec::new(), appreciation: None };
+    let new_ps = || PupilSubjectDoc {
+        pupil: e.pupil,
+        subject: e.subject,
+        subject_code: None,
+        subject_name: None,
+        period: e.period,
+        marks: Vec::new(),
+        appreciation: None,
+    };
     view.upsert(PUPIL_SUBJECTS, pupil_subject_key(e.period, e.pupil, e.subject), new_ps, |ps: &mut PupilSubjectDoc| {
         ps.appreciation = Some(e.text.clone());
     })?;

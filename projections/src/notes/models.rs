@@ -27,6 +27,9 @@ pub struct EvaluationDoc {
     pub structure: String,
     pub class_or_group: Uuid,
     pub subject: Uuid,
+    /// Filled in by queries, never stored (names are joined at read time: `crate::names`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
     pub period: Uuid,
     pub date: NaiveDate,
     pub title: String,
@@ -78,6 +81,11 @@ pub struct MarkLine {
 pub struct PupilSubjectDoc {
     pub pupil: Uuid,
     pub subject: Uuid,
+    /// Filled in by queries, never stored (names are joined at read time: `crate::names`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
     pub period: Uuid,
     pub marks: Vec<MarkLine>,
     pub appreciation: Option<String>,
@@ -220,10 +228,22 @@ pub struct GradeHistoryEntry {
     pub position: u64,
 }
 
+/// A pupil of a grade table: the row a screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TablePupil {
+    pub id: Uuid,
+    pub display_name: Option<String>,
+}
+
 /// The class grade table of a class or group for a period, for its teachers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GradeTable {
     pub class_or_group: Uuid,
+    /// The class's code (`6A`) or the group's name.
+    pub class_or_group_name: Option<String>,
     pub period: Uuid,
+    pub period_name: Option<String>,
+    /// The pupils of the class or group (by name), then any other pupil graded in it.
+    pub pupils: Vec<TablePupil>,
     pub evaluations: Vec<EvaluationDoc>,
 }

@@ -12,9 +12,10 @@ use super::NAME;
 use super::compute::{Names, compute_bulletin, compute_from};
 use super::fold::{BULLETINS, CLASS_PERIODS, EVALUATION_INDEX, EVALUATIONS, NotesProjection, PUPIL_SUBJECTS, period_key};
 use super::models::*;
-use crate::directory::{StructureTree, UserCard};
+use crate::directory::{ClassRoster, StructureTree, UserCard};
 use crate::error::QueryError;
 use crate::feed::EventFeed;
+use crate::names::Names as DisplayNames;
 use crate::source::{MemorySource, StoreSource, get_as, list_as};
 use crate::store::ReadModelStore;
 
@@ -35,18 +36,20 @@ enum Reader {
     Family,
 }
 
-fn reader(actor: &Actor, structure: &str, class: Uuid, pupil: Uuid) -> Result<Reader, QueryError> {
+/// How `actor` relates to `pupil`'s notes in `structure` (the notes' own structure, never the
+/// caller's); a caller with no relation is told the `kind` read does not exist.
+fn reader(actor: &Actor, structure: &str, class: Uuid, pupil: Uuid, kind: &str) -> Result<Reader, QueryError> {
     if actor.is_staff_of(structure) {
         return Ok(Reader::School);
     }
-    let Some(u) = actor.user() else { return Err(QueryError::Forbidden("not allowed".into())) };
+    let Some(u) = actor.user() else { return Err(QueryError::not_found(kind)) };
     if u.structure == structure && u.profile == Some(Profile::Enseignant) && u.teaches_class(class) {
         return Ok(Reader::School);
     }
     if u.user_id == pupil || u.children.contains(&pupil) {
         return Ok(Reader::Family);
     }
-    Err(QueryError::Forbidden("you may only see your own or your children's notes, or those of the classes you teach".into()))
+    Err(QueryError::not_found(kind))
 }
 
 async fn names(store: &dyn ReadModelStore, structure: &str, pupil: Uuid) -> Result<Names, QueryError> {
@@ -57,24 +60,19 @@ async fn names(store: &dyn ReadModelStore, structure: &str, pupil: Uuid) -> Resu
     Ok(Names { structure, pupil })
 }
 
+/// Families see a bulletin only once published: before, it does not exist for them.
 fn require_published(reader: Reader, bulletin: &Bulletin) -> Result<(), QueryError> {
-    if reader == Reader::Family && !bulletin.publication.published {
-        Err(QueryError::Forbidden("this bulletin is not published yet".into()))
-    } else {
-        Ok(())
-    }
+    if reader == Reader::Family && !bulletin.publication.published { Err(QueryError::not_found("bulletin")) } else { Ok(()) }
 }
 
-async fn bulletin_doc(store: &dyn ReadModelStore, pupil: Uuid, period: Uuid) -> Result<BulletinDoc, QueryError> {
-    get_as::<BulletinDoc>(&notes(store), BULLETINS, &period_key(period, pupil))
-        .await?
-        .ok_or_else(|| QueryError::NotFound("bulletin".into()))
+async fn bulletin_doc(store: &dyn ReadModelStore, pupil: Uuid, period: Uuid, kind: &str) -> Result<BulletinDoc, QueryError> {
+    get_as::<BulletinDoc>(&notes(store), BULLETINS, &period_key(period, pupil)).await?.ok_or_else(|| QueryError::not_found(kind))
 }
 
 /// The current bulletin of `pupil` for `period`.
 pub async fn bulletin(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid, period: Uuid) -> Result<Bulletin, QueryError> {
-    let doc = bulletin_doc(store, pupil, period).await?;
-    let reader = reader(actor, &doc.structure, doc.class, pupil)?;
+    let doc = bulletin_doc(store, pupil, period, "bulletin").await?;
+    let reader = reader(actor, &doc.structure, doc.class, pupil, "bulletin")?;
     let names = names(store, &doc.structure, pupil).await?;
     let mut b = compute_from(&notes(store), &names, doc, None).await?;
     require_published(reader, &b)?;
@@ -102,8 +100,8 @@ pub async fn bulletin_as_of(
     period: Uuid,
     as_of: DateTime<Utc>,
 ) -> Result<Bulletin, QueryError> {
-    let doc = bulletin_doc(store, pupil, period).await?;
-    let reader = reader(actor, &doc.structure, doc.class, pupil)?;
+    let doc = bulletin_doc(store, pupil, period, "bulletin").await?;
+    let reader = reader(actor, &doc.structure, doc.class, pupil, "bulletin")?;
     let uai = doc.structure.as_str();
     let class_period = get_as::<ClassPeriodDoc>(&notes(store), CLASS_PERIODS, &period_key(period, doc.class)).await?.unwrap_or_default();
     let mut streams: Vec<String> = class_period.evaluations.iter().map(|e| EvaluationState::stream(uai, *e).to_string()).collect();
@@ -116,9 +114,7 @@ pub async fn bulletin_as_of(
     events.sort_by_key(|e| e.position);
     let past = MemorySource::fold(&NotesProjection, &events)?;
     let names = names(store, uai, pupil).await?;
-    let b = compute_bulletin(&past, &names, pupil, period, Some(as_of))
-        .await?
-        .ok_or_else(|| QueryError::NotFound("bulletin at that time".into()))?;
+    let b = compute_bulletin(&past, &names, pupil, period, Some(as_of)).await?.ok_or_else(|| QueryError::not_found("bulletin"))?;
     require_published(reader, &b)?;
     Ok(b)
 }
@@ -131,13 +127,15 @@ pub async fn grade_history(
     evaluation: Uuid,
     pupil: Uuid,
 ) -> Result<Vec<GradeHistoryEntry>, QueryError> {
+    // An unknown evaluation, one the caller may not read, and a pupil never graded on it all
+    // answer the same.
     let eval = get_as::<EvaluationDoc>(&notes(store), EVALUATIONS, &evaluation.to_string())
         .await?
-        .ok_or_else(|| QueryError::NotFound("evaluation".into()))?;
+        .ok_or_else(|| QueryError::not_found("grade"))?;
     let class = eval.class_of(pupil).unwrap_or(eval.class_or_group);
     let teaches_it = actor.user().is_some_and(|u| u.structure == eval.structure && u.teaches_class(eval.class_or_group));
     if !teaches_it {
-        reader(actor, &eval.structure, class, pupil)?;
+        reader(actor, &eval.structure, class, pupil, "grade")?;
     }
     let recorded = feed.read_stream(&EvaluationState::stream(&eval.structure, evaluation).to_string()).await?;
     let dir = directory(store);
@@ -162,40 +160,84 @@ pub async fn grade_history(
         });
     }
     if entries.is_empty() {
-        return Err(QueryError::NotFound("grade".into()));
+        return Err(QueryError::not_found("grade"));
     }
     Ok(entries)
 }
 
 /// The grade table of a class or group for a period: its teachers see the evaluations of the
-/// subjects they teach there, the staff sees all.
+/// subjects they teach there, the staff of its structure sees all. The class or group and the
+/// period are checked against the class's own structure.
 pub async fn grade_table(store: &dyn ReadModelStore, actor: &Actor, class_or_group: Uuid, period: Uuid) -> Result<GradeTable, QueryError> {
+    let dir = directory(store);
+    let roster = get_as::<ClassRoster>(&dir, "roster", &class_or_group.to_string()).await?.ok_or_else(|| QueryError::not_found("class"))?;
+    let uai = roster.structure.as_str();
+    let staff = actor.is_staff_of(uai);
+    let teaches_class =
+        actor.user().is_some_and(|u| u.structure == uai && u.profile == Some(Profile::Enseignant) && u.teaches_class(class_or_group));
+    if !staff && !teaches_class {
+        return Err(QueryError::not_found("class"));
+    }
+    let mut names = DisplayNames::load(store, uai, []).await?;
+    let period_name = names.period(period).ok_or_else(|| QueryError::not_found("period"))?;
     let src = notes(store);
     let index = get_as::<EvaluationIndex>(&src, EVALUATION_INDEX, &period_key(period, class_or_group)).await?.unwrap_or_default();
     let mut evaluations = Vec::new();
     for id in index.evaluations {
-        if let Some(e) = get_as::<EvaluationDoc>(&src, EVALUATIONS, &id.to_string()).await? {
+        if let Some(e) = get_as::<EvaluationDoc>(&src, EVALUATIONS, &id.to_string()).await?
+            && e.structure == uai
+            && (staff || actor.teaches(uai, e.subject, class_or_group))
+        {
             evaluations.push(e.with_classes());
         }
     }
-    let teaches_class = actor.user().is_some_and(|u| u.profile == Some(Profile::Enseignant) && u.teaches_class(class_or_group));
-    let staff = actor.is_platform_admin() || actor.user().is_some_and(|u| actor.is_staff_of(&u.structure));
-    if !teaches_class && !staff {
-        return Err(QueryError::Forbidden("only the teachers of this class or group and the staff see its grade table".into()));
-    }
-    evaluations.retain(|e| actor.is_staff_of(&e.structure) || actor.teaches(&e.structure, e.subject, class_or_group));
     evaluations.sort_by_key(|e| (e.date, e.id));
-    Ok(GradeTable { class_or_group, period, evaluations })
+    // The roster names the class's pupils in one document; pupils graded here who have left it
+    // since are read from their cards.
+    names.add_roster(&roster);
+    let mut pupils: Vec<Uuid> = roster.members.iter().map(|m| m.id).collect();
+    let mut others: Vec<Uuid> = evaluations.iter().flat_map(|e| e.grades.keys().copied()).filter(|p| !pupils.contains(p)).collect();
+    others.sort_unstable();
+    others.dedup();
+    names.add_people(store, others.iter().copied()).await?;
+    pupils.extend(others);
+    for e in &mut evaluations {
+        e.subject_name = names.subject(e.subject);
+    }
+    Ok(GradeTable {
+        class_or_group,
+        class_or_group_name: names.class_or_group(class_or_group),
+        period,
+        period_name: Some(period_name),
+        pupils: pupils.into_iter().map(|id| TablePupil { id, display_name: names.person(id) }).collect(),
+        evaluations,
+    })
 }
 
-/// A pupil's grades for a period, subject by subject, each with its evaluation.
+/// A pupil's grades for a period, subject by subject, each with its evaluation: for the pupil,
+/// their parents, the teachers of their class and the staff of their structure.
 pub async fn pupil_grades(
     store: &dyn ReadModelStore,
     actor: &Actor,
     pupil: Uuid,
     period: Uuid,
 ) -> Result<Vec<PupilSubjectDoc>, QueryError> {
-    let doc = bulletin_doc(store, pupil, period).await?;
-    reader(actor, &doc.structure, doc.class, pupil)?;
-    list_as(&notes(store), PUPIL_SUBJECTS, &format!("{period}/{pupil}/")).await
+    let dir = directory(store);
+    let card = get_as::<UserCard>(&dir, "user", &pupil.to_string())
+        .await?
+        .filter(|c| c.profile == Profile::Eleve)
+        .ok_or_else(|| QueryError::not_found("pupil"))?;
+    let class = card.class.as_ref().map_or(Uuid::nil(), |c| c.id);
+    reader(actor, &card.structure, class, pupil, "pupil")?;
+    let names = DisplayNames::load(store, &card.structure, []).await?;
+    if names.period(period).is_none() {
+        return Err(QueryError::not_found("period"));
+    }
+    let mut subjects: Vec<PupilSubjectDoc> = list_as(&notes(store), PUPIL_SUBJECTS, &format!("{period}/{pupil}/")).await?;
+    for s in &mut subjects {
+        let subject = names.tree().and_then(|t| t.subjects.iter().find(|x| x.id == s.subject));
+        s.subject_code = subject.map(|x| x.code.clone());
+        s.subject_name = subject.map(|x| x.name.clone());
+    }
+    Ok(subjects)
 }

@@ -83,7 +83,7 @@ pub async fn structure_indicators(
     q: &IndicatorQuery,
 ) -> Result<StructureIndicators, QueryError> {
     if !actor.administers(uai) {
-        return Err(QueryError::Forbidden("a structure's indicators are for its direction and local administrators".into()));
+        return Err(QueryError::not_found("structure"));
     }
     let cells = sums(store, CELLS, &format!("{uai}|"), q)
         .await?

@@ -182,7 +182,9 @@ fn marks_changed(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson_id: Uu
         start: lesson.start,
         end: lesson.end,
         subject_id: lesson.subject_id,
+        subject_name: None,
         teacher: lesson.teacher,
+        teacher_name: None,
         roll_call_taken: lesson.roll_call_taken,
         absent: lesson.marks.values().filter(|m| m.status == MarkStatus::Absent).map(|m| m.pupil).collect(),
         late: lesson
@@ -195,7 +197,14 @@ fn marks_changed(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson_id: Uu
     view.upsert(
         CLASS_DAY,
         class_day_key(class, date),
-        || ClassDayDoc { class_or_group: class, structure: structure.clone(), date, lessons: Default::default() },
+        || ClassDayDoc {
+            class_or_group: class,
+            class_or_group_name: None,
+            structure: structure.clone(),
+            date,
+            lessons: Default::default(),
+            pupil_names: Default::default(),
+        },
         |doc: &mut ClassDayDoc| {
             doc.lessons.insert(lesson_id, class_day);
         },
@@ -265,6 +274,7 @@ fn absence_justified(view: &mut DocView<'_>, recorded: &RecordedEvent, e: &Absen
             PendingJustification {
                 justification_id: e.justification_id,
                 pupil: e.pupil,
+                pupil_name: None,
                 from: e.from,
                 to: e.to,
                 reason: e.reason.clone(),

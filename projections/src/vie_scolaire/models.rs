@@ -81,7 +81,12 @@ pub struct ClassDayLesson {
     pub start: NaiveTime,
     pub end: NaiveTime,
     pub subject_id: Uuid,
+    /// Filled in by queries, never stored (names are joined at read time: `crate::names`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
     pub teacher: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher_name: Option<String>,
     pub roll_call_taken: bool,
     pub absent: Vec<Uuid>,
     pub late: Vec<(Uuid, u32)>,
@@ -91,9 +96,15 @@ pub struct ClassDayLesson {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassDayDoc {
     pub class_or_group: Uuid,
+    /// Filled in by queries, never stored, like `pupil_names`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_or_group_name: Option<String>,
     pub structure: String,
     pub date: NaiveDate,
     pub lessons: BTreeMap<Uuid, ClassDayLesson>,
+    /// The display name of every pupil absent or late that day.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pupil_names: BTreeMap<Uuid, String>,
 }
 
 /// Who is absent in a structure on one day.
@@ -110,6 +121,9 @@ pub struct StructureDayDoc {
 pub struct PendingJustification {
     pub justification_id: Uuid,
     pub pupil: Uuid,
+    /// Filled in by queries, never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pupil_name: Option<String>,
     pub from: chrono::NaiveDateTime,
     pub to: chrono::NaiveDateTime,
     pub reason: String,

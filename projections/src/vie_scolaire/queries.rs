@@ -2,6 +2,8 @@
 //! themselves, teachers their classes (and the punishments they gave), CPE and direction their
 //! structure; only CPE and direction see the register and the reports; the audit view (no
 //! content) is for platform administrators. Sealed content is opened here, for allowed readers.
+//! Rights are checked against the structure of the pupil, class or structure read; what the
+//! caller may not read is answered as not found (docs/domain.md, "Reading").
 
 use chrono::{NaiveDate, NaiveTime};
 use ent_domain::Actor;
@@ -16,6 +18,7 @@ use super::NAME;
 use super::fold::*;
 use super::models::*;
 use crate::error::QueryError;
+use crate::names::Names;
 use crate::sealed::ContentOpener;
 use crate::store::ReadModelStore;
 
@@ -101,15 +104,19 @@ fn may_see_pupil(actor: &Actor, person: &PersonDoc) -> bool {
         })
 }
 
-async fn person(store: &dyn ReadModelStore, id: Uuid) -> Result<PersonDoc, QueryError> {
-    get(store, PERSON, &id.to_string()).await?.ok_or_else(|| QueryError::NotFound("pupil".into()))
+/// The person document of a pupil; any other id is not found.
+async fn pupil(store: &dyn ReadModelStore, id: Uuid) -> Result<PersonDoc, QueryError> {
+    get::<PersonDoc>(store, PERSON, &id.to_string())
+        .await?
+        .filter(|p| p.profile == Profile::Eleve)
+        .ok_or_else(|| QueryError::not_found("pupil"))
 }
 
 /// `GET /api/v1/pupils/{id}/absences`.
 pub async fn pupil_absences(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid) -> Result<PupilAbsences, QueryError> {
-    let p = person(store, pupil).await?;
+    let p = self::pupil(store, pupil).await?;
     if !may_see_pupil(actor, &p) {
-        return Err(QueryError::Forbidden("you may not see this pupil's absences".into()));
+        return Err(QueryError::not_found("pupil"));
     }
     let doc = get::<PupilAbsencesDoc>(store, ABSENCES, &pupil.to_string()).await?;
     let (half_days, lateness, justifications) = match doc {
@@ -122,17 +129,40 @@ pub async fn pupil_absences(store: &dyn ReadModelStore, actor: &Actor, pupil: Uu
     Ok(PupilAbsences { pupil, first_name: p.first_name, last_name: p.last_name, half_days, lateness, justifications, summary })
 }
 
-/// `GET /api/v1/classes/{id}/absences?date=`: the class's lessons that day with absent and late.
+/// `GET /api/v1/classes/{id}/absences?date=`: the class's lessons that day with absent and late
+/// (none when no roll call was taken that day), for the class's teachers and the staff of its
+/// structure.
 pub async fn class_day(store: &dyn ReadModelStore, actor: &Actor, class: Uuid, date: NaiveDate) -> Result<ClassDayDoc, QueryError> {
-    let doc: ClassDayDoc = get(store, CLASS_DAY, &class_day_key(class, date))
-        .await?
-        .ok_or_else(|| QueryError::NotFound("roll call for this class and day".into()))?;
-    let teaches = actor.user().is_some_and(|u| u.structure == doc.structure && u.teaches_class(class));
-    if actor.is_staff_of(&doc.structure) || teaches {
-        Ok(doc)
-    } else {
-        Err(QueryError::Forbidden("only the class's teachers and the staff see this".into()))
+    let roster = crate::source::get_as::<crate::directory::ClassRoster>(
+        &crate::source::StoreSource { store, projection: crate::directory::NAME },
+        "roster",
+        &class.to_string(),
+    )
+    .await?
+    .ok_or_else(|| QueryError::not_found("class"))?;
+    let teaches = actor.user().is_some_and(|u| u.structure == roster.structure && u.teaches_class(class));
+    if !actor.is_staff_of(&roster.structure) && !teaches {
+        return Err(QueryError::not_found("class"));
     }
+    let mut day = get(store, CLASS_DAY, &class_day_key(class, date)).await?.unwrap_or(ClassDayDoc {
+        class_or_group: class,
+        class_or_group_name: None,
+        structure: roster.structure.clone(),
+        date,
+        lessons: Default::default(),
+        pupil_names: Default::default(),
+    });
+    let mut names = Names::load(store, &roster.structure, day.lessons.values().map(|l| l.teacher)).await?;
+    names.add_roster(&roster);
+    let pupils: Vec<Uuid> = day.lessons.values().flat_map(|l| l.absent.iter().copied().chain(l.late.iter().map(|(p, _)| *p))).collect();
+    names.add_people(store, pupils.iter().copied()).await?;
+    day.class_or_group_name = names.class_or_group(class);
+    for l in day.lessons.values_mut() {
+        l.subject_name = names.subject(l.subject_id);
+        l.teacher_name = names.person(l.teacher);
+    }
+    day.pupil_names = pupils.into_iter().filter_map(|p| Some((p, names.person(p)?))).collect();
+    Ok(day)
 }
 
 /// One absent pupil on the CPE dashboard.
@@ -142,6 +172,7 @@ pub struct Absentee {
     pub first_name: String,
     pub last_name: String,
     pub class_id: Option<Uuid>,
+    pub class_name: Option<String>,
     pub lessons_missed: usize,
     pub halves_recorded: Vec<ent_domain::vie_scolaire::Half>,
 }
@@ -158,9 +189,10 @@ pub struct Dashboard {
 /// `GET /api/v1/vie-scolaire/{uai}/dashboard?date=`: today's absentees, pending justifications.
 pub async fn dashboard(store: &dyn ReadModelStore, actor: &Actor, uai: &str, date: NaiveDate) -> Result<Dashboard, QueryError> {
     if !is_vie_scolaire(actor, uai) {
-        return Err(QueryError::Forbidden("the dashboard is for the CPE and the direction".into()));
+        return Err(QueryError::not_found("structure"));
     }
     let day: StructureDayDoc = get(store, DAY, &day_key(uai, date)).await?.unwrap_or_default();
+    let names = Names::load(store, uai, []).await?;
     let mut pupils: Vec<Uuid> = day.absentees.keys().chain(day.recorded.keys()).copied().collect();
     pupils.sort();
     pupils.dedup();
@@ -171,6 +203,7 @@ pub async fn dashboard(store: &dyn ReadModelStore, actor: &Actor, uai: &str, dat
             pupil: id,
             first_name: p.as_ref().map(|p| p.first_name.clone()).unwrap_or_default(),
             last_name: p.as_ref().map(|p| p.last_name.clone()).unwrap_or_default(),
+            class_name: p.as_ref().and_then(|p| p.class_id).and_then(|c| names.class_or_group(c)),
             class_id: p.and_then(|p| p.class_id),
             lessons_missed: day.absentees.get(&id).map_or(0, |l| l.len()),
             halves_recorded: day.recorded.get(&id).map(|h| h.iter().copied().collect()).unwrap_or_default(),
@@ -180,6 +213,14 @@ pub async fn dashboard(store: &dyn ReadModelStore, actor: &Actor, uai: &str, dat
     let pending: PendingDoc = get(store, PENDING, uai).await?.unwrap_or_default();
     let mut pending_justifications: Vec<_> = pending.items.into_values().collect();
     pending_justifications.sort_by_key(|p| p.submitted_at);
+    for j in &mut pending_justifications {
+        j.pupil_name = match absentees.iter().find(|a| a.pupil == j.pupil) {
+            Some(a) => Some(crate::names::person_name(&a.first_name, &a.last_name)),
+            None => {
+                get::<PersonDoc>(store, PERSON, &j.pupil.to_string()).await?.map(|p| crate::names::person_name(&p.first_name, &p.last_name))
+            }
+        };
+    }
     Ok(Dashboard { structure: uai.to_string(), date, absentees, pending_justifications })
 }
 
@@ -190,6 +231,7 @@ pub struct ReportedPupil {
     pub first_name: String,
     pub last_name: String,
     pub class_id: Option<Uuid>,
+    pub class_name: Option<String>,
     pub half_days: Vec<MissedHalfDay>,
 }
 
@@ -212,11 +254,12 @@ pub async fn absenteeism_report(
     month: u32,
 ) -> Result<AbsenteeismReport, QueryError> {
     if !is_vie_scolaire(actor, uai) {
-        return Err(QueryError::Forbidden("the absenteeism report is for the CPE and the direction".into()));
+        return Err(QueryError::not_found("structure"));
     }
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| QueryError::NotFound("month".into()))?;
     let index: MonthIndex = get(store, MONTH, &month_key(uai, first)).await?.unwrap_or_default();
     let bound = boundary(store, uai).await?;
+    let names = Names::load(store, uai, []).await?;
     let mut pupils = Vec::new();
     for id in index.pupils {
         let Some(doc) = get::<PupilAbsencesDoc>(store, ABSENCES, &id.to_string()).await? else { continue };
@@ -226,6 +269,7 @@ pub async fn absenteeism_report(
                 pupil: id,
                 first_name: p.as_ref().map(|p| p.first_name.clone()).unwrap_or_default(),
                 last_name: p.as_ref().map(|p| p.last_name.clone()).unwrap_or_default(),
+                class_name: p.as_ref().and_then(|p| p.class_id).and_then(|c| names.class_or_group(c)),
                 class_id: p.and_then(|p| p.class_id),
                 half_days,
             });
@@ -260,9 +304,11 @@ pub async fn notifications(store: &dyn ReadModelStore, actor: &Actor) -> Result<
 pub struct PunishmentView {
     pub id: Uuid,
     pub pupil: Uuid,
+    pub pupil_name: Option<String>,
     pub kind: PunishmentKind,
     pub date: NaiveDate,
     pub given_by: Uuid,
+    pub given_by_name: Option<String>,
     pub content: Option<Value>,
 }
 
@@ -271,6 +317,7 @@ pub struct PunishmentView {
 pub struct SanctionView {
     pub id: Uuid,
     pub pupil: Uuid,
+    pub pupil_name: Option<String>,
     pub kind: SanctionKind,
     pub days: Option<u32>,
     pub hours: Option<u32>,
@@ -278,6 +325,7 @@ pub struct SanctionView {
     pub pronounced_on: NaiveDate,
     pub by_disciplinary_council: bool,
     pub pronounced_by: Uuid,
+    pub pronounced_by_name: Option<String>,
     pub erasure_due: Option<NaiveDate>,
     pub content: Option<Value>,
 }
@@ -290,15 +338,32 @@ pub struct DisciplineView {
 }
 
 async fn open_all(
+    store: &dyn ReadModelStore,
+    uai: &str,
     doc: DisciplineDoc,
     opener: &dyn ContentOpener,
     keep_punishment: impl Fn(&PunishmentEntry) -> bool,
     with_sanctions: bool,
-) -> DisciplineView {
+) -> Result<DisciplineView, QueryError> {
+    let people = doc
+        .punishments
+        .iter()
+        .flat_map(|p| [p.pupil, p.given_by])
+        .chain(doc.sanctions.iter().filter(|_| with_sanctions).flat_map(|s| [s.pupil, s.pronounced_by]));
+    let names = Names::load(store, uai, people.collect::<Vec<_>>()).await?;
     let mut punishments = Vec::new();
     for p in doc.punishments.into_iter().filter(|p| keep_punishment(p)) {
         let content = opener.open(&p.content, &p.id.to_string()).await;
-        punishments.push(PunishmentView { id: p.id, pupil: p.pupil, kind: p.kind, date: p.date, given_by: p.given_by, content });
+        punishments.push(PunishmentView {
+            id: p.id,
+            pupil: p.pupil,
+            pupil_name: names.person(p.pupil),
+            kind: p.kind,
+            date: p.date,
+            given_by: p.given_by,
+            given_by_name: names.person(p.given_by),
+            content,
+        });
     }
     let mut sanctions = Vec::new();
     for s in doc.sanctions.into_iter().filter(|_| with_sanctions) {
@@ -306,6 +371,7 @@ async fn open_all(
         sanctions.push(SanctionView {
             id: s.id,
             pupil: s.pupil,
+            pupil_name: names.person(s.pupil),
             kind: s.kind,
             days: s.days,
             hours: s.hours,
@@ -313,11 +379,12 @@ async fn open_all(
             pronounced_on: s.pronounced_on,
             by_disciplinary_council: s.by_disciplinary_council,
             pronounced_by: s.pronounced_by,
+            pronounced_by_name: names.person(s.pronounced_by),
             erasure_due: s.erasure_due,
             content,
         });
     }
-    DisciplineView { punishments, sanctions }
+    Ok(DisciplineView { punishments, sanctions })
 }
 
 /// `GET /api/v1/pupils/{id}/discipline`: the pupil's record, without erased sanctions. Teachers
@@ -328,19 +395,19 @@ pub async fn discipline(
     actor: &Actor,
     pupil: Uuid,
 ) -> Result<DisciplineView, QueryError> {
-    let p = person(store, pupil).await?;
+    let p = self::pupil(store, pupil).await?;
     let doc: DisciplineDoc = get(store, DISCIPLINE, &pupil.to_string()).await?.unwrap_or_default();
     let family = actor.user().is_some_and(|u| u.user_id == pupil || u.children.contains(&pupil));
     if is_vie_scolaire(actor, &p.structure) || family {
-        return Ok(open_all(doc, opener, |_| true, true).await);
+        return open_all(store, &p.structure, doc, opener, |_| true, true).await;
     }
     if let Some(u) =
         actor.user().filter(|u| u.structure == p.structure && matches!(u.profile, Some(Profile::Enseignant | Profile::Personnel)))
     {
         let me = u.user_id;
-        return Ok(open_all(doc, opener, |pun| pun.given_by == me, false).await);
+        return open_all(store, &p.structure, doc, opener, |pun| pun.given_by == me, false).await;
     }
-    Err(QueryError::Forbidden("you may not see this pupil's disciplinary record".into()))
+    Err(QueryError::not_found("pupil"))
 }
 
 /// `GET /api/v1/vie-scolaire/{uai}/register`: the structure's discipline register.
@@ -351,17 +418,17 @@ pub async fn register(
     uai: &str,
 ) -> Result<DisciplineView, QueryError> {
     if !is_vie_scolaire(actor, uai) {
-        return Err(QueryError::Forbidden("the register is for the CPE and the direction".into()));
+        return Err(QueryError::not_found("structure"));
     }
     let doc: DisciplineDoc = get(store, REGISTER, uai).await?.unwrap_or_default();
-    Ok(open_all(doc, opener, |_| true, true).await)
+    open_all(store, uai, doc, opener, |_| true, true).await
 }
 
 /// `GET /api/v1/vie-scolaire/{uai}/sanctions/audit`: that sanctions existed and when they were
 /// erased — never their content. Platform administrators only.
 pub async fn sanction_audit(store: &dyn ReadModelStore, actor: &Actor, uai: &str) -> Result<SanctionAuditDoc, QueryError> {
     if !(actor.is_platform_admin() && actor.user().is_some()) {
-        return Err(QueryError::Forbidden("the audit view is for platform administrators".into()));
+        return Err(QueryError::not_found("structure"));
     }
     Ok(get(store, AUDIT, uai).await?.unwrap_or_default())
 }
