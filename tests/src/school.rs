@@ -93,6 +93,71 @@ impl School {
     }
 }
 
+/// What [`School::activity`] created: one thing of every service.
+pub struct Activity {
+    pub evaluation: Uuid,
+    /// A lesson entry of the cahier de textes.
+    pub entry: Uuid,
+    /// A timetable lesson whose roll call marked pupil A1 absent.
+    pub lesson: Uuid,
+    /// The position of the last command.
+    pub position: u64,
+}
+
+impl School {
+    /// A day of school life in every service: a graded evaluation and published bulletins of
+    /// 6A for T1, a logged lesson and homework, a roll call with A1 absent, a competency
+    /// positioned, a punishment.
+    pub async fn activity(&self, s: &TestServer) -> Activity {
+        let r = s
+            .ok(
+                &self.teacher,
+                "CreateEvaluation",
+                json!({"class_or_group": self.class_a, "subject": self.maths, "period": self.t1, "date": "2026-10-05", "title": "Fractions"}),
+            )
+            .await;
+        let evaluation = TestServer::created_id(&r);
+        s.ok(&self.teacher, "RecordGrades", json!({"evaluation": evaluation, "grades": [{"pupil": self.pupil_a1, "value": 12}]})).await;
+        s.ok(&self.head, "PublishBulletins", json!({"class": self.class_a, "period": self.t1})).await;
+        let r = s
+            .ok(&self.teacher, "LogLesson", json!({"class_or_group": self.class_a, "subject": self.maths, "date": "2026-10-05", "start": "08:00", "end": "09:00", "title": "Fractions", "content": "x"}))
+            .await;
+        let entry = TestServer::created_id(&r);
+        s.ok(&self.teacher, "AssignHomework", json!({"class_or_group": self.class_a, "subject": self.maths, "given_on": "2026-10-05", "due_on": "2026-10-08", "description": "Exercices"}))
+            .await;
+        let row = json!({"class_or_group": self.class_a, "subject": self.maths, "teacher": self.teacher_id, "date": "2026-10-05", "start": "08:00:00", "end": "09:00:00"});
+        let r = s.ok(&self.root, "ImportTimetable", json!({"structure": self.uai, "lessons": [row]})).await;
+        let lesson = lesson_ids(s, &self.root, &r).await[0];
+        s.ok(&self.teacher, "TakeRollCall", json!({"lesson": lesson, "marks": [{"pupil": self.pupil_a1, "status": "absent"}]})).await;
+        s.ok(
+            &self.teacher,
+            "PositionCompetency",
+            json!({"pupil": self.pupil_a1, "framework": "socle", "item": "D1.3", "level": 3, "period": self.t1}),
+        )
+        .await;
+        let r = s
+            .ok(
+                &self.teacher,
+                "GivePunishment",
+                json!({"pupil": self.pupil_a1, "kind": "retenue", "reason": "bavardages", "date": "2026-10-05"}),
+            )
+            .await;
+        Activity { evaluation, entry, lesson, position: r["position"].as_u64().expect("position") }
+    }
+}
+
+async fn lesson_ids(s: &TestServer, root: &str, result: &Value) -> Vec<Uuid> {
+    let after = result["position"].as_u64().expect("position") - 1;
+    let (_, events) = s.get(Some(root), &format!("/api/v1/events?after={after}&limit=10"), None).await;
+    events
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["payload"]["lesson_id"].as_str())
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect()
+}
+
 async fn period_ids(s: &TestServer, root: &str, result: &Value) -> Vec<Uuid> {
     let after = result["position"].as_u64().expect("position") - 1;
     let (_, events) = s.get(Some(root), &format!("/api/v1/events?after={after}&limit=1"), None).await;

@@ -25,50 +25,14 @@ fn case<'a>(foreign: String, unknown: String, rightful: &'a str) -> Case<'a> {
     Case { foreign, unknown, rightful }
 }
 
-async fn lesson_ids(s: &TestServer, root: &str, result: &Value) -> Vec<Uuid> {
-    let after = result["position"].as_u64().expect("position") - 1;
-    let (_, events) = s.get(Some(root), &format!("/api/v1/events?after={after}&limit=10"), None).await;
-    events
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter_map(|e| e["payload"]["lesson_id"].as_str())
-        .filter_map(|id| Uuid::parse_str(id).ok())
-        .collect()
-}
-
 async fn foreign_and_unknown_ids_answer_alike(kind: &str) {
     let s = TestServer::start(kind).await;
     let a = School::create(&s).await;
     let b = School::create_in(&s, OTHER_UAI, "Collège Victor Hugo").await;
 
     // School A's data in every service.
-    let r = s
-        .ok(
-            &a.teacher,
-            "CreateEvaluation",
-            json!({"class_or_group": a.class_a, "subject": a.maths, "period": a.t1, "date": "2026-10-05", "title": "Fractions"}),
-        )
-        .await;
-    let evaluation = TestServer::created_id(&r);
-    s.ok(&a.teacher, "RecordGrades", json!({"evaluation": evaluation, "grades": [{"pupil": a.pupil_a1, "value": 12}]})).await;
-    s.ok(&a.head, "PublishBulletins", json!({"class": a.class_a, "period": a.t1})).await;
-    let r = s
-        .ok(&a.teacher, "LogLesson", json!({"class_or_group": a.class_a, "subject": a.maths, "date": "2026-10-05", "start": "08:00", "end": "09:00", "title": "Fractions", "content": "x"}))
-        .await;
-    let entry = TestServer::created_id(&r);
-    s.ok(&a.teacher, "AssignHomework", json!({"class_or_group": a.class_a, "subject": a.maths, "given_on": "2026-10-05", "due_on": "2026-10-08", "description": "Exercices"}))
-        .await;
-    let row = json!({"class_or_group": a.class_a, "subject": a.maths, "teacher": a.teacher_id, "date": "2026-10-05", "start": "08:00:00", "end": "09:00:00"});
-    let r = s.ok(&a.root, "ImportTimetable", json!({"structure": a.uai, "lessons": [row]})).await;
-    let lesson = lesson_ids(&s, &a.root, &r).await[0];
-    s.ok(&a.teacher, "TakeRollCall", json!({"lesson": lesson, "marks": [{"pupil": a.pupil_a1, "status": "absent"}]})).await;
-    s.ok(&a.teacher, "PositionCompetency", json!({"pupil": a.pupil_a1, "framework": "socle", "item": "D1.3", "level": 3, "period": a.t1}))
-        .await;
-    let r = s
-        .ok(&a.teacher, "GivePunishment", json!({"pupil": a.pupil_a1, "kind": "retenue", "reason": "bavardages", "date": "2026-10-05"}))
-        .await;
-    let at = r["position"].as_u64();
+    let activity = a.activity(&s).await;
+    let (evaluation, entry, at) = (activity.evaluation, activity.entry, Some(activity.position));
 
     let u = Uuid::new_v4();
     let (pupil, class, t1) = (a.pupil_a1, a.class_a, a.t1);
