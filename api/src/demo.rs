@@ -1,4 +1,8 @@
-//! `ent demo`: a small, populated collège, created once, so that a newcomer sees real data.
+//! `ent demo`: a small, populated collège, created once, so that a newcomer sees real data:
+//! three classes (6A, 6B, 5A) of six pupils with their parents, four subjects each taught by its
+//! teacher, two graded evaluations per subject and class in the first trimestre, every subject
+//! and council appreciation written and the trimestre's bulletins published; in 6A a lesson
+//! log, homework and a roll call (one absence, its parent notified).
 
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
@@ -6,6 +10,8 @@ use ent_commands::{Command, CommandError, CommandHandler};
 use ent_domain::Actor;
 use ent_domain::directory::commands::*;
 use ent_domain::directory::{Level, PeriodKind, Profile, Role, StructureKind};
+use ent_domain::notes::Mention;
+use serde_json::json;
 use uuid::Uuid;
 
 /// The UAI of the demo collège.
@@ -55,6 +61,22 @@ impl Seeder<'_> {
             .ok_or_else(|| CommandError::Rule(format!("no {id_field} appended")))
     }
 
+    /// Runs a command given as JSON, as `actor` (a user acting in the school).
+    async fn as_user(
+        &self,
+        actor: &Actor,
+        command_type: &str,
+        payload: serde_json::Value,
+    ) -> Result<ent_commands::AppendResult, CommandError> {
+        let parsed = ParsedCommand { command_id: Uuid::now_v7(), expected_version: None, command: Command::parse(command_type, payload)? };
+        Ok(self.handler.execute(actor, parsed, None).await?.result)
+    }
+
+    /// A user as an actor, with the assignments they have now.
+    async fn actor(&self, id: Uuid) -> Result<Actor, CommandError> {
+        ent_commands::actors::load_actor(self.handler.store(), id).await?.ok_or_else(|| CommandError::NotFound("demo user".into()))
+    }
+
     async fn user(&self, profile: Profile, role: Option<Role>, first: &str, last: &str) -> Result<(Uuid, String), CommandError> {
         let id = self
             .id_of(Command::CreateUser(CreateUser {
@@ -94,7 +116,119 @@ const PUPILS: [(&str, &str); 18] = [
     ("Noah", "Roux"),
 ];
 
-/// Creates the demo collège unless it exists; returns the accounts to show.
+/// A subject of the demo: its code and name, its teacher, its coefficient in the general
+/// average, the focus of its appreciations, and its two evaluations of the first trimestre in
+/// 6e and in 5e (title, date, coefficient, scale).
+struct DemoSubject {
+    code: &'static str,
+    name: &'static str,
+    teacher: (&'static str, &'static str),
+    /// Who the teacher is, on the console.
+    teacher_role: &'static str,
+    coefficient: f64,
+    focus: &'static str,
+    sixieme: [Evaluation; 2],
+    cinquieme: [Evaluation; 2],
+}
+
+type Evaluation = (&'static str, &'static str, f64, u32);
+
+const SUBJECTS: [DemoSubject; 4] = [
+    DemoSubject {
+        code: "MATHS",
+        name: "Mathématiques",
+        teacher: ("Sophie", "Bernard"),
+        teacher_role: "maths teacher",
+        coefficient: 4.0,
+        focus: "le calcul et la rédaction des solutions",
+        sixieme: [("Fractions", "2026-10-07", 1.0, 20), ("Géométrie : les angles", "2026-11-04", 2.0, 10)],
+        cinquieme: [("Nombres relatifs", "2026-10-06", 1.0, 20), ("Symétrie centrale", "2026-11-03", 2.0, 20)],
+    },
+    DemoSubject {
+        code: "FRANCAIS",
+        name: "Français",
+        teacher: ("Julien", "Petit"),
+        teacher_role: "French teacher",
+        coefficient: 4.0,
+        focus: "l’orthographe et l’expression écrite",
+        sixieme: [("Dictée et conjugaison", "2026-09-29", 1.0, 20), ("Rédaction : un récit d’aventure", "2026-11-10", 2.0, 20)],
+        cinquieme: [("Dictée et accords", "2026-09-30", 1.0, 20), ("Lecture : le Roman de Renart", "2026-11-12", 2.0, 20)],
+    },
+    DemoSubject {
+        code: "ANGLAIS",
+        name: "Anglais",
+        teacher: ("Anne", "Lambert"),
+        teacher_role: "English teacher",
+        coefficient: 3.0,
+        focus: "la prise de parole à l’oral",
+        sixieme: [("Vocabulary: my family", "2026-10-01", 1.0, 20), ("Oral : se présenter", "2026-11-17", 1.0, 10)],
+        cinquieme: [("Past simple", "2026-10-02", 1.0, 20), ("Oral : raconter ses vacances", "2026-11-18", 1.0, 10)],
+    },
+    DemoSubject {
+        code: "HG",
+        name: "Histoire-géographie",
+        teacher: ("Marc", "Fontaine"),
+        teacher_role: "history-geography teacher",
+        coefficient: 3.0,
+        focus: "la maîtrise des repères et du vocabulaire",
+        sixieme: [("L’Orient ancien", "2026-10-14", 1.0, 20), ("Croquis : habiter une métropole", "2026-11-24", 2.0, 20)],
+        cinquieme: [("L’Empire byzantin", "2026-10-13", 1.0, 20), ("La question démographique", "2026-11-25", 2.0, 20)],
+    },
+];
+
+const CLASSES: [(&str, Level); 3] = [("6A", Level::Sixieme), ("6B", Level::Sixieme), ("5A", Level::Cinquieme)];
+
+/// A pupil's level, as a fraction of the scale (Léa Martin, the first, is a good pupil).
+fn level(pupil: usize) -> f64 {
+    0.42 + ((pupil * 37 + 11) % 19) as f64 * 0.027
+}
+
+/// How much better or worse than their level a pupil does in a subject.
+fn leaning(pupil: usize, subject: usize) -> f64 {
+    ((pupil + 3 * subject) % 5) as f64 * 0.04 - 0.08
+}
+
+/// A pupil's mark on an evaluation, as a fraction of the scale; `None` when absent (one pupil
+/// in eleven misses an evaluation).
+fn mark(pupil: usize, subject: usize, evaluation: usize) -> Option<f64> {
+    if (pupil + 2 * subject + 5 * evaluation) % 11 == 4 {
+        return None;
+    }
+    let luck = ((pupil * 7 + subject * 5 + evaluation * 3) % 7) as f64 * 0.025 - 0.075;
+    Some((level(pupil) + leaning(pupil, subject) + luck).clamp(0.1, 1.0))
+}
+
+fn subject_appreciation(subject: &DemoSubject, score: f64) -> String {
+    let focus = subject.focus;
+    if score >= 0.78 {
+        format!("Excellent trimestre, avec une vraie aisance dans {focus} et une participation remarquable. Félicitations.")
+    } else if score >= 0.64 {
+        format!("Bon trimestre, travail régulier et sérieux. Il faut encore gagner en précision dans {focus}.")
+    } else if score >= 0.5 {
+        format!(
+            "Trimestre correct mais irrégulier. Des efforts à poursuivre, en particulier dans {focus} ; apprendre les leçons plus régulièrement."
+        )
+    } else {
+        format!(
+            "Des difficultés ce trimestre, notamment dans {focus}. Il faut travailler plus régulièrement et ne pas hésiter à demander de l’aide."
+        )
+    }
+}
+
+fn council(pupil: usize) -> (&'static str, Option<Mention>) {
+    match level(pupil) {
+        l if l >= 0.8 => {
+            ("Excellent trimestre dans toutes les matières. Le conseil de classe adresse ses félicitations.", Some(Mention::Felicitations))
+        }
+        l if l >= 0.68 => ("Très bon trimestre, sérieux et investi. Continuez ainsi.", Some(Mention::Compliments)),
+        l if l >= 0.56 => ("Trimestre encourageant : les efforts sont visibles et doivent être poursuivis.", Some(Mention::Encouragements)),
+        _ => ("Trimestre fragile. Un travail plus régulier est attendu ; l’équipe pédagogique reste disponible pour aider.", None),
+    }
+}
+
+/// Creates the demo collège unless it exists; returns the accounts to show. Its few hundred
+/// commands run in the `demo_seed` span, which `ent demo` logs at debug level only.
+#[tracing::instrument(name = "demo_seed", skip_all)]
 pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError> {
     let admin_exists = handler.store().stream_version("platform/login/admin").await?.is_some();
     if !admin_exists {
@@ -124,36 +258,35 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     }))
     .await?;
     let mut subjects = Vec::new();
-    for (code, name) in [("MATHS", "Mathématiques"), ("FRANCAIS", "Français"), ("ANGLAIS", "Anglais"), ("HG", "Histoire-géographie")] {
+    for subject in &SUBJECTS {
         let id = s
             .entity(
-                Command::CreateSubject(CreateSubject { structure: DEMO_UAI.into(), code: code.into(), name: name.into() }),
+                Command::CreateSubject(CreateSubject { structure: DEMO_UAI.into(), code: subject.code.into(), name: subject.name.into() }),
                 "subject_id",
             )
             .await?;
         subjects.push(id);
     }
     let mut classes = Vec::new();
-    for (code, level) in [("6A", Level::Sixieme), ("6B", Level::Sixieme), ("5A", Level::Cinquieme)] {
+    for (code, level) in CLASSES {
         classes
             .push(s.entity(Command::CreateClass(CreateClass { structure: DEMO_UAI.into(), code: code.into(), level }), "class_id").await?);
     }
     let (principal_id, principal) = s.user(Profile::Personnel, Some(Role::Direction), "Claire", "Moreau").await?;
     let (_, cpe) = s.user(Profile::Personnel, Some(Role::Cpe), "Karim", "Benali").await?;
-    let (maths_teacher, maths_login) = s.user(Profile::Enseignant, None, "Sophie", "Bernard").await?;
-    let (french_teacher, french_login) = s.user(Profile::Enseignant, None, "Julien", "Petit").await?;
-    for class in &classes {
-        s.run(Command::AssignTeacher(AssignTeacher { teacher: maths_teacher, subject: subjects[0], class_or_group: *class })).await?;
-        s.run(Command::AssignTeacher(AssignTeacher { teacher: french_teacher, subject: subjects[1], class_or_group: *class })).await?;
+    let mut teachers = Vec::new();
+    for (subject, id) in SUBJECTS.iter().zip(&subjects) {
+        let (teacher, login) = s.user(Profile::Enseignant, None, subject.teacher.0, subject.teacher.1).await?;
+        for class in &classes {
+            s.run(Command::AssignTeacher(AssignTeacher { teacher, subject: *id, class_or_group: *class })).await?;
+        }
+        teachers.push((teacher, login));
     }
     let mut first_pupil = String::new();
     let mut first_parent = String::new();
-    let mut class_6a = Vec::new();
+    let mut pupils = Vec::new();
     for (i, (first, last)) in PUPILS.iter().enumerate() {
         let (pupil, pupil_login) = s.user(Profile::Eleve, None, first, last).await?;
-        if i % classes.len() == 0 {
-            class_6a.push(pupil);
-        }
         s.run(Command::EnrolPupil(EnrolPupil { pupil, class: classes[i % classes.len()], since: "2026-09-01".parse().ok() })).await?;
         let (parent, parent_login) = s.user(Profile::Parent, None, "Parent", last).await?;
         s.run(Command::LinkParent(LinkParent { parent, pupil })).await?;
@@ -161,6 +294,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
             first_pupil = pupil_login;
             first_parent = parent_login;
         }
+        pupils.push(pupil);
     }
     s.run(Command::CreateRectoratUser(CreateRectoratUser {
         first_name: "Inès".into(),
@@ -180,12 +314,22 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         discipline: Some("mathématiques".into()),
     }))
     .await?;
-    school_life(&s, maths_teacher, principal_id, classes[0], subjects[0], &class_6a).await?;
+    let head = s.actor(principal_id).await?;
+    let mut teacher_actors = Vec::new();
+    for (id, _) in &teachers {
+        teacher_actors.push(s.actor(*id).await?);
+    }
+    first_trimestre(&s, &head, &teacher_actors, &classes, &subjects, &pupils).await?;
+    let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
+    school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },
-        DemoLogin { who: "maths teacher".into(), login: maths_login },
-        DemoLogin { who: "French teacher".into(), login: french_login },
+    ]);
+    for (subject, (_, login)) in SUBJECTS.iter().zip(teachers) {
+        logins.push(DemoLogin { who: subject.teacher_role.into(), login });
+    }
+    logins.extend([
         DemoLogin { who: "pupil (6A)".into(), login: first_pupil },
         DemoLogin { who: "parent of that pupil".into(), login: first_parent },
         DemoLogin { who: "rectorat (académie usage indicators)".into(), login: "rectorat".into() },
@@ -194,70 +338,87 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     Ok(DemoSummary { created: true, logins })
 }
 
-/// A few weeks of school life in 6A: two maths evaluations graded and the trimester's bulletins
-/// published, a lesson log and homework, one lesson with a roll call (Léa absent: her parent is
-/// notified), so that every service has something to show.
-async fn school_life(s: &Seeder<'_>, teacher: Uuid, head: Uuid, class: Uuid, maths: Uuid, pupils: &[Uuid]) -> Result<(), CommandError> {
-    let as_user = |id: Uuid| async move {
-        ent_commands::actors::load_actor(s.handler.store(), id).await?.ok_or_else(|| CommandError::NotFound("demo user".into()))
-    };
-    let teacher_actor = as_user(teacher).await?;
-    let head_actor = as_user(head).await?;
+/// The first trimestre: subject coefficients, two graded evaluations per subject and class,
+/// every pupil's subject appreciations (by their teachers) and council appreciation (by the
+/// head), then the bulletins of the three classes published.
+async fn first_trimestre(
+    s: &Seeder<'_>,
+    head: &Actor,
+    teachers: &[Actor],
+    classes: &[Uuid],
+    subjects: &[Uuid],
+    pupils: &[Uuid],
+) -> Result<(), CommandError> {
     let t1 = ent_domain::directory::structure::period_id(DEMO_UAI, "2026-2027", 0);
-    let json = |actor: &Actor, command_type: &'static str, payload: serde_json::Value| {
-        let actor = actor.clone();
-        async move {
-            let parsed =
-                ParsedCommand { command_id: Uuid::now_v7(), expected_version: None, command: Command::parse(command_type, payload)? };
-            Ok::<_, CommandError>(s.handler.execute(&actor, parsed, None).await?.result)
+    for (subject, id) in SUBJECTS.iter().zip(subjects) {
+        for level in ["6e", "5e"] {
+            let payload = json!({"structure": DEMO_UAI, "level": level, "subject": id, "coefficient": subject.coefficient});
+            s.as_user(head, "SetSubjectCoefficient", payload).await?;
         }
-    };
-    let evaluations = [("Fractions", "2026-10-07", 1, 20), ("Géométrie : les angles", "2026-11-04", 2, 10)];
-    for (n, (title, date, coefficient, scale)) in evaluations.iter().enumerate() {
-        let r = json(
-            &teacher_actor,
-            "CreateEvaluation",
-            serde_json::json!({
-                "class_or_group": class, "subject": maths, "period": t1, "date": date, "title": title,
-                "coefficient": coefficient, "scale": scale,
-            }),
-        )
-        .await?;
-        let evaluation = r.stream.rsplit('/').next().and_then(|id| Uuid::parse_str(id).ok());
-        let grades: Vec<serde_json::Value> = pupils
-            .iter()
-            .enumerate()
-            .map(|(i, p)| match (i + n) % 7 {
-                6 => serde_json::json!({"pupil": p, "status": "Abs"}),
-                k => serde_json::json!({"pupil": p, "value": (f64::from(*scale) * (0.45 + 0.08 * k as f64) * 4.0).round() / 4.0}),
-            })
-            .collect();
-        json(&teacher_actor, "RecordGrades", serde_json::json!({"evaluation": evaluation, "grades": grades})).await?;
     }
-    if let Some(first) = pupils.first() {
-        json(
-            &teacher_actor,
-            "SetSubjectAppreciation",
-            serde_json::json!({
-                "pupil": first, "period": t1, "subject": maths, "text": "Bon trimestre, travail régulier.",
-            }),
-        )
-        .await?;
+    for (c, class) in classes.iter().enumerate() {
+        let in_class: Vec<(usize, Uuid)> = pupils.iter().copied().enumerate().filter(|(i, _)| i % classes.len() == c).collect();
+        for (k, (subject, id)) in SUBJECTS.iter().zip(subjects).enumerate() {
+            let evaluations = if CLASSES[c].1 == Level::Cinquieme { &subject.cinquieme } else { &subject.sixieme };
+            for (n, (title, date, coefficient, scale)) in evaluations.iter().enumerate() {
+                let r = s
+                    .as_user(
+                        &teachers[k],
+                        "CreateEvaluation",
+                        json!({
+                            "class_or_group": class, "subject": id, "period": t1, "date": date, "title": title,
+                            "coefficient": coefficient, "scale": scale,
+                        }),
+                    )
+                    .await?;
+                let evaluation = r.stream.rsplit('/').next().and_then(|id| Uuid::parse_str(id).ok());
+                let grades: Vec<serde_json::Value> = in_class
+                    .iter()
+                    .map(|(i, pupil)| match mark(*i, k, n) {
+                        None => json!({"pupil": pupil, "status": "Abs"}),
+                        Some(fraction) => json!({"pupil": pupil, "value": (f64::from(*scale) * fraction * 4.0).round() / 4.0}),
+                    })
+                    .collect();
+                s.as_user(&teachers[k], "RecordGrades", json!({"evaluation": evaluation, "grades": grades})).await?;
+            }
+            for (i, pupil) in &in_class {
+                let text = subject_appreciation(subject, level(*i) + leaning(*i, k));
+                s.as_user(&teachers[k], "SetSubjectAppreciation", json!({"pupil": pupil, "period": t1, "subject": id, "text": text}))
+                    .await?;
+            }
+        }
+        for (i, pupil) in &in_class {
+            let (text, mention) = council(*i);
+            s.as_user(head, "SetCouncilAppreciation", json!({"pupil": pupil, "period": t1, "text": text, "mention": mention})).await?;
+        }
+        s.as_user(head, "PublishBulletins", json!({"class": class, "period": t1})).await?;
     }
-    json(&head_actor, "PublishBulletins", serde_json::json!({"class": class, "period": t1})).await?;
-    json(
-        &teacher_actor,
+    Ok(())
+}
+
+/// A day of school life in 6A: a maths lesson logged with its homework, and its roll call
+/// (Léa absent: her parent is notified), so that every service has something to show.
+async fn school_life(
+    s: &Seeder<'_>,
+    teacher_actor: &Actor,
+    teacher: Uuid,
+    class: Uuid,
+    maths: Uuid,
+    pupils: &[Uuid],
+) -> Result<(), CommandError> {
+    s.as_user(
+        teacher_actor,
         "LogLesson",
-        serde_json::json!({
+        json!({
             "class_or_group": class, "subject": maths, "date": "2026-11-23", "start": "08:00:00", "end": "09:00:00",
             "title": "Les fractions décimales", "content": "Écriture décimale, comparaison, exercices 4 à 9 p. 52.",
         }),
     )
     .await?;
-    json(
-        &teacher_actor,
+    s.as_user(
+        teacher_actor,
         "AssignHomework",
-        serde_json::json!({
+        json!({
             "class_or_group": class, "subject": maths, "given_on": "2026-11-23", "due_on": "2026-11-30",
             "description": "Exercices 10 et 11 p. 53", "estimated_minutes": 30,
         }),
@@ -266,19 +427,16 @@ async fn school_life(s: &Seeder<'_>, teacher: Uuid, head: Uuid, class: Uuid, mat
     let lesson = s
         .run(Command::parse(
             "ScheduleLesson",
-            serde_json::json!({
+            json!({
                 "class_or_group": class, "subject": maths, "teacher": teacher, "date": "2026-11-23",
                 "start": "08:00:00", "end": "09:00:00", "room": "B12",
             }),
         )?)
         .await?;
     let lesson = lesson.stream.rsplit('/').next().and_then(|id| Uuid::parse_str(id).ok());
-    let marks: Vec<serde_json::Value> = pupils
-        .iter()
-        .enumerate()
-        .map(|(i, p)| serde_json::json!({"pupil": p, "status": if i == 0 { "absent" } else { "present" }}))
-        .collect();
-    json(&teacher_actor, "TakeRollCall", serde_json::json!({"lesson": lesson, "marks": marks})).await?;
+    let marks: Vec<serde_json::Value> =
+        pupils.iter().enumerate().map(|(i, p)| json!({"pupil": p, "status": if i == 0 { "absent" } else { "present" }})).collect();
+    s.as_user(teacher_actor, "TakeRollCall", json!({"lesson": lesson, "marks": marks})).await?;
     Ok(())
 }
 
@@ -288,9 +446,12 @@ fn known_logins() -> Vec<DemoLogin> {
         ("CPE (vie scolaire)", "karim.benali"),
         ("maths teacher", "sophie.bernard"),
         ("French teacher", "julien.petit"),
+        ("English teacher", "anne.lambert"),
+        ("history-geography teacher", "marc.fontaine"),
         ("pupil (6A)", "lea.martin"),
         ("parent of that pupil", "parent.martin"),
         ("rectorat (académie usage indicators)", "rectorat"),
+        ("inspector (reads and visas the cahiers de textes)", "inspecteur"),
     ]
     .iter()
     .map(|(who, login)| DemoLogin { who: who.to_string(), login: login.to_string() })

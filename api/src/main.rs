@@ -169,12 +169,27 @@ enum SchemasCmd {
     },
 }
 
-fn init_logs(format: LogFormat) {
+/// Logs to stderr, filtered by `RUST_LOG`. `ent demo` seeds its school with a few hundred
+/// commands, each logged "command accepted" at info level: under the `demo_seed` span (see
+/// `demo::seed`) such detail counts as debug, shown only when `RUST_LOG` asks for debug, so that
+/// the console shows the banner with the logins. Warnings and errors always show.
+fn init_logs(format: LogFormat, demo: bool) {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let quiet_seeding = demo && filter.max_level_hint().is_some_and(|max| max < tracing::Level::DEBUG);
+    let seeding_detail = tracing_subscriber::filter::dynamic_filter_fn(move |meta, cx| {
+        let detail = quiet_seeding && meta.is_event() && *meta.level() > tracing::Level::WARN;
+        !(detail && cx.lookup_current().is_some_and(|span| span.scope().any(|s| s.name() == "demo_seed")))
+    });
+    let registry = tracing_subscriber::registry().with(filter);
     match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => registry.with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(seeding_detail)).init(),
+        LogFormat::Json => {
+            registry.with(tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).with_filter(seeding_detail)).init()
+        }
     }
 }
 
@@ -184,7 +199,7 @@ fn main() -> Result<()> {
 
 async fn run() -> Result<()> {
     let cli = Cli::parse();
-    init_logs(cli.log_format);
+    init_logs(cli.log_format, matches!(cli.command, Cmd::Demo { .. }));
     let master_key = || -> Result<ent_infra::MasterKey> {
         let hex = std::env::var("ENT_MASTER_KEY").ok();
         ent_api::config::load_master_key(hex.as_deref(), &cli.master_key_file).map_err(anyhow::Error::msg)

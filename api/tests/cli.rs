@@ -1,8 +1,10 @@
 //! The `ent` binary itself: bootstrap-admin idempotency, retention run, projections list,
-//! schemas check — run as a subprocess against a real SQLite file.
+//! schemas check, the demo's console — run as a subprocess against a real SQLite file.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::Duration;
 
 use ent_commands::envelope::ParsedCommand;
 use ent_commands::{Command as Cmd, CommandHandler};
@@ -102,4 +104,68 @@ async fn retention_run_erases_due_sanctions_and_bootstrap_is_idempotent() {
     let schemas = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas");
     let (ok, out) = ent(&dir, &["schemas", "export", "--check", "--dir", schemas]);
     assert!(ok, "{out}");
+}
+
+/// Runs `ent demo` on a fresh database until it prints its banner, then stops it; returns the
+/// banner (stdout) and the logs (stderr).
+fn demo_console(rust_log: Option<&str>) -> (String, String) {
+    let dir = Dir(std::env::temp_dir().join(format!("ent-cli-{}", Uuid::new_v4().simple())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ent"));
+    command
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .env("ENT_DATABASE", format!("sqlite://{}", dir.0.join("ent.db").display()))
+        .env("ENT_MASTER_KEY_FILE", dir.0.join("master.key"))
+        .env_remove("ENT_MASTER_KEY")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(filter) = rust_log {
+        command.env("RUST_LOG", filter);
+    }
+    let mut child = command.spawn().expect("run ent demo");
+    let stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let logs = std::thread::spawn(move || {
+        let mut logs = String::new();
+        let _ = stderr.read_to_string(&mut logs);
+        logs
+    });
+    let (lines, banner) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let last = line.contains("Ctrl-C stops the server");
+            if lines.send(line).is_err() || last {
+                break;
+            }
+        }
+    });
+    let mut shown = Vec::new();
+    while let Ok(line) = banner.recv_timeout(Duration::from_secs(120)) {
+        let last = line.contains("Ctrl-C stops the server");
+        shown.push(line);
+        if last {
+            break;
+        }
+    }
+    child.kill().expect("stop ent demo");
+    child.wait().expect("ent demo stopped");
+    (shown.join("\n"), logs.join().expect("stderr read"))
+}
+
+/// The demo's console shows the banner with the logins; the few hundred commands that seed the
+/// school log at debug level only (shown when RUST_LOG asks for debug).
+#[test]
+fn demo_console_shows_the_logins_not_the_seeding() {
+    let (banner, logs) = demo_console(None);
+    assert!(banner.contains("Ctrl-C stops the server"), "no banner: {banner}\n{logs}");
+    for login in ["admin", "claire.moreau", "sophie.bernard", "anne.lambert", "marc.fontaine", "parent.martin", "inspecteur"] {
+        assert!(banner.contains(login), "{login} not shown: {banner}");
+    }
+    assert!(!logs.contains("command accepted"), "the seeding logs at info level: {logs}");
+    assert!(logs.contains("ENT server listening"), "the server's own logs are gone: {logs}");
+
+    let (banner, logs) = demo_console(Some("info,ent_commands=debug"));
+    assert!(banner.contains("parent.martin"), "{banner}");
+    assert!(logs.matches("command accepted").count() > 200, "the seeding's debug logs are not shown: {logs}");
 }

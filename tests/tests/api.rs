@@ -357,17 +357,21 @@ async fn bootstrap_admin_is_idempotent() {
     assert!(bootstrap_admin(&handler, "chief", "short").await.is_err());
 }
 
-/// `ent demo`'s school: every service has something to show a newcomer.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn demo_school_shows_every_service() {
-    let s = TestServer::start("sqlite").await;
+/// `ent demo`'s school: every service has something to show a newcomer — three classes graded
+/// in four subjects, published bulletins with class statistics, a lesson log, homework, an
+/// absence notified to the parent.
+async fn demo_school_shows_every_service(kind: &str) {
+    let s = TestServer::start(kind).await;
     let summary = ent_api::demo::seed(&s.app.state.handler).await.unwrap();
     assert!(summary.created);
     let again = ent_api::demo::seed(&s.app.state.handler).await.unwrap();
     assert!(!again.created, "seeding twice creates nothing");
+    let logins = |s: &ent_api::demo::DemoSummary| s.logins.iter().map(|l| (l.who.clone(), l.login.clone())).collect::<Vec<_>>();
+    assert_eq!(logins(&summary), logins(&again), "the console shows the same accounts the second time");
     let head = s.app.state.backend.events.head().await.unwrap();
+    let password = ent_api::demo::DEMO_PASSWORD;
 
-    let parent = s.login("parent.martin", ent_api::demo::DEMO_PASSWORD).await;
+    let parent = s.login("parent.martin", password).await;
     let (_, children) = s.get(Some(&parent), "/api/v1/me/children", Some(head)).await;
     let child = children[0]["id"].as_str().unwrap().to_string();
     let t1 = ent_domain::directory::structure::period_id(ent_api::demo::DEMO_UAI, "2026-2027", 0);
@@ -375,9 +379,76 @@ async fn demo_school_shows_every_service() {
     assert_eq!(status, StatusCode::OK, "{bulletin}");
     assert_eq!(bulletin["publication"]["published"], true);
     assert_eq!(bulletin["absences"]["half_days"], 1);
+    let subjects = bulletin["subjects"].as_array().unwrap();
+    assert_eq!(subjects.len(), 4, "{bulletin}");
+    for line in subjects {
+        for field in ["pupil_average", "class_average", "class_min", "class_max", "appreciation"] {
+            assert!(!line[field].is_null(), "no {field} in {line}");
+        }
+        assert!(
+            line["class_min"].as_f64() <= line["class_average"].as_f64() && line["class_average"].as_f64() <= line["class_max"].as_f64()
+        );
+    }
+    assert!(bulletin["general_average"].is_number(), "{bulletin}");
+    assert!(bulletin["council_appreciation"].is_string() && bulletin["mention"].is_string(), "{bulletin}");
+    let (status, pdf) = s.get_bytes(&parent, &format!("/api/v1/bulletins/{child}/{t1}.pdf"), Some(head)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF"));
     let (_, inbox) = s.get(Some(&parent), "/api/v1/notifications", Some(head)).await;
     assert_eq!(inbox["unread"], 1);
     let (status, homework) = s.get(Some(&parent), &format!("/api/v1/pupils/{child}/homework?from=2026-11-01"), Some(head)).await;
     assert_eq!(status, StatusCode::OK, "{homework}");
     assert_eq!(homework.as_array().map(|h| h.len()), Some(1));
+
+    // Four subjects, each taught by its teacher in the three classes, each graded there.
+    let teachers: Vec<&str> = summary.logins.iter().filter(|l| l.who.ends_with("teacher")).map(|l| l.login.as_str()).collect();
+    assert_eq!(teachers.len(), 4, "{:?}", summary.logins);
+    let mut subjects = std::collections::BTreeSet::new();
+    let mut classes = std::collections::BTreeMap::new();
+    for login in teachers {
+        let teacher = s.login(login, password).await;
+        let (status, assignments) = s.get(Some(&teacher), "/api/v1/me/classes", Some(head)).await;
+        assert_eq!(status, StatusCode::OK, "{assignments}");
+        assert_eq!(assignments.as_array().map(|a| a.len()), Some(3), "{login}: {assignments}");
+        for a in assignments.as_array().unwrap() {
+            subjects.insert(a["subject_code"].as_str().unwrap().to_string());
+            let class = a["class_or_group"].as_str().unwrap().to_string();
+            classes.insert(class.clone(), a["class_or_group_code"].as_str().unwrap().to_string());
+            let (status, table) = s.get(Some(&teacher), &format!("/api/v1/classes/{class}/grades?period={t1}"), Some(head)).await;
+            assert_eq!(status, StatusCode::OK, "{table}");
+            let evaluations = table["evaluations"].as_array().unwrap();
+            assert_eq!(evaluations.len(), 2, "{login} in {class}: {table}");
+            for e in evaluations {
+                let graded = e["grades"].as_object().unwrap().values().filter(|g| g["value"].is_number()).count();
+                assert!(graded >= 4, "{login} in {class}: {e}");
+            }
+        }
+    }
+    assert_eq!(subjects.len(), 4, "{subjects:?}");
+    assert_eq!(classes.values().cloned().collect::<std::collections::BTreeSet<_>>(), ["5A", "6A", "6B"].map(String::from).into());
+
+    // Every class's bulletins are published, with all four subjects.
+    let principal = s.login("claire.moreau", password).await;
+    for (class, code) in &classes {
+        let (status, roster) = s.get(Some(&principal), &format!("/api/v1/classes/{class}/roster"), Some(head)).await;
+        assert_eq!(status, StatusCode::OK, "{roster}");
+        let pupils = roster["members"].as_array().unwrap();
+        assert_eq!(pupils.len(), 6, "{code}: {roster}");
+        let pupil = pupils[pupils.len() - 1]["id"].as_str().unwrap();
+        let (status, bulletin) = s.get(Some(&principal), &format!("/api/v1/bulletins/{pupil}/{t1}"), Some(head)).await;
+        assert_eq!(status, StatusCode::OK, "{bulletin}");
+        assert_eq!(bulletin["publication"]["published"], true, "{code}");
+        assert_eq!(bulletin["subjects"].as_array().map(|s| s.len()), Some(4), "{code}: {bulletin}");
+        assert!(bulletin["general_average"].is_number(), "{code}: {bulletin}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn demo_school_shows_every_service_on_sqlite() {
+    demo_school_shows_every_service("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn demo_school_shows_every_service_on_postgres() {
+    demo_school_shows_every_service("postgres").await;
 }
