@@ -12,7 +12,7 @@ use crate::context::{CommandContext, Plan};
 use crate::envelope::ParsedCommand;
 use crate::error::CommandError;
 use crate::sealing::Sealer;
-use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, StreamAppend};
+use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, StoreError, StreamAppend};
 
 /// How many times a command is re-decided after losing an optimistic-concurrency race.
 const MAX_CONFLICT_RETRIES: u32 = 20;
@@ -115,31 +115,29 @@ impl CommandHandler {
         plan: Plan,
     ) -> Result<AppendResult, CommandError> {
         let actor_id = actor.id_string();
-        let streams = plan
-            .appends
-            .into_iter()
-            .map(|a| StreamAppend {
-                stream: a.stream.to_string(),
-                expected: a.expected,
-                events: a
-                    .events
-                    .iter()
-                    .map(|e| {
-                        let (event_type, schema_version, payload) = e.to_parts();
-                        NewEvent {
-                            event_id: Uuid::now_v7(),
-                            event_type: event_type.to_string(),
-                            schema_version,
-                            payload,
-                            actor: actor_id.clone(),
-                            structure: a.stream.structure.clone(),
-                            correlation_id,
-                            causation_id: command_id,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let mut streams = Vec::with_capacity(plan.appends.len());
+        for a in plan.appends {
+            let mut events = Vec::with_capacity(a.events.len());
+            for e in &a.events {
+                // An event that cannot be serialised fails the command; it is never stored as a
+                // placeholder. The edge counts it under the `error` outcome of `ent_commands_total`.
+                let (event_type, schema_version, payload) = e.to_parts().map_err(|err| {
+                    tracing::error!(event_type = e.event_type(), error = %err, "event payload could not be serialised");
+                    CommandError::Store(StoreError::Backend(format!("event {} could not be serialised: {err}", e.event_type())))
+                })?;
+                events.push(NewEvent {
+                    event_id: Uuid::now_v7(),
+                    event_type: event_type.to_string(),
+                    schema_version,
+                    payload,
+                    actor: actor_id.clone(),
+                    structure: a.stream.structure.clone(),
+                    correlation_id,
+                    causation_id: command_id,
+                });
+            }
+            streams.push(StreamAppend { stream: a.stream.to_string(), expected: a.expected, events });
+        }
         let request = AppendRequest { command_id, streams, secrets: plan.secrets };
         Ok(self.store.append(request).await?)
     }

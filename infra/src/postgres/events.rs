@@ -157,10 +157,16 @@ async fn write_plan(tx: &mut sqlx::PgConnection, plan: &BatchPlan) -> Result<(),
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }
     let now = Utc::now();
-    for chunk in plan.commands.chunks(10_000) {
+    let commands = plan
+        .commands
+        .iter()
+        .map(|(id, result)| serde_json::to_value(result).map(|json| (*id, json)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(crate::unserialisable_result)?;
+    for chunk in commands.chunks(10_000) {
         let mut q = QueryBuilder::<Postgres>::new("INSERT INTO commands (command_id, result, recorded_at) ");
         q.push_values(chunk, |mut b, (id, result)| {
-            b.push_bind(*id).push_bind(serde_json::to_value(result).unwrap_or_default()).push_bind(now);
+            b.push_bind(*id).push_bind(result).push_bind(now);
         });
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }

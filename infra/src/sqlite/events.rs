@@ -118,10 +118,16 @@ async fn write_plan(tx: &mut SqliteConnection, plan: &BatchPlan) -> Result<(), S
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }
     let now = ts(Utc::now());
-    for chunk in plan.commands.chunks(5_000) {
+    let commands = plan
+        .commands
+        .iter()
+        .map(|(id, result)| serde_json::to_string(result).map(|json| (id.to_string(), json)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(crate::unserialisable_result)?;
+    for chunk in commands.chunks(5_000) {
         let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO commands (command_id, result, recorded_at) ");
         q.push_values(chunk, |mut b, (id, result)| {
-            b.push_bind(id.to_string()).push_bind(serde_json::to_string(result).unwrap_or_default()).push_bind(now.clone());
+            b.push_bind(id).push_bind(result).push_bind(now.clone());
         });
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }
