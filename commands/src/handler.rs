@@ -11,8 +11,9 @@ use uuid::Uuid;
 use crate::context::{CommandContext, Plan};
 use crate::envelope::ParsedCommand;
 use crate::error::CommandError;
+use crate::fingerprint::{fingerprint, fingerprint_parts, write_canonical};
 use crate::sealing::Sealer;
-use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, StoreError, StreamAppend};
+use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, RequestOrigin, StoreError, StreamAppend};
 
 /// How many times a command is re-decided after losing an optimistic-concurrency race.
 const MAX_CONFLICT_RETRIES: u32 = 20;
@@ -74,7 +75,13 @@ impl CommandHandler {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Executed, CommandError> {
         let started = Instant::now();
-        if let Some(mut previous) = self.store.command_result(parsed.command_id).await? {
+        let origin = request_origin(actor, &parsed)?;
+        if let Some(stored) = self.store.command_result(parsed.command_id).await? {
+            if !stored.answers(&origin) {
+                tracing::info!("command id already used for another request or by another actor");
+                return Err(CommandError::command_id_reused());
+            }
+            let mut previous = stored.result;
             previous.replayed = true;
             tracing::info!("replayed an already committed command");
             return Ok(Executed { result: previous, append_duration: started.elapsed() });
@@ -89,7 +96,7 @@ impl CommandHandler {
                 primary.expected = ExpectedVersion::Exact(v);
             }
             let append_started = Instant::now();
-            match self.append_plan(actor, parsed.command_id, correlation_id, plan).await {
+            match self.append_with_origin(actor, origin.clone(), parsed.command_id, correlation_id, plan).await {
                 Ok(result) => {
                     tracing::info!(position = result.position, events = result.event_ids.len(), "command accepted");
                     return Ok(Executed { result, append_duration: append_started.elapsed() });
@@ -106,10 +113,23 @@ impl CommandHandler {
         }
     }
 
-    /// Appends a decided plan, stamping every event with its metadata.
+    /// Appends a plan the system decided without an envelope (bootstrap, usage flushes), stamping
+    /// every event with its metadata. Its fingerprint is that of the events it appends.
     pub async fn append_plan(
         &self,
         actor: &Actor,
+        command_id: Uuid,
+        correlation_id: Uuid,
+        plan: Plan,
+    ) -> Result<AppendResult, CommandError> {
+        let origin = plan_origin(actor, &plan)?;
+        self.append_with_origin(actor, origin, command_id, correlation_id, plan).await
+    }
+
+    async fn append_with_origin(
+        &self,
+        actor: &Actor,
+        origin: RequestOrigin,
         command_id: Uuid,
         correlation_id: Uuid,
         plan: Plan,
@@ -138,7 +158,38 @@ impl CommandHandler {
             }
             streams.push(StreamAppend { stream: a.stream.to_string(), expected: a.expected, events });
         }
-        let request = AppendRequest { command_id, streams, secrets: plan.secrets };
+        let request = AppendRequest { command_id, origin, streams, secrets: plan.secrets };
         Ok(self.store.append(request).await?)
     }
+}
+
+fn unserialisable(what: &str, err: serde_json::Error) -> CommandError {
+    tracing::error!(error = %err, "{what} could not be serialised");
+    CommandError::Store(StoreError::Backend(format!("{what} could not be serialised: {err}")))
+}
+
+/// The actor and the fingerprint of an enveloped command: its type, its payload as decoded, and
+/// the expected version.
+fn request_origin(actor: &Actor, parsed: &ParsedCommand) -> Result<RequestOrigin, CommandError> {
+    let payload = parsed.command.payload_json().map_err(|e| unserialisable("command payload", e))?;
+    Ok(RequestOrigin {
+        actor: actor.id_string(),
+        fingerprint: fingerprint(parsed.command.command_type(), &payload, parsed.expected_version),
+    })
+}
+
+/// The actor and the fingerprint of a plan appended without an envelope: its streams and events.
+fn plan_origin(actor: &Actor, plan: &Plan) -> Result<RequestOrigin, CommandError> {
+    let mut parts = Vec::new();
+    for a in &plan.appends {
+        parts.push(a.stream.to_string().into_bytes());
+        for e in &a.events {
+            let (event_type, _, payload) = e.to_parts().map_err(|err| unserialisable("event payload", err))?;
+            let mut canonical = String::new();
+            write_canonical(&mut canonical, &payload);
+            parts.push(event_type.as_bytes().to_vec());
+            parts.push(canonical.into_bytes());
+        }
+    }
+    Ok(RequestOrigin { actor: actor.id_string(), fingerprint: fingerprint_parts(parts.iter().map(Vec::as_slice)) })
 }

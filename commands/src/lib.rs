@@ -13,6 +13,7 @@ pub mod context;
 pub mod directory;
 pub mod envelope;
 pub mod error;
+pub mod fingerprint;
 pub mod handler;
 pub mod notes;
 pub mod passwords;
@@ -26,4 +27,6 @@ pub use command::Command;
 pub use envelope::CommandEnvelope;
 pub use error::{CommandError, FieldError};
 pub use handler::{CommandHandler, Executed};
-pub use store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, SecretWrite, StoreError, StreamAppend};
+pub use store::{
+    AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, RequestOrigin, SecretWrite, StoreError, StoredCommand, StreamAppend,
+};

@@ -1,0 +1,83 @@
+//! The command API as a product, end to end through HTTP against SQLite and PostgreSQL:
+//! idempotency keyed by actor and request.
+
+use ent_tests::server::TestServer;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const UAI: &str = "0751234A";
+
+async fn events_count(s: &TestServer, root: &str) -> usize {
+    let (status, events) = s.get(Some(root), "/api/v1/events?after=0&limit=1000", None).await;
+    assert_eq!(status, StatusCode::OK);
+    events.as_array().unwrap().len()
+}
+
+fn fields(body: &Value) -> Vec<String> {
+    body["errors"].as_array().map(|e| e.iter().map(|x| x["field"].as_str().unwrap_or_default().to_string()).collect()).unwrap_or_default()
+}
+
+/// Same `command_id`: the same actor with the same request gets the stored result; the same
+/// actor with another request gets a 422 naming `command_id`; another actor gets exactly that
+/// same answer, with nothing of the first request, and nothing is appended.
+async fn idempotency_is_per_actor_and_request(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+    s.ok(&root, "CreateStructure", json!({"uai": UAI, "name": "Collège", "kind": "college"})).await;
+    let (_, teacher_login, _) = s.user(&root, UAI, "enseignant", None, "Sophie", "Bernard").await;
+    let teacher = s.login_user(&teacher_login).await;
+
+    let command_id = Uuid::new_v4();
+    let envelope = json!({"command_id": command_id, "type": "CreateSubject", "payload": {"structure": UAI, "code": "SVT", "name": "SVT"}});
+    let (status, first) = s.envelope(&root, envelope.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let before = events_count(&s, &root).await;
+
+    // The same request again, keys in another order: the stored result.
+    let reordered = json!({"payload": {"name": "SVT", "code": "SVT", "structure": UAI}, "type": "CreateSubject", "command_id": command_id});
+    let (status, again) = s.envelope(&root, reordered).await;
+    assert_eq!((status, &again), (StatusCode::OK, &first));
+
+    // Same actor, another payload, another type, or an expected_version: refused, naming command_id.
+    let mut collisions = Vec::new();
+    for other in [
+        json!({"command_id": command_id, "type": "CreateSubject", "payload": {"structure": UAI, "code": "SVT2", "name": "SVT"}}),
+        json!({"command_id": command_id, "type": "CreateClass", "payload": {"structure": UAI, "code": "6A", "level": "6e"}}),
+        json!({"command_id": command_id, "type": "CreateSubject", "expected_version": 2, "payload": {"structure": UAI, "code": "SVT", "name": "SVT"}}),
+    ] {
+        let (status, body) = s.envelope(&root, other).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(fields(&body), ["command_id"]);
+        collisions.push(body);
+    }
+
+    // Another actor replaying the first envelope: the very same answer as a collision, before
+    // any authorization, and nothing of the first result.
+    let (status, body) = s.envelope(&teacher, envelope).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body, collisions[0]);
+    let text = body.to_string();
+    assert!(["stream", "position", "event_ids", "current_version"].iter().all(|k| body.get(k).is_none()), "{body}");
+    assert!(!text.contains(first["stream"].as_str().unwrap()) && !text.contains(first["event_ids"][0].as_str().unwrap()));
+
+    assert_eq!(events_count(&s, &root).await, before);
+    // The owner still gets the stored result.
+    let (status, again) = s
+        .envelope(
+            &root,
+            json!({"command_id": command_id, "type": "CreateSubject", "payload": {"structure": UAI, "code": "SVT", "name": "SVT"}}),
+        )
+        .await;
+    assert_eq!((status, again), (StatusCode::OK, first));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn idempotency_is_per_actor_and_request_on_sqlite() {
+    idempotency_is_per_actor_and_request("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn idempotency_is_per_actor_and_request_on_postgres() {
+    idempotency_is_per_actor_and_request("postgres").await;
+}
