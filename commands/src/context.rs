@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ent_domain::{Actor, Aggregate, Event, StreamId};
 use uuid::Uuid;
 
+use crate::cache::AggregateCache;
 use crate::error::CommandError;
 use crate::sealing::Sealer;
 use crate::store::{EventStore, ExpectedVersion, SecretWrite, StoreError};
@@ -50,6 +51,8 @@ impl Plan {
 /// The inputs of one attempt at a command.
 pub struct CommandContext<'a> {
     pub store: &'a dyn EventStore,
+    /// Recently used aggregate states (the pipeline's); `None` folds every stream from its start.
+    pub cache: Option<&'a AggregateCache>,
     pub sealer: Option<&'a dyn Sealer>,
     pub actor: &'a Actor,
     pub command_id: Uuid,
@@ -58,12 +61,15 @@ pub struct CommandContext<'a> {
 
 impl CommandContext<'_> {
     /// Loads an aggregate by folding its stream.
-    pub async fn load<A: Aggregate>(&self, stream: StreamId) -> Result<Loaded<A>, CommandError> {
-        load(self.store, stream).await
+    pub async fn load<A: Aggregate + Send + Sync + 'static>(&self, stream: StreamId) -> Result<Loaded<A>, CommandError> {
+        match self.cache {
+            Some(cache) => cache.load(self.store, stream).await,
+            None => load(self.store, stream).await,
+        }
     }
 
     /// Locates an aggregate by id (whatever its structure) and loads it; 404 naming `field`.
-    pub async fn load_by_id<A: Aggregate>(&self, id: Uuid, field: &str) -> Result<Loaded<A>, CommandError> {
+    pub async fn load_by_id<A: Aggregate + Send + Sync + 'static>(&self, id: Uuid, field: &str) -> Result<Loaded<A>, CommandError> {
         let stream = self
             .store
             .locate(A::TYPE, &id.to_string())

@@ -1,6 +1,8 @@
-//! The command pipeline: idempotency check → load → authorize → decide → append, with bounded
-//! retries on version conflicts when the client did not pin a version.
+//! The command pipeline: idempotency check → lock the command's streams → load (cached) →
+//! authorize → decide → append, with bounded, jittered retries on version conflicts (from other
+//! processes) when the client did not pin a version.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -8,15 +10,32 @@ use ent_domain::Actor;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::cache::{AggregateCache, CacheStats};
 use crate::context::{CommandContext, Plan};
 use crate::envelope::ParsedCommand;
 use crate::error::CommandError;
 use crate::fingerprint::{fingerprint, fingerprint_parts, write_canonical};
+use crate::locks::{StreamGuards, StreamLocks};
 use crate::sealing::Sealer;
 use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, RequestOrigin, StoreError, StreamAppend};
 
-/// How many times a command is re-decided after losing an optimistic-concurrency race.
+/// How many times a command is re-decided after losing an optimistic-concurrency race (only
+/// writers outside this process's stream locks can make it lose: another process, or an append
+/// that does not go through the pipeline).
 const MAX_CONFLICT_RETRIES: u32 = 20;
+/// Longest pause between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_millis(50);
+/// How many times the stream locks are re-taken because a new decision touched other streams;
+/// past that, the command is appended under optimistic concurrency alone.
+const MAX_LOCK_ROUNDS: u32 = 4;
+
+/// Exponential backoff with full jitter: a random pause below `min(1 ms × 2^attempt, 50 ms)`,
+/// so that writers which lost the same race do not collide again.
+fn backoff(attempt: u32) -> Duration {
+    let cap = Duration::from_millis(1u64 << attempt.min(16)).min(MAX_BACKOFF);
+    let r = (Uuid::new_v4().as_u128() % 1_000_000) as u32;
+    cap.mul_f64(f64::from(r) / 1_000_000.0)
+}
 
 /// A command that went through: what was appended, and how long the append took.
 #[derive(Debug, Clone)]
@@ -26,15 +45,26 @@ pub struct Executed {
 }
 
 /// Executes commands against an event store.
+///
+/// Within one handler (and its clones), commands on the same stream are serialised by per-stream
+/// locks and decided on cached aggregate states, so a command without `expected_version` never
+/// fails because of another writer of this process; conflicts with other processes are retried.
 #[derive(Clone)]
 pub struct CommandHandler {
     store: Arc<dyn EventStore>,
     sealer: Option<Arc<dyn Sealer>>,
+    cache: Arc<AggregateCache>,
+    locks: Arc<StreamLocks>,
 }
 
 impl CommandHandler {
     pub fn new(store: Arc<dyn EventStore>) -> Self {
-        Self { store, sealer: None }
+        Self { store, sealer: None, cache: Arc::new(AggregateCache::default()), locks: Arc::new(StreamLocks::default()) }
+    }
+
+    /// How the aggregate cache has been used.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     /// Enables commands that seal personal content (discipline).
@@ -88,12 +118,32 @@ impl CommandHandler {
         }
         let correlation_id = correlation_id.unwrap_or(parsed.command_id);
         let mut attempt = 0;
+        let mut lock_rounds = 0;
+        let mut guards: Option<StreamGuards> = None;
         loop {
-            let ctx =
-                CommandContext { store: self.store.as_ref(), sealer: self.sealer.as_deref(), actor, command_id: parsed.command_id, now };
+            let ctx = CommandContext {
+                store: self.store.as_ref(),
+                cache: Some(&self.cache),
+                sealer: self.sealer.as_deref(),
+                actor,
+                command_id: parsed.command_id,
+                now,
+            };
             let mut plan = parsed.command.plan(&ctx).await?;
             if let (Some(v), Some(primary)) = (parsed.expected_version, plan.appends.first_mut()) {
                 primary.expected = ExpectedVersion::Exact(v);
+            }
+            let streams: BTreeSet<String> = plan.appends.iter().map(|a| a.stream.to_string()).collect();
+            if !guards.as_ref().is_some_and(|g| streams.is_subset(&g.streams)) && lock_rounds < MAX_LOCK_ROUNDS {
+                // Decided without holding its streams: release what is held, lock the union in
+                // sorted order (no two commands wait on each other), and decide again.
+                lock_rounds += 1;
+                let mut wanted = streams;
+                if let Some(held) = guards.take() {
+                    wanted.extend(held.streams.iter().cloned());
+                }
+                guards = Some(self.locks.lock(wanted).await);
+                continue;
             }
             let append_started = Instant::now();
             match self.append_with_origin(actor, origin.clone(), parsed.command_id, correlation_id, plan).await {
@@ -102,11 +152,11 @@ impl CommandHandler {
                     return Ok(Executed { result, append_duration: append_started.elapsed() });
                 }
                 Err(CommandError::Conflict { .. }) if parsed.expected_version.is_none() && attempt < MAX_CONFLICT_RETRIES => {
+                    // Another process (or an append outside the pipeline) moved the stream.
                     attempt += 1;
-                    tracing::debug!(attempt, "version conflict, deciding again");
-                    // Spread the retries of writers that lost the same race.
-                    let jitter = (Uuid::new_v4().as_u128() % 4_000) as u64 * u64::from(attempt.min(5));
-                    tokio::time::sleep(Duration::from_micros(jitter)).await;
+                    let delay = backoff(attempt);
+                    tracing::debug!(attempt, delay_us = delay.as_micros() as u64, "version conflict, deciding again");
+                    tokio::time::sleep(delay).await;
                 }
                 Err(e) => return Err(e),
             }

@@ -6,6 +6,7 @@
 pub mod actors;
 pub mod authentication;
 pub mod authorization;
+pub mod cache;
 pub mod cahier_de_textes;
 pub mod command;
 pub mod competences;
@@ -15,6 +16,7 @@ pub mod envelope;
 pub mod error;
 pub mod fingerprint;
 pub mod handler;
+pub mod locks;
 pub mod notes;
 pub mod passwords;
 pub mod schemas;

@@ -149,6 +149,8 @@ pub trait EventStore: Send + Sync + 'static {
     async fn append(&self, request: AppendRequest) -> Result<AppendResult, StoreError>;
     /// Every event of one stream, by version.
     async fn read_stream(&self, stream: &str) -> Result<Vec<RecordedEvent>, StoreError>;
+    /// The events of one stream from version `from` on (inclusive), by version.
+    async fn read_stream_from(&self, stream: &str, from: u64) -> Result<Vec<RecordedEvent>, StoreError>;
     /// The version of the stream's last event, `None` when the stream does not exist.
     async fn stream_version(&self, stream: &str) -> Result<Option<u64>, StoreError>;
     /// Events with a global position greater than `after`, in position order.

@@ -49,6 +49,8 @@ pub async fn optimistic_concurrency(db: &TestDb) {
     b.events.append(append(s, ExpectedVersion::Any, vec![event(3)])).await.unwrap();
     assert_eq!(b.events.stream_version(s).await.unwrap(), Some(3));
     assert_eq!(b.events.read_stream(s).await.unwrap().iter().map(|e| e.version).collect::<Vec<_>>(), [0, 1, 2, 3]);
+    assert_eq!(b.events.read_stream_from(s, 2).await.unwrap().iter().map(|e| e.version).collect::<Vec<_>>(), [2, 3]);
+    assert!(b.events.read_stream_from(s, 4).await.unwrap().is_empty());
     // Nothing of a rejected append was written.
     assert_eq!(b.events.head().await.unwrap(), 4);
 }

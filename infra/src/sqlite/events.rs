@@ -184,6 +184,18 @@ impl EventStore for SqliteEventStore {
         rows.iter().map(decode_event).collect()
     }
 
+    async fn read_stream_from(&self, stream: &str, from: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE stream = ? AND version >= ? ORDER BY version"
+        )))
+        .bind(stream)
+        .bind(from as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(decode_event).collect()
+    }
+
     async fn stream_version(&self, stream: &str) -> Result<Option<u64>, StoreError> {
         let v: Option<i64> = sqlx::query_scalar("SELECT version FROM streams WHERE stream = ?")
             .bind(stream)
