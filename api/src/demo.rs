@@ -58,6 +58,7 @@ impl Seeder<'_> {
     async fn user(&self, profile: Profile, role: Option<Role>, first: &str, last: &str) -> Result<(Uuid, String), CommandError> {
         let id = self
             .id_of(Command::CreateUser(CreateUser {
+                user_id: None,
                 structure: DEMO_UAI.into(),
                 profile,
                 role,
@@ -127,7 +128,12 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     for (code, name) in [("MATHS", "Mathématiques"), ("FRANCAIS", "Français"), ("ANGLAIS", "Anglais"), ("HG", "Histoire-géographie")] {
         let id = s
             .entity(
-                Command::CreateSubject(CreateSubject { structure: DEMO_UAI.into(), code: code.into(), name: name.into() }),
+                Command::CreateSubject(CreateSubject {
+                    subject_id: None,
+                    structure: DEMO_UAI.into(),
+                    code: code.into(),
+                    name: name.into(),
+                }),
                 "subject_id",
             )
             .await?;
@@ -135,8 +141,13 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     }
     let mut classes = Vec::new();
     for (code, level) in [("6A", Level::Sixieme), ("6B", Level::Sixieme), ("5A", Level::Cinquieme)] {
-        classes
-            .push(s.entity(Command::CreateClass(CreateClass { structure: DEMO_UAI.into(), code: code.into(), level }), "class_id").await?);
+        classes.push(
+            s.entity(
+                Command::CreateClass(CreateClass { class_id: None, structure: DEMO_UAI.into(), code: code.into(), level }),
+                "class_id",
+            )
+            .await?,
+        );
     }
     let (principal_id, principal) = s.user(Profile::Personnel, Some(Role::Direction), "Claire", "Moreau").await?;
     let (_, cpe) = s.user(Profile::Personnel, Some(Role::Cpe), "Karim", "Benali").await?;
@@ -163,6 +174,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         }
     }
     s.run(Command::CreateRectoratUser(CreateRectoratUser {
+        user_id: None,
         first_name: "Inès".into(),
         last_name: "Garnier".into(),
         login: Some("rectorat".into()),
@@ -172,6 +184,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     }))
     .await?;
     s.run(Command::CreateRectoratUser(CreateRectoratUser {
+        user_id: None,
         first_name: "Paul".into(),
         last_name: "Meyer".into(),
         login: Some("inspecteur".into()),

@@ -208,7 +208,7 @@ impl CommandHandler {
             }
             streams.push(StreamAppend { stream: a.stream.to_string(), expected: a.expected, events });
         }
-        let request = AppendRequest { command_id, origin, streams, secrets: plan.secrets };
+        let request = AppendRequest { command_id, origin, created: plan.created, streams, secrets: plan.secrets };
         Ok(self.store.append(request).await?)
     }
 }

@@ -1,5 +1,7 @@
 //! The event store port: what the command side needs from any backend.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use ent_domain::RecordedEvent;
 use schemars::JsonSchema;
@@ -99,6 +101,8 @@ pub struct AppendRequest {
     pub command_id: Uuid,
     /// Who asked, and a fingerprint of the request, stored with the result.
     pub origin: RequestOrigin,
+    /// The ids of the entities created, copied into the result.
+    pub created: BTreeMap<String, Uuid>,
     /// The first stream is the command's primary stream, reported in the result.
     pub streams: Vec<StreamAppend>,
     pub secrets: Vec<SecretWrite>,
@@ -118,6 +122,11 @@ pub struct AppendResult {
     pub position: u64,
     /// Ids of every event appended, in order.
     pub event_ids: Vec<Uuid>,
+    /// The ids of the entities the command created, by the name of the payload field that can
+    /// choose them (e.g. `{"class_id": "…"}`, `{"lessons[0].lesson_id": "…"}`); absent when it
+    /// created none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub created: BTreeMap<String, Uuid>,
     /// True when this is the stored result of an earlier identical command (nothing appended).
     #[serde(skip)]
     #[schemars(skip)]
@@ -185,6 +194,7 @@ mod tests {
                 last_version: 0,
                 position: 1,
                 event_ids: vec![],
+                created: BTreeMap::new(),
                 replayed: false,
             },
             actor: actor.map(str::to_string),

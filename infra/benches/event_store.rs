@@ -49,6 +49,7 @@ async fn appends(store: Arc<dyn EventStore>, writers: usize, batch: usize, secon
                 let req = AppendRequest {
                     command_id: Uuid::new_v4(),
                     origin: RequestOrigin { actor: "system".into(), fingerprint: "bench".into() },
+                    created: Default::default(),
                     streams: vec![StreamAppend { stream: stream.clone(), expected: ExpectedVersion::from_loaded(version), events }],
                     secrets: vec![],
                 };

@@ -144,6 +144,7 @@ pub(crate) fn plan_batch(
             last_version: primary.1,
             position,
             event_ids,
+            created: request.created.clone(),
             replayed: false,
         };
         known.insert(
@@ -217,6 +218,7 @@ mod tests {
         AppendRequest {
             command_id: Uuid::new_v4(),
             origin: RequestOrigin { actor: "system".into(), fingerprint: "f".into() },
+            created: Default::default(),
             streams: vec![StreamAppend { stream: stream.into(), expected, events: (0..n).map(|_| event()).collect() }],
             secrets: vec![],
         }

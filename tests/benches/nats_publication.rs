@@ -20,6 +20,7 @@ fn request(n: usize) -> AppendRequest {
     AppendRequest {
         command_id: Uuid::new_v4(),
         origin: RequestOrigin { actor: "system".into(), fingerprint: "bench".into() },
+        created: Default::default(),
         streams: vec![StreamAppend {
             stream: format!("0751234A/bench/{}", Uuid::new_v4()),
             expected: ExpectedVersion::NoStream,

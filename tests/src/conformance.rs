@@ -28,6 +28,7 @@ pub fn append(stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) ->
     AppendRequest {
         command_id: Uuid::new_v4(),
         origin: RequestOrigin { actor: "system".into(), fingerprint: "request".into() },
+        created: Default::default(),
         streams: vec![StreamAppend { stream: stream.into(), expected, events }],
         secrets: vec![],
     }

@@ -125,3 +125,59 @@ async fn hot_structure_never_conflicts_across_two_servers_on_postgres() {
     hot_structure(&s, &[&second]).await;
     second.shutdown().await;
 }
+
+/// Creating commands return the ids they created, accept a client-chosen id, and refuse a
+/// client-chosen id already in use with a 422 naming the field.
+async fn ids_on_creation(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+    s.ok(&root, "CreateStructure", json!({"uai": UAI, "name": "Collège", "kind": "college"})).await;
+
+    // A generated id is returned, and it is the one in the event.
+    let r = s.ok(&root, "CreateClass", json!({"structure": UAI, "code": "6A", "level": "6e"})).await;
+    let generated = Uuid::parse_str(r["created"]["class_id"].as_str().expect("created.class_id")).unwrap();
+    assert_eq!(generated, s.entity_id(&root, &r, "class_id").await);
+
+    // A client-chosen id is used, returned, and returned again on replay.
+    let chosen = Uuid::new_v4();
+    let envelope = json!({"command_id": Uuid::new_v4(), "type": "CreateClass", "payload": {"structure": UAI, "code": "6B", "level": "6e", "class_id": chosen}});
+    let (status, r) = s.envelope(&root, envelope.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["created"], json!({"class_id": chosen}));
+    assert_eq!(s.entity_id(&root, &r, "class_id").await, chosen);
+    assert_eq!(s.envelope(&root, envelope).await.1["created"], json!({"class_id": chosen}));
+
+    // The same id again (another command), or a group taking a class's id: 422 naming the field.
+    for (command_type, payload, field) in [
+        ("CreateClass", json!({"structure": UAI, "code": "6C", "level": "6e", "class_id": chosen}), "class_id"),
+        ("CreateGroup", json!({"structure": UAI, "code": "G1", "name": "Latin", "members": [], "group_id": generated}), "group_id"),
+    ] {
+        let (status, body) = s.command(&root, command_type, payload).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(fields(&body), [field]);
+    }
+
+    // Users: the id of their own stream.
+    let user_id = Uuid::new_v4();
+    let user = json!({"structure": UAI, "profile": "enseignant", "first_name": "Sophie", "last_name": "Bernard", "user_id": user_id});
+    let r = s.ok(&root, "CreateUser", user.clone()).await;
+    assert_eq!(r["created"], json!({"user_id": user_id}));
+    assert_eq!(TestServer::created_id(&r), user_id);
+    let (status, body) = s.command(&root, "CreateUser", user).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["user_id"]);
+
+    // A command that creates nothing carries no `created`.
+    let r = s.ok(&root, "DeactivateUser", json!({"user": user_id, "reason": "départ"})).await;
+    assert!(r.get("created").is_none(), "{r}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ids_on_creation_on_sqlite() {
+    ids_on_creation("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ids_on_creation_on_postgres() {
+    ids_on_creation("postgres").await;
+}

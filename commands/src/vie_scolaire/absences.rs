@@ -19,13 +19,15 @@ pub async fn justify_absence(ctx: &CommandContext<'_>, cmd: &JustifyAbsence) -> 
     if !is_parent {
         return Err(CommandError::Forbidden("only a parent of this pupil may justify their absences".into()));
     }
-    let id = ctx.new_id("justification");
+    ctx.require_unused::<JustificationStateful>(cmd.justification_id, "justification_id").await?;
+    let id = ctx.chosen_id(cmd.justification_id, "justification");
     let events = justification::justify_absence(&pupil.state, cmd, id, ctx.actor_id())?;
     Ok(Plan::one(PlannedAppend {
         stream: JustificationStateful::stream(&pupil.state.structure, id),
         expected: ExpectedVersion::NoStream,
         events,
-    }))
+    })
+    .with_created("justification_id", id))
 }
 
 async fn load_justification(
@@ -61,8 +63,9 @@ pub async fn record_absence(ctx: &CommandContext<'_>, cmd: &RecordAbsence) -> Re
     if halves.is_empty() {
         return Err(DomainError::field("halves", "at least one half-day").into());
     }
+    let absence_id = ctx.new_id("absence");
     let event = Event::AbsenceRecorded(AbsenceRecorded {
-        absence_id: ctx.new_id("absence"),
+        absence_id,
         pupil: cmd.pupil,
         structure: pupil.state.structure.clone(),
         date: cmd.date,
@@ -71,7 +74,8 @@ pub async fn record_absence(ctx: &CommandContext<'_>, cmd: &RecordAbsence) -> Re
     });
     let stream = StreamId::new(&pupil.state.structure, "pupil-absences", cmd.pupil.to_string());
     let version = ctx.store.stream_version(&stream.to_string()).await?;
-    Ok(Plan::one(PlannedAppend { stream, expected: ExpectedVersion::from_loaded(version), events: vec![event] }))
+    Ok(Plan::one(PlannedAppend { stream, expected: ExpectedVersion::from_loaded(version), events: vec![event] })
+        .with_created("absence_id", absence_id))
 }
 
 pub async fn mark_notifications_read(ctx: &CommandContext<'_>, cmd: &MarkNotificationsRead) -> Result<Plan, CommandError> {
