@@ -23,16 +23,23 @@ use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, New
 /// writers outside this process's stream locks can make it lose: another process, or an append
 /// that does not go through the pipeline).
 const MAX_CONFLICT_RETRIES: u32 = 20;
+/// Retries made without a pause.
+const IMMEDIATE_RETRIES: u32 = 4;
 /// Longest pause between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_millis(50);
 /// How many times the stream locks are re-taken because a new decision touched other streams;
 /// past that, the command is appended under optimistic concurrency alone.
 const MAX_LOCK_ROUNDS: u32 = 4;
 
-/// Exponential backoff with full jitter: a random pause below `min(1 ms × 2^attempt, 50 ms)`,
-/// so that writers which lost the same race do not collide again.
+/// Exponential backoff with full jitter. Thanks to the per-stream locks, at most one command
+/// per process races for a stream, so the first retries decide again at once (the winner's
+/// events are committed and the new decision sees them: a fair race between processes); from
+/// the fifth on, a random pause below `min(1 ms × 2^(attempt-4), 50 ms)` spreads the writers.
 fn backoff(attempt: u32) -> Duration {
-    let cap = Duration::from_millis(1u64 << attempt.min(16)).min(MAX_BACKOFF);
+    if attempt <= IMMEDIATE_RETRIES {
+        return Duration::ZERO;
+    }
+    let cap = Duration::from_millis(1u64 << (attempt - IMMEDIATE_RETRIES).min(16)).min(MAX_BACKOFF);
     let r = (Uuid::new_v4().as_u128() % 1_000_000) as u32;
     cap.mul_f64(f64::from(r) / 1_000_000.0)
 }
