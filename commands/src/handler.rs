@@ -136,7 +136,22 @@ impl CommandHandler {
                 command_id: parsed.command_id,
                 now,
             };
-            let mut plan = parsed.command.plan(&ctx).await?;
+            let mut plan = match parsed.command.plan(&ctx).await {
+                Ok(plan) => plan,
+                Err(e) => {
+                    // A concurrent identical request (a client retrying) may have committed this
+                    // command meanwhile: its result is the answer, not the rule it now breaks.
+                    if let Some(stored) = self.store.command_result(parsed.command_id).await?
+                        && stored.answers(&origin)
+                    {
+                        return Ok(Executed {
+                            result: AppendResult { replayed: true, ..stored.result },
+                            append_duration: started.elapsed(),
+                        });
+                    }
+                    return Err(e);
+                }
+            };
             if let (Some(v), Some(primary)) = (parsed.expected_version, plan.appends.first_mut()) {
                 primary.expected = ExpectedVersion::Exact(v);
             }

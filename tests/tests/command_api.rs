@@ -75,6 +75,41 @@ async fn idempotency_is_per_actor_and_request(kind: &str) {
     assert_eq!((status, again), (StatusCode::OK, first));
 }
 
+/// A client retrying while its first request is still in flight: every copy gets the one result.
+async fn concurrent_copies_of_one_command_get_one_result(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+    s.ok(&root, "CreateStructure", json!({"uai": UAI, "name": "Collège", "kind": "college"})).await;
+    let envelope = json!({"command_id": Uuid::new_v4(), "type": "CreateClass", "payload": {"structure": UAI, "code": "6A", "level": "6e"}});
+    let before = events_count(&s, &root).await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (client, url, token, body) = (s.client.clone(), s.url("/api/v1/commands"), root.clone(), envelope.clone());
+        tasks.push(tokio::spawn(async move {
+            let resp = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+            (resp.status(), resp.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut bodies = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        bodies.push(body);
+    }
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+    assert_eq!(events_count(&s, &root).await, before + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_copies_of_one_command_get_one_result_on_sqlite() {
+    concurrent_copies_of_one_command_get_one_result("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_copies_of_one_command_get_one_result_on_postgres() {
+    concurrent_copies_of_one_command_get_one_result("postgres").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn idempotency_is_per_actor_and_request_on_sqlite() {
     idempotency_is_per_actor_and_request("sqlite").await;
