@@ -80,6 +80,7 @@ impl Seeder<'_> {
     async fn user(&self, profile: Profile, role: Option<Role>, first: &str, last: &str) -> Result<(Uuid, String), CommandError> {
         let id = self
             .id_of(Command::CreateUser(CreateUser {
+                user_id: None,
                 structure: DEMO_UAI.into(),
                 profile,
                 role,
@@ -261,7 +262,12 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     for subject in &SUBJECTS {
         let id = s
             .entity(
-                Command::CreateSubject(CreateSubject { structure: DEMO_UAI.into(), code: subject.code.into(), name: subject.name.into() }),
+                Command::CreateSubject(CreateSubject {
+                    subject_id: None,
+                    structure: DEMO_UAI.into(),
+                    code: subject.code.into(),
+                    name: subject.name.into(),
+                }),
                 "subject_id",
             )
             .await?;
@@ -269,8 +275,13 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     }
     let mut classes = Vec::new();
     for (code, level) in CLASSES {
-        classes
-            .push(s.entity(Command::CreateClass(CreateClass { structure: DEMO_UAI.into(), code: code.into(), level }), "class_id").await?);
+        classes.push(
+            s.entity(
+                Command::CreateClass(CreateClass { class_id: None, structure: DEMO_UAI.into(), code: code.into(), level }),
+                "class_id",
+            )
+            .await?,
+        );
     }
     let (principal_id, principal) = s.user(Profile::Personnel, Some(Role::Direction), "Claire", "Moreau").await?;
     let (_, cpe) = s.user(Profile::Personnel, Some(Role::Cpe), "Karim", "Benali").await?;
@@ -297,6 +308,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
         pupils.push(pupil);
     }
     s.run(Command::CreateRectoratUser(CreateRectoratUser {
+        user_id: None,
         first_name: "Inès".into(),
         last_name: "Garnier".into(),
         login: Some("rectorat".into()),
@@ -306,6 +318,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     }))
     .await?;
     s.run(Command::CreateRectoratUser(CreateRectoratUser {
+        user_id: None,
         first_name: "Paul".into(),
         last_name: "Meyer".into(),
         login: Some("inspecteur".into()),

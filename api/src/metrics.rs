@@ -106,6 +106,13 @@ pub fn render_publisher(p: &ent_infra::nats::PublisherMetrics) -> String {
     let mut out = String::new();
     single(&mut out, "ent_outbox_backlog_events", "gauge", "Committed events not yet acknowledged by JetStream.", p.backlog.load(Relaxed));
     single(&mut out, "ent_outbox_publish_errors_total", "counter", "Failed publication attempts.", p.errors.load(Relaxed));
+    single(
+        &mut out,
+        "ent_outbox_cursor_errors_total",
+        "counter",
+        "Failed attempts to store the publisher's cursor.",
+        p.cursor_errors.load(Relaxed),
+    );
     single(&mut out, "ent_outbox_published_total", "counter", "Events acknowledged as new by JetStream.", p.published.load(Relaxed));
     single(
         &mut out,

@@ -62,6 +62,7 @@ async fn retention_run_erases_due_sanctions_and_bootstrap_is_idempotent() {
     let pupil = run(
         &handler,
         Cmd::CreateUser(CreateUser {
+            user_id: None,
             structure: "0751234A".into(),
             profile: Profile::Eleve,
             role: None,
@@ -74,6 +75,7 @@ async fn retention_run_erases_due_sanctions_and_bootstrap_is_idempotent() {
     .await;
     let pupil: Uuid = pupil.stream.rsplit('/').next().unwrap().parse().unwrap();
     let sanction = PronounceSanction {
+        sanction_id: None,
         pupil,
         kind: SanctionKind::Avertissement,
         reason: "retards répétés".into(),

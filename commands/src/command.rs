@@ -27,6 +27,11 @@ macro_rules! commands {
                 match self { $(Command::$variant(_) => stringify!($variant),)* }
             }
 
+            /// The payload as JSON (the typed fields, as decoded).
+            pub fn payload_json(&self) -> Result<Value, serde_json::Error> {
+                match self { $(Command::$variant(c) => serde_json::to_value(c),)* }
+            }
+
             /// Decodes a payload of the given type, naming the offending field on failure.
             pub fn parse(command_type: &str, payload: Value) -> Result<Command, CommandError> {
                 match command_type {

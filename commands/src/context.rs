@@ -1,10 +1,13 @@
 //! What a command handler works with: the store, the actor, fresh ids, the clock; and what it
 //! returns: a [`Plan`] of events per stream, with the versions they were decided on.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use ent_domain::{Actor, Aggregate, Event, StreamId};
 use uuid::Uuid;
 
+use crate::cache::AggregateCache;
 use crate::error::CommandError;
 use crate::sealing::Sealer;
 use crate::store::{EventStore, ExpectedVersion, SecretWrite, StoreError};
@@ -38,18 +41,29 @@ pub struct PlannedAppend {
 pub struct Plan {
     pub appends: Vec<PlannedAppend>,
     pub secrets: Vec<SecretWrite>,
+    /// The ids of the entities created, by the payload field that can choose them; returned in
+    /// the command's result.
+    pub created: BTreeMap<String, Uuid>,
 }
 
 impl Plan {
     /// A plan with a single stream.
     pub fn one(append: PlannedAppend) -> Self {
-        Plan { appends: vec![append], secrets: Vec::new() }
+        Plan { appends: vec![append], secrets: Vec::new(), created: BTreeMap::new() }
+    }
+
+    /// Reports the id of an entity this plan creates, under the name of its payload field.
+    pub fn with_created(mut self, field: impl Into<String>, id: Uuid) -> Self {
+        self.created.insert(field.into(), id);
+        self
     }
 }
 
 /// The inputs of one attempt at a command.
 pub struct CommandContext<'a> {
     pub store: &'a dyn EventStore,
+    /// Recently used aggregate states (the pipeline's); `None` folds every stream from its start.
+    pub cache: Option<&'a AggregateCache>,
     pub sealer: Option<&'a dyn Sealer>,
     pub actor: &'a Actor,
     pub command_id: Uuid,
@@ -58,12 +72,15 @@ pub struct CommandContext<'a> {
 
 impl CommandContext<'_> {
     /// Loads an aggregate by folding its stream.
-    pub async fn load<A: Aggregate>(&self, stream: StreamId) -> Result<Loaded<A>, CommandError> {
-        load(self.store, stream).await
+    pub async fn load<A: Aggregate + Send + Sync + 'static>(&self, stream: StreamId) -> Result<Loaded<A>, CommandError> {
+        match self.cache {
+            Some(cache) => cache.load(self.store, stream).await,
+            None => load(self.store, stream).await,
+        }
     }
 
     /// Locates an aggregate by id (whatever its structure) and loads it; 404 naming `field`.
-    pub async fn load_by_id<A: Aggregate>(&self, id: Uuid, field: &str) -> Result<Loaded<A>, CommandError> {
+    pub async fn load_by_id<A: Aggregate + Send + Sync + 'static>(&self, id: Uuid, field: &str) -> Result<Loaded<A>, CommandError> {
         let stream = self
             .store
             .locate(A::TYPE, &id.to_string())
@@ -76,6 +93,20 @@ impl CommandContext<'_> {
     /// A new entity id, the same on every retry of this command.
     pub fn new_id(&self, purpose: &str) -> Uuid {
         Uuid::new_v5(&self.command_id, purpose.as_bytes())
+    }
+
+    /// The id of a new entity: the one the client chose, else [`CommandContext::new_id`].
+    pub fn chosen_id(&self, chosen: Option<Uuid>, purpose: &str) -> Uuid {
+        chosen.unwrap_or_else(|| self.new_id(purpose))
+    }
+
+    /// Refuses a client-chosen id that already names an aggregate of type `A` (422 naming
+    /// `field`). Generated ids are not checked: they derive from a fresh command id.
+    pub async fn require_unused<A: Aggregate>(&self, chosen: Option<Uuid>, field: &str) -> Result<(), CommandError> {
+        match chosen {
+            Some(id) if self.store.locate(A::TYPE, &id.to_string()).await?.is_some() => Err(id_in_use(field)),
+            _ => Ok(()),
+        }
     }
 
     /// The sealer, for commands that carry personal content to be crypto-shredded later.
@@ -92,6 +123,11 @@ impl CommandContext<'_> {
     pub fn today(&self) -> NaiveDate {
         self.now.date_naive()
     }
+}
+
+/// The 422 for a client-chosen id that is already in use.
+pub fn id_in_use(field: &str) -> CommandError {
+    CommandError::InvalidField { field: field.to_string(), message: "this id is already in use".into() }
 }
 
 /// Loads an aggregate from any store.

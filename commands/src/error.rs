@@ -58,6 +58,7 @@ impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict { stream, current, .. } => CommandError::Conflict { stream, current },
+            StoreError::CommandIdReused(_) => CommandError::command_id_reused(),
             other => CommandError::Store(other),
         }
     }
@@ -67,6 +68,16 @@ impl CommandError {
     /// A 400 naming one field.
     pub fn malformed(field: impl Into<String>, message: impl Into<String>) -> Self {
         CommandError::Malformed(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    /// The answer to a `command_id` already used for another request, or by another actor: the
+    /// same 422 naming `command_id` in both cases, with nothing of the stored command (a client
+    /// cannot tell someone else's id from a collision).
+    pub fn command_id_reused() -> Self {
+        CommandError::InvalidField {
+            field: "command_id".into(),
+            message: "this command_id was already used for a different request; send each new request with a fresh command_id".into(),
+        }
     }
 
     /// Short outcome label for metrics.

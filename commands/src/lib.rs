@@ -6,6 +6,7 @@
 pub mod actors;
 pub mod authentication;
 pub mod authorization;
+pub mod cache;
 pub mod cahier_de_textes;
 pub mod command;
 pub mod competences;
@@ -13,8 +14,10 @@ pub mod context;
 pub mod directory;
 pub mod envelope;
 pub mod error;
+pub mod fingerprint;
 pub mod handler;
 mod loading;
+pub mod locks;
 pub mod notes;
 pub mod passwords;
 pub mod schemas;
@@ -27,4 +30,6 @@ pub use command::Command;
 pub use envelope::CommandEnvelope;
 pub use error::{CommandError, FieldError};
 pub use handler::{CommandHandler, Executed};
-pub use store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, SecretWrite, StoreError, StreamAppend};
+pub use store::{
+    AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, RequestOrigin, SecretWrite, StoreError, StoredCommand, StreamAppend,
+};

@@ -59,7 +59,7 @@ impl UsageRecorder {
         let appends =
             by_stream.into_iter().map(|(stream, events)| PlannedAppend { stream, expected: ExpectedVersion::Any, events }).collect();
         let command_id = Uuid::now_v7();
-        match self.handler.append_plan(&Actor::System, command_id, command_id, Plan { appends, secrets: vec![] }).await {
+        match self.handler.append_plan(&Actor::System, command_id, command_id, Plan { appends, ..Plan::default() }).await {
             Ok(result) => {
                 tracing::debug!(cells = result.event_ids.len(), position = result.position, "usage flushed");
                 Ok(Some(result.position))

@@ -185,11 +185,12 @@ impl Event {
         type_info(event_type).map(|t| t.service)
     }
 
-    /// Splits the event into its type name, schema version and JSON payload.
-    pub fn to_parts(&self) -> (&'static str, u32, serde_json::Value) {
+    /// Splits the event into its type name, schema version and JSON payload. A payload that
+    /// cannot be serialised is an error, never a placeholder.
+    pub fn to_parts(&self) -> Result<(&'static str, u32, serde_json::Value), serde_json::Error> {
         let info = self.info();
-        let payload = self.payload_json().unwrap_or_default();
-        (info.name, info.schema_version, payload)
+        let payload = self.payload_json()?;
+        Ok((info.name, info.schema_version, payload))
     }
 
     /// Rebuilds an event from its stored parts, upcasting older schema versions on the way.

@@ -55,7 +55,7 @@ fn d(s: &str) -> NaiveDate {
 /// Appends `appends` as one atomic append, as the system.
 async fn append(handler: &CommandHandler, appends: Vec<PlannedAppend>) -> u64 {
     let id = Uuid::now_v7();
-    let plan = Plan { appends, secrets: vec![] };
+    let plan = Plan { appends, ..Plan::default() };
     let r = handler.append_plan(&Actor::System, id, id, plan).await.expect("append");
     r.event_ids.len() as u64
 }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ent_commands::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StreamAppend};
+use ent_commands::{AppendRequest, EventStore, ExpectedVersion, NewEvent, RequestOrigin, StreamAppend};
 use ent_infra::Backend;
 use serde_json::json;
 use sqlx::Connection;
@@ -48,6 +48,8 @@ async fn appends(store: Arc<dyn EventStore>, writers: usize, batch: usize, secon
                 let events = (0..batch).map(|k| event(i * batch as u64 + k as u64 + w as u64)).collect();
                 let req = AppendRequest {
                     command_id: Uuid::new_v4(),
+                    origin: RequestOrigin { actor: "system".into(), fingerprint: "bench".into() },
+                    created: Default::default(),
                     streams: vec![StreamAppend { stream: stream.clone(), expected: ExpectedVersion::from_loaded(version), events }],
                     secrets: vec![],
                 };

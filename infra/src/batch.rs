@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use ent_commands::{AppendRequest, AppendResult, SecretWrite, StoreError};
+use ent_commands::{AppendRequest, AppendResult, RequestOrigin, SecretWrite, StoreError, StoredCommand};
 use ent_domain::StreamId;
 use uuid::Uuid;
 
@@ -41,7 +41,8 @@ pub(crate) struct BatchPlan {
     pub results: Vec<Result<AppendResult, StoreError>>,
     pub events: Vec<EventRow>,
     pub streams: Vec<StreamRow>,
-    pub commands: Vec<(Uuid, AppendResult)>,
+    /// One row of the `commands` table per accepted request: its result and who asked what.
+    pub commands: Vec<(AppendResult, RequestOrigin)>,
     pub secrets: Vec<SecretWrite>,
 }
 
@@ -62,11 +63,11 @@ pub(crate) fn lookups(requests: &[AppendRequest]) -> (Vec<String>, Vec<Uuid>) {
 }
 
 /// Plans a batch. `versions` holds the current version of each stream that exists;
-/// `known` the stored result of each command id already committed.
+/// `known` the stored command of each command id already committed.
 pub(crate) fn plan_batch(
     requests: &[AppendRequest],
     mut versions: HashMap<String, u64>,
-    mut known: HashMap<Uuid, AppendResult>,
+    mut known: HashMap<Uuid, StoredCommand>,
     head: u64,
     now: DateTime<Utc>,
 ) -> BatchPlan {
@@ -75,7 +76,11 @@ pub(crate) fn plan_batch(
     let mut touched: HashMap<String, StreamRow> = HashMap::new();
     for request in requests {
         if let Some(previous) = known.get(&request.command_id) {
-            plan.results.push(Ok(AppendResult { replayed: true, ..previous.clone() }));
+            plan.results.push(if previous.answers(&request.origin) {
+                Ok(AppendResult { replayed: true, ..previous.result.clone() })
+            } else {
+                Err(StoreError::CommandIdReused(request.command_id))
+            });
             continue;
         }
         if let Err(e) = validate(request) {
@@ -139,10 +144,18 @@ pub(crate) fn plan_batch(
             last_version: primary.1,
             position,
             event_ids,
+            created: request.created.clone(),
             replayed: false,
         };
-        known.insert(request.command_id, result.clone());
-        plan.commands.push((request.command_id, result.clone()));
+        known.insert(
+            request.command_id,
+            StoredCommand {
+                result: result.clone(),
+                actor: Some(request.origin.actor.clone()),
+                fingerprint: Some(request.origin.fingerprint.clone()),
+            },
+        );
+        plan.commands.push((result.clone(), request.origin.clone()));
         plan.secrets.extend(request.secrets.iter().cloned());
         plan.results.push(Ok(result));
     }
@@ -204,6 +217,8 @@ mod tests {
     fn request(stream: &str, expected: ExpectedVersion, n: usize) -> AppendRequest {
         AppendRequest {
             command_id: Uuid::new_v4(),
+            origin: RequestOrigin { actor: "system".into(), fingerprint: "f".into() },
+            created: Default::default(),
             streams: vec![StreamAppend { stream: stream.into(), expected, events: (0..n).map(|_| event()).collect() }],
             secrets: vec![],
         }
@@ -254,6 +269,19 @@ mod tests {
         let plan = plan_batch(&[r.clone(), r], HashMap::new(), HashMap::new(), 0, Utc::now());
         assert_eq!(plan.events.len(), 1);
         assert!(plan.results[1].as_ref().unwrap().replayed);
+    }
+
+    #[test]
+    fn same_command_id_for_another_request_or_actor_is_refused_in_a_batch() {
+        let r = request("s/a/1", ExpectedVersion::Any, 1);
+        let mut other_request = r.clone();
+        other_request.origin.fingerprint = "g".into();
+        let mut other_actor = r.clone();
+        other_actor.origin.actor = "user:x".into();
+        let plan = plan_batch(&[r, other_request, other_actor], HashMap::new(), HashMap::new(), 0, Utc::now());
+        assert_eq!(plan.events.len(), 1);
+        assert!(matches!(plan.results[1], Err(StoreError::CommandIdReused(_))));
+        assert!(matches!(plan.results[2], Err(StoreError::CommandIdReused(_))));
     }
 
     #[test]

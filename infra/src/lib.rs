@@ -92,6 +92,14 @@ pub(crate) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+/// A command result that cannot be serialised fails the whole batch (nothing is written): the
+/// idempotency record is never stored as a placeholder. Logged, and counted by the API under the
+/// `error` outcome of `ent_commands_total`.
+pub(crate) fn unserialisable_result(e: serde_json::Error) -> StoreError {
+    tracing::error!(error = %e, "a command result could not be serialised");
+    StoreError::Backend(format!("command result could not be serialised: {e}"))
+}
+
 pub(crate) fn rm_backend(e: impl std::fmt::Display) -> ReadModelError {
     ReadModelError::Backend(e.to_string())
 }

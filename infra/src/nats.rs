@@ -75,6 +75,9 @@ pub struct PublisherMetrics {
     pub errors: AtomicU64,
     pub published: AtomicU64,
     pub last_published_position: AtomicU64,
+    /// Failed attempts to store the cursor (the next start re-publishes from the last stored
+    /// one; JetStream de-duplicates).
+    pub cursor_errors: AtomicU64,
 }
 
 /// The subject of an event: `ent.<structure>.<service>.<EventType>`.
@@ -211,12 +214,25 @@ impl Publisher {
             }
         }
         if let Some(c) = cursor.filter(|c| c.acked > c.stored) {
-            let _ = self.cursor.commit(OUTBOX_CURSOR, c.generation, c.stored, c.acked, vec![]).await;
+            match self.cursor.commit(OUTBOX_CURSOR, c.generation, c.stored, c.acked, vec![]).await {
+                Ok(CommitOutcome::Committed) => {}
+                Ok(CommitOutcome::Stale) => {
+                    tracing::info!(acked = c.acked, "another publisher moved the cursor; leaving it where it is");
+                }
+                Err(e) => {
+                    self.metrics.cursor_errors.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(error = %e, stored = c.stored, acked = c.acked,
+                        "could not store the publisher cursor at shutdown; events after the stored position will be re-published (JetStream de-duplicates)");
+                }
+            }
         }
     }
 
     async fn store_cursor(&self, c: &mut Cursor) -> Result<bool, NatsError> {
-        match self.cursor.commit(OUTBOX_CURSOR, c.generation, c.stored, c.acked, vec![]).await? {
+        let outcome = self.cursor.commit(OUTBOX_CURSOR, c.generation, c.stored, c.acked, vec![]).await.inspect_err(|_| {
+            self.metrics.cursor_errors.fetch_add(1, Ordering::Relaxed);
+        })?;
+        match outcome {
             CommitOutcome::Committed => {
                 c.stored = c.acked;
                 c.stored_at = std::time::Instant::now();

@@ -47,7 +47,7 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 fn recorded(position: u64, stream: &str, event: Event) -> RecordedEvent {
-    let (event_type, schema_version, payload) = event.to_parts();
+    let (event_type, schema_version, payload) = event.to_parts().expect("serialisable event");
     RecordedEvent {
         event_id: Uuid::now_v7(),
         stream: stream.to_string(),

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use ent_api::{App, Config};
-use ent_commands::{AppendRequest, ExpectedVersion, StreamAppend};
+use ent_commands::{AppendRequest, ExpectedVersion, RequestOrigin, StreamAppend};
 use ent_infra::Backend;
 use ent_infra::nats::NatsSettings;
 use ent_tests::TestDb;
@@ -19,6 +19,8 @@ use uuid::Uuid;
 fn request(n: usize) -> AppendRequest {
     AppendRequest {
         command_id: Uuid::new_v4(),
+        origin: RequestOrigin { actor: "system".into(), fingerprint: "bench".into() },
+        created: Default::default(),
         streams: vec![StreamAppend {
             stream: format!("0751234A/bench/{}", Uuid::new_v4()),
             expected: ExpectedVersion::NoStream,

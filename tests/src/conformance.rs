@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ent_commands::{AppendRequest, EventStore, ExpectedVersion, NewEvent, SecretWrite, StoreError, StreamAppend};
+use ent_commands::{AppendRequest, EventStore, ExpectedVersion, NewEvent, RequestOrigin, SecretWrite, StoreError, StreamAppend};
 use ent_projections::Subscription;
 use serde_json::json;
 use uuid::Uuid;
@@ -25,7 +25,13 @@ pub fn event(n: u64) -> NewEvent {
 }
 
 pub fn append(stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> AppendRequest {
-    AppendRequest { command_id: Uuid::new_v4(), streams: vec![StreamAppend { stream: stream.into(), expected, events }], secrets: vec![] }
+    AppendRequest {
+        command_id: Uuid::new_v4(),
+        origin: RequestOrigin { actor: "system".into(), fingerprint: "request".into() },
+        created: Default::default(),
+        streams: vec![StreamAppend { stream: stream.into(), expected, events }],
+        secrets: vec![],
+    }
 }
 
 pub async fn optimistic_concurrency(db: &TestDb) {
@@ -44,6 +50,8 @@ pub async fn optimistic_concurrency(db: &TestDb) {
     b.events.append(append(s, ExpectedVersion::Any, vec![event(3)])).await.unwrap();
     assert_eq!(b.events.stream_version(s).await.unwrap(), Some(3));
     assert_eq!(b.events.read_stream(s).await.unwrap().iter().map(|e| e.version).collect::<Vec<_>>(), [0, 1, 2, 3]);
+    assert_eq!(b.events.read_stream_from(s, 2).await.unwrap().iter().map(|e| e.version).collect::<Vec<_>>(), [2, 3]);
+    assert!(b.events.read_stream_from(s, 4).await.unwrap().is_empty());
     // Nothing of a rejected append was written.
     assert_eq!(b.events.head().await.unwrap(), 4);
 }
@@ -69,13 +77,34 @@ pub async fn idempotency(db: &TestDb) {
     assert_eq!(first.event_ids, again.event_ids);
     assert_eq!(first.position, again.position);
     assert_eq!(b.events.head().await.unwrap(), 1);
-    assert_eq!(b.events.command_result(req.command_id).await.unwrap().unwrap().event_ids, first.event_ids);
+    assert_eq!(b.events.command_result(req.command_id).await.unwrap().unwrap().result.event_ids, first.event_ids);
     drop(b);
     // The record survives a restart.
     let b = db.open().await;
     let after_restart = b.events.append(req).await.unwrap();
     assert_eq!(after_restart.event_ids, first.event_ids);
     assert_eq!(b.events.head().await.unwrap(), 1);
+}
+
+/// The same `command_id` from another actor, or for another request, is refused with
+/// [`StoreError::CommandIdReused`] (carrying nothing of the stored command) and appends nothing;
+/// the stored row keeps who asked and the fingerprint.
+pub async fn idempotency_checks_actor_and_request(db: &TestDb) {
+    let b = db.open().await;
+    let req = append("0751234A/test/1", ExpectedVersion::Any, vec![event(0)]);
+    let first = b.events.append(req.clone()).await.unwrap();
+    let mut other_request = req.clone();
+    other_request.origin.fingerprint = "another request".into();
+    other_request.streams[0].events = vec![event(1)];
+    assert!(matches!(b.events.append(other_request).await, Err(StoreError::CommandIdReused(id)) if id == req.command_id));
+    let mut other_actor = req.clone();
+    other_actor.origin.actor = "user:someone-else".into();
+    assert!(matches!(b.events.append(other_actor).await, Err(StoreError::CommandIdReused(_))));
+    assert_eq!(b.events.head().await.unwrap(), 1);
+    let stored = b.events.command_result(req.command_id).await.unwrap().unwrap();
+    assert_eq!((stored.actor.as_deref(), stored.fingerprint.as_deref()), (Some("system"), Some("request")));
+    assert_eq!(stored.result.event_ids, first.event_ids);
+    assert!(b.events.append(req).await.unwrap().replayed);
 }
 
 pub async fn concurrent_same_command_appends_once(db: &TestDb) {

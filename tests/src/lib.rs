@@ -2,6 +2,7 @@
 //! database with a random name, dropped afterwards), and the backend conformance suite.
 
 pub mod conformance;
+pub mod hot;
 pub mod nats;
 pub mod school;
 pub mod server;

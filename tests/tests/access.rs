@@ -7,7 +7,6 @@
 use ent_tests::school::School;
 use ent_tests::server::TestServer;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 const OTHER_UAI: &str = "0931234B";

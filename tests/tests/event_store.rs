@@ -28,6 +28,7 @@ conformance_tests!(
     optimistic_concurrency,
     multi_stream_append_is_atomic,
     idempotency,
+    idempotency_checks_actor_and_request,
     concurrent_same_command_appends_once,
     global_order_and_metadata,
     large_batches_and_unicode,

@@ -14,9 +14,11 @@ pub async fn log_lesson(ctx: &CommandContext<'_>, cmd: &LogLesson) -> Result<Pla
     let uai = actor_structure(ctx.actor)?;
     require_teacher_or_direction(ctx.actor, &uai, cmd.subject, cmd.class_or_group)?;
     let s = load_structure(ctx, &uai).await?;
-    let id = ctx.new_id("lesson");
+    ctx.require_unused::<LessonState>(cmd.lesson_id, "lesson_id").await?;
+    let id = ctx.chosen_id(cmd.lesson_id, "lesson");
     let events = rules::log_lesson(&s.state, cmd, id)?;
-    Ok(Plan::one(PlannedAppend { stream: LessonState::stream(&uai, id), expected: ExpectedVersion::NoStream, events }))
+    Ok(Plan::one(PlannedAppend { stream: LessonState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
+        .with_created("lesson_id", id))
 }
 
 pub async fn edit_lesson(ctx: &CommandContext<'_>, cmd: &EditLesson) -> Result<Plan, CommandError> {
@@ -33,9 +35,11 @@ pub async fn assign_homework(ctx: &CommandContext<'_>, cmd: &AssignHomework) -> 
     let uai = actor_structure(ctx.actor)?;
     require_teacher_or_direction(ctx.actor, &uai, cmd.subject, cmd.class_or_group)?;
     let s = load_structure(ctx, &uai).await?;
-    let id = ctx.new_id("homework");
+    ctx.require_unused::<HomeworkState>(cmd.homework_id, "homework_id").await?;
+    let id = ctx.chosen_id(cmd.homework_id, "homework");
     let events = rules::assign_homework(&s.state, cmd, id)?;
-    Ok(Plan::one(PlannedAppend { stream: HomeworkState::stream(&uai, id), expected: ExpectedVersion::NoStream, events }))
+    Ok(Plan::one(PlannedAppend { stream: HomeworkState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
+        .with_created("homework_id", id))
 }
 
 pub async fn edit_homework(ctx: &CommandContext<'_>, cmd: &EditHomework) -> Result<Plan, CommandError> {

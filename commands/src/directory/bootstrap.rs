@@ -28,7 +28,7 @@ pub async fn bootstrap_admin(handler: &CommandHandler, login: &str, password: &s
     validate_password(password)?;
     let store = handler.store();
     let actor = Actor::System;
-    let ctx = CommandContext { store, sealer: None, actor: &actor, command_id: Uuid::now_v7(), now: chrono::Utc::now() };
+    let ctx = CommandContext { store, cache: None, sealer: None, actor: &actor, command_id: Uuid::now_v7(), now: chrono::Utc::now() };
 
     let reservation = store.read_stream(&reservation_stream(&login).to_string()).await?;
     if let Some(first) = reservation.first() {

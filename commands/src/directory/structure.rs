@@ -4,7 +4,7 @@ use ent_domain::directory::commands::{CreateClass, CreateGroup, CreateStructure,
 use ent_domain::directory::{StructureState, UserState, normalize_uai, structure as rules};
 
 use crate::authorization::{require_directory_admin, require_platform_admin};
-use crate::context::{CommandContext, Plan};
+use crate::context::{CommandContext, Plan, id_in_use};
 use crate::error::CommandError;
 use crate::loading::load_structure;
 
@@ -19,8 +19,13 @@ pub async fn create_structure(ctx: &CommandContext<'_>, cmd: &CreateStructure) -
 pub async fn create_class(ctx: &CommandContext<'_>, cmd: &CreateClass) -> Result<Plan, CommandError> {
     let s = load_structure(ctx, &cmd.structure).await?;
     require_directory_admin(ctx.actor, &s.state.uai)?;
-    let events = rules::create_class(&s.state, cmd, ctx.new_id("class"))?;
-    Ok(Plan::one(s.append(events)))
+    let id = ctx.chosen_id(cmd.class_id, "class");
+    // Classes and groups share one id space (`class_or_group`).
+    if cmd.class_id.is_some() && (s.state.classes.contains_key(&id) || s.state.groups.contains_key(&id)) {
+        return Err(id_in_use("class_id"));
+    }
+    let events = rules::create_class(&s.state, cmd, id)?;
+    Ok(Plan::one(s.append(events)).with_created("class_id", id))
 }
 
 pub async fn create_group(ctx: &CommandContext<'_>, cmd: &CreateGroup) -> Result<Plan, CommandError> {
@@ -36,15 +41,23 @@ pub async fn create_group(ctx: &CommandContext<'_>, cmd: &CreateGroup) -> Result
             Err(e) => return Err(e),
         }
     }
-    let events = rules::create_group(&s.state, cmd, ctx.new_id("group"), &members)?;
-    Ok(Plan::one(s.append(events)))
+    let id = ctx.chosen_id(cmd.group_id, "group");
+    if cmd.group_id.is_some() && (s.state.classes.contains_key(&id) || s.state.groups.contains_key(&id)) {
+        return Err(id_in_use("group_id"));
+    }
+    let events = rules::create_group(&s.state, cmd, id, &members)?;
+    Ok(Plan::one(s.append(events)).with_created("group_id", id))
 }
 
 pub async fn create_subject(ctx: &CommandContext<'_>, cmd: &CreateSubject) -> Result<Plan, CommandError> {
     let s = load_structure(ctx, &cmd.structure).await?;
     require_directory_admin(ctx.actor, &s.state.uai)?;
-    let events = rules::create_subject(&s.state, cmd, ctx.new_id("subject"))?;
-    Ok(Plan::one(s.append(events)))
+    let id = ctx.chosen_id(cmd.subject_id, "subject");
+    if cmd.subject_id.is_some() && s.state.subjects.contains_key(&id) {
+        return Err(id_in_use("subject_id"));
+    }
+    let events = rules::create_subject(&s.state, cmd, id)?;
+    Ok(Plan::one(s.append(events)).with_created("subject_id", id))
 }
 
 pub async fn define_periods(ctx: &CommandContext<'_>, cmd: &DefinePeriods) -> Result<Plan, CommandError> {

@@ -25,7 +25,8 @@ pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<P
         validate_password(p)?;
     }
     let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
-    let user_id = ctx.new_id("user");
+    ctx.require_unused::<UserState>(cmd.user_id, "user_id").await?;
+    let user_id = ctx.chosen_id(cmd.user_id, "user");
     let events = rules::create_user(&s.state, cmd, user_id, &login)?;
     let mut plan =
         Plan::one(PlannedAppend { stream: UserState::stream(&s.state.uai, user_id), expected: ExpectedVersion::NoStream, events });
@@ -33,7 +34,7 @@ pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<P
     if let Some(password) = cmd.password.clone() {
         plan.secrets.push(password_secret(user_id, password).await?);
     }
-    Ok(plan)
+    Ok(plan.with_created("user_id", user_id))
 }
 
 /// A rectorat user lives on the platform (`platform/user/<id>`), like platform administrators.
@@ -43,14 +44,15 @@ pub async fn create_rectorat_user(ctx: &CommandContext<'_>, cmd: &CreateRectorat
         validate_password(p)?;
     }
     let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
-    let user_id = ctx.new_id("user");
+    ctx.require_unused::<UserState>(cmd.user_id, "user_id").await?;
+    let user_id = ctx.chosen_id(cmd.user_id, "user");
     let events = rules::create_rectorat_user(cmd, user_id, &login)?;
     let mut plan = Plan::one(PlannedAppend { stream: UserState::stream(PLATFORM, user_id), expected: ExpectedVersion::NoStream, events });
     plan.appends.push(reserve_login(&login, user_id));
     if let Some(password) = cmd.password.clone() {
         plan.secrets.push(password_secret(user_id, password).await?);
     }
-    Ok(plan)
+    Ok(plan.with_created("user_id", user_id))
 }
 
 /// `AppointInspector`: a platform administrator appoints an existing rectorat user.

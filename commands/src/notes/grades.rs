@@ -16,9 +16,11 @@ pub async fn create_evaluation(ctx: &CommandContext<'_>, cmd: &CreateEvaluation)
     let uai = actor_structure(ctx.actor)?;
     require_teacher_or_direction(ctx.actor, &uai, cmd.subject, cmd.class_or_group)?;
     let s = load_structure(ctx, &uai).await?;
-    let id = ctx.new_id("evaluation");
+    ctx.require_unused::<EvaluationState>(cmd.evaluation_id, "evaluation_id").await?;
+    let id = ctx.chosen_id(cmd.evaluation_id, "evaluation");
     let events = rules::create_evaluation(&s.state, cmd, id)?;
-    Ok(Plan::one(PlannedAppend { stream: EvaluationState::stream(&uai, id), expected: ExpectedVersion::NoStream, events }))
+    Ok(Plan::one(PlannedAppend { stream: EvaluationState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
+        .with_created("evaluation_id", id))
 }
 
 /// Pupils whose bulletin a list of grade events touches, as (class, pupil).

@@ -19,13 +19,15 @@ pub async fn justify_absence(ctx: &CommandContext<'_>, cmd: &JustifyAbsence) -> 
     if !is_parent {
         return Err(CommandError::Forbidden("only a parent of this pupil may justify their absences".into()));
     }
-    let id = ctx.new_id("justification");
+    ctx.require_unused::<JustificationStateful>(cmd.justification_id, "justification_id").await?;
+    let id = ctx.chosen_id(cmd.justification_id, "justification");
     let events = justification::justify_absence(&pupil.state, cmd, id, ctx.actor_id())?;
     Ok(Plan::one(PlannedAppend {
         stream: JustificationStateful::stream(&pupil.state.structure, id),
         expected: ExpectedVersion::NoStream,
         events,
-    }))
+    })
+    .with_created("justification_id", id))
 }
 
 async fn load_justification(
@@ -52,10 +54,11 @@ pub async fn refuse_justification(ctx: &CommandContext<'_>, cmd: &RefuseJustific
 pub async fn record_absence(ctx: &CommandContext<'_>, cmd: &RecordAbsence) -> Result<Plan, CommandError> {
     let pupil = ctx.load_by_id::<UserState>(cmd.pupil, "pupil").await?;
     require_vie_scolaire(ctx.actor, &pupil.state.structure)?;
-    let events = absences::record_absence(&pupil.state, cmd, ctx.new_id("absence"), ctx.actor_id())?;
+    let absence_id = ctx.new_id("absence");
+    let events = absences::record_absence(&pupil.state, cmd, absence_id, ctx.actor_id())?;
     let stream = absences::pupil_absences_stream(&pupil.state.structure, cmd.pupil);
     let version = ctx.store.stream_version(&stream.to_string()).await?;
-    Ok(Plan::one(PlannedAppend { stream, expected: ExpectedVersion::from_loaded(version), events }))
+    Ok(Plan::one(PlannedAppend { stream, expected: ExpectedVersion::from_loaded(version), events }).with_created("absence_id", absence_id))
 }
 
 pub async fn mark_notifications_read(ctx: &CommandContext<'_>, cmd: &MarkNotificationsRead) -> Result<Plan, CommandError> {

@@ -10,7 +10,7 @@ use ent_domain::vie_scolaire::settings::{self, VieScolaireSettings};
 use uuid::Uuid;
 
 use super::authorization::{require_timetable_manager, require_vie_scolaire};
-use crate::context::{CommandContext, Loaded, Plan, PlannedAppend};
+use crate::context::{CommandContext, Loaded, Plan, PlannedAppend, id_in_use};
 use crate::error::CommandError;
 use crate::loading::{load_structure, load_user_opt};
 use crate::store::ExpectedVersion;
@@ -26,9 +26,11 @@ pub async fn schedule_lesson(ctx: &CommandContext<'_>, cmd: &ScheduleLesson) -> 
     let teacher = ctx.load_by_id::<UserState>(cmd.teacher, "teacher").await?;
     let s = load_structure(ctx, &teacher.state.structure).await?;
     require_timetable_manager(ctx.actor, &s.state.uai)?;
-    let id = ctx.new_id("lesson");
+    ctx.require_unused::<LessonState>(cmd.lesson_id, "lesson_id").await?;
+    let id = ctx.chosen_id(cmd.lesson_id, "lesson");
     let events = lesson::schedule_lesson(&s.state, Some(&teacher.state), cmd, id)?;
-    Ok(Plan::one(PlannedAppend { stream: LessonState::stream(&s.state.uai, id), expected: ExpectedVersion::NoStream, events }))
+    Ok(Plan::one(PlannedAppend { stream: LessonState::stream(&s.state.uai, id), expected: ExpectedVersion::NoStream, events })
+        .with_created("lesson_id", id))
 }
 
 pub async fn import_timetable(ctx: &CommandContext<'_>, cmd: &ImportTimetable) -> Result<Plan, CommandError> {
@@ -40,7 +42,16 @@ pub async fn import_timetable(ctx: &CommandContext<'_>, cmd: &ImportTimetable) -
             teachers.insert(id, t);
         }
     }
-    let ids: Vec<Uuid> = (0..cmd.lessons.len()).map(|i| ctx.new_id(&format!("lesson-{i}"))).collect();
+    let mut ids: Vec<Uuid> = Vec::with_capacity(cmd.lessons.len());
+    for (i, l) in cmd.lessons.iter().enumerate() {
+        let field = format!("lessons[{i}].lesson_id");
+        ctx.require_unused::<LessonState>(l.lesson_id, &field).await?;
+        let id = ctx.chosen_id(l.lesson_id, &format!("lesson-{i}"));
+        if ids.contains(&id) {
+            return Err(id_in_use(&field));
+        }
+        ids.push(id);
+    }
     let events = lesson::import_timetable(&s.state, &teachers, cmd, &ids)?;
     let appends = events
         .into_iter()
@@ -51,7 +62,8 @@ pub async fn import_timetable(ctx: &CommandContext<'_>, cmd: &ImportTimetable) -
             events: vec![e],
         })
         .collect();
-    Ok(Plan { appends, secrets: vec![] })
+    let created = ids.iter().enumerate().map(|(i, id)| (format!("lessons[{i}].lesson_id"), *id)).collect();
+    Ok(Plan { appends, secrets: vec![], created })
 }
 
 /// Loads a lesson and checks the actor may take its roll call: its teacher, the CPE, the direction.

@@ -17,6 +17,10 @@ pub struct Attachment {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogLesson {
+    /// Id of the new lesson entry, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub lesson_id: Option<Uuid>,
     pub class_or_group: Uuid,
     pub subject: Uuid,
     pub date: NaiveDate,
@@ -54,6 +58,10 @@ pub struct EditLesson {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignHomework {
+    /// Id of the new homework, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub homework_id: Option<Uuid>,
     pub class_or_group: Uuid,
     pub subject: Uuid,
     pub given_on: NaiveDate,

@@ -316,6 +316,7 @@ mod tests {
 
     fn lesson(f: &crate::notes::fixtures::Fixture, date: &str, start: &str, end: &str) -> LogLesson {
         LogLesson {
+            lesson_id: None,
             class_or_group: f.class,
             subject: f.subject,
             date: d(date),
@@ -329,6 +330,7 @@ mod tests {
 
     fn homework(f: &crate::notes::fixtures::Fixture, given: &str, due: &str) -> AssignHomework {
         AssignHomework {
+            homework_id: None,
             class_or_group: f.class,
             subject: f.subject,
             given_on: d(given),

@@ -21,6 +21,10 @@ pub struct CreateStructure {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateClass {
+    /// Id of the new class, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub class_id: Option<Uuid>,
     pub structure: String,
     pub code: String,
     pub level: Level,
@@ -30,6 +34,10 @@ pub struct CreateClass {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
+    /// Id of the new group, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub group_id: Option<Uuid>,
     pub structure: String,
     pub code: String,
     pub name: String,
@@ -41,6 +49,10 @@ pub struct CreateGroup {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSubject {
+    /// Id of the new subject, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub subject_id: Option<Uuid>,
     pub structure: String,
     pub code: String,
     pub name: String,
@@ -69,6 +81,10 @@ pub struct DefinePeriods {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    /// Id of the new user, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
     pub structure: String,
     pub profile: Profile,
     /// Only for `personnel`.
@@ -143,6 +159,10 @@ pub struct DeactivateUser {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRectoratUser {
+    /// Id of the new user, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
     pub first_name: String,
     pub last_name: String,
     #[serde(default)]

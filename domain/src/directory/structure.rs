@@ -236,21 +236,21 @@ mod tests {
     #[test]
     fn class_code_is_unique_in_its_structure_ignoring_case() {
         let s = college();
-        let cmd = CreateClass { structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme };
+        let cmd = CreateClass { class_id: None, structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme };
         let s = s.evolve(&create_class(&college(), &cmd, Uuid::new_v4()).unwrap()[0]);
-        let dup = CreateClass { structure: s.uai.clone(), code: "6a".into(), level: Level::Sixieme };
+        let dup = CreateClass { class_id: None, structure: s.uai.clone(), code: "6a".into(), level: Level::Sixieme };
         assert!(matches!(create_class(&s, &dup, Uuid::new_v4()), Err(DomainError::Rule(_))));
     }
 
     #[test]
     fn class_level_must_be_taught_in_the_structure() {
-        let cmd = CreateClass { structure: "0751234A".into(), code: "TS1".into(), level: Level::Terminale };
+        let cmd = CreateClass { class_id: None, structure: "0751234A".into(), code: "TS1".into(), level: Level::Terminale };
         assert!(matches!(create_class(&college(), &cmd, Uuid::new_v4()), Err(DomainError::InvalidField { .. })));
     }
 
     #[test]
     fn class_in_unknown_structure_is_not_found() {
-        let cmd = CreateClass { structure: "0751234A".into(), code: "6A".into(), level: Level::Sixieme };
+        let cmd = CreateClass { class_id: None, structure: "0751234A".into(), code: "6A".into(), level: Level::Sixieme };
         assert!(matches!(create_class(&StructureState::default(), &cmd, Uuid::new_v4()), Err(DomainError::NotFound(_))));
     }
 

@@ -299,7 +299,7 @@ mod tests {
         let cmd = CreateStructure { uai: "0751234A".into(), name: "Collège".into(), kind: StructureKind::College };
         let s = StructureState::from_history(&create_structure(&s, &cmd).unwrap());
         let class = Uuid::new_v4();
-        let cmd = CreateClass { structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme };
+        let cmd = CreateClass { class_id: None, structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme };
         let events = create_class(&s, &cmd, class).unwrap();
         let s = s.evolve(&events[0]);
         (s, class)
@@ -307,6 +307,7 @@ mod tests {
 
     fn user(s: &StructureState, profile: Profile, role: Option<Role>) -> UserState {
         let cmd = CreateUser {
+            user_id: None,
             structure: s.uai.clone(),
             profile,
             role,
@@ -326,6 +327,7 @@ mod tests {
     fn only_personnel_has_a_role() {
         let (s, _) = structure_with_class();
         let cmd = CreateUser {
+            user_id: None,
             structure: s.uai.clone(),
             profile: Profile::Enseignant,
             role: Some(Role::Cpe),
@@ -341,6 +343,7 @@ mod tests {
     fn platform_admin_cannot_be_created_through_create_user() {
         let (s, _) = structure_with_class();
         let cmd = CreateUser {
+            user_id: None,
             structure: s.uai.clone(),
             profile: Profile::PlatformAdmin,
             role: None,
@@ -356,6 +359,7 @@ mod tests {
     fn rectorat_user_lives_on_the_platform_and_not_in_a_structure() {
         let (s, _) = structure_with_class();
         let cmd = CreateUser {
+            user_id: None,
             structure: s.uai.clone(),
             profile: Profile::Rectorat,
             role: None,
@@ -366,6 +370,7 @@ mod tests {
         };
         assert!(matches!(create_user(&s, &cmd, Uuid::new_v4(), "a.b"), Err(DomainError::InvalidField { field, .. }) if field == "profile"));
         let cmd = CreateRectoratUser {
+            user_id: None,
             first_name: "Inès".into(),
             last_name: "Garnier".into(),
             login: None,
@@ -387,6 +392,7 @@ mod tests {
         let teacher = user(&s, Profile::Enseignant, None);
         assert!(matches!(appoint_inspector(&teacher, &cmd), Err(DomainError::InvalidField { field, .. }) if field == "user"));
         let create = CreateRectoratUser {
+            user_id: None,
             first_name: "Inès".into(),
             last_name: "Garnier".into(),
             login: None,
@@ -405,6 +411,7 @@ mod tests {
     #[test]
     fn an_inspector_is_a_rectorat_user_appointed_at_creation_and_only_an_inspector_has_a_discipline() {
         let cmd = CreateRectoratUser {
+            user_id: None,
             first_name: "Paul".into(),
             last_name: "Meyer".into(),
             login: None,

@@ -20,6 +20,10 @@ fn default_scale() -> u32 {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEvaluation {
+    /// Id of the new evaluation, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub evaluation_id: Option<Uuid>,
     pub class_or_group: Uuid,
     pub subject: Uuid,
     pub period: Uuid,

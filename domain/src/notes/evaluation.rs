@@ -228,6 +228,7 @@ mod tests {
 
     fn create(f: &Fixture, date: &str, coefficient: f64, scale: u32) -> Result<Vec<Event>, DomainError> {
         let cmd = CreateEvaluation {
+            evaluation_id: None,
             class_or_group: f.class,
             subject: f.subject,
             period: f.t1,

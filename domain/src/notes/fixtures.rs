@@ -37,6 +37,7 @@ fn apply(s: StructureState, events: Vec<Event>) -> StructureState {
 
 fn new_pupil(s: &StructureState) -> UserState {
     let cmd = CreateUser {
+        user_id: None,
         structure: s.uai.clone(),
         profile: Profile::Eleve,
         role: None,
@@ -60,16 +61,22 @@ pub fn fixture() -> Fixture {
     let (class, other_class, subject, group) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
     let s = apply(
         s.clone(),
-        create_class(&s, &CreateClass { structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme }, class).expect("class"),
+        create_class(&s, &CreateClass { class_id: None, structure: s.uai.clone(), code: "6A".into(), level: Level::Sixieme }, class)
+            .expect("class"),
     );
     let s = apply(
         s.clone(),
-        create_class(&s, &CreateClass { structure: s.uai.clone(), code: "6B".into(), level: Level::Sixieme }, other_class).expect("class"),
+        create_class(&s, &CreateClass { class_id: None, structure: s.uai.clone(), code: "6B".into(), level: Level::Sixieme }, other_class)
+            .expect("class"),
     );
     let s = apply(
         s.clone(),
-        create_subject(&s, &CreateSubject { structure: s.uai.clone(), code: "MATHS".into(), name: "Mathématiques".into() }, subject)
-            .expect("subject"),
+        create_subject(
+            &s,
+            &CreateSubject { subject_id: None, structure: s.uai.clone(), code: "MATHS".into(), name: "Mathématiques".into() },
+            subject,
+        )
+        .expect("subject"),
     );
     let bounds = [("2026-09-01", "2026-11-30"), ("2026-12-01", "2027-02-28"), ("2027-03-01", "2027-07-04")]
         .iter()
@@ -83,7 +90,7 @@ pub fn fixture() -> Fixture {
         s.clone(),
         create_group(
             &s,
-            &CreateGroup { structure: s.uai.clone(), code: "LATIN".into(), name: "Latin".into(), members },
+            &CreateGroup { group_id: None, structure: s.uai.clone(), code: "LATIN".into(), name: "Latin".into(), members },
             group,
             std::slice::from_ref(&pupil),
         )

@@ -11,6 +11,10 @@ use super::types::{ErasureRule, Half, Mark, PunishmentKind, SanctionKind};
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleLesson {
+    /// Id of the new timetable lesson, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub lesson_id: Option<Uuid>,
     pub class_or_group: Uuid,
     pub subject: Uuid,
     pub teacher: Uuid,
@@ -49,6 +53,10 @@ pub struct AmendRollCall {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JustifyAbsence {
+    /// Id of the new justification, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub justification_id: Option<Uuid>,
     pub pupil: Uuid,
     pub from: NaiveDateTime,
     pub to: NaiveDateTime,
@@ -87,6 +95,10 @@ pub struct RecordAbsence {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GivePunishment {
+    /// Id of the new punishment, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub punishment_id: Option<Uuid>,
     pub pupil: Uuid,
     pub kind: PunishmentKind,
     pub reason: String,
@@ -99,6 +111,10 @@ pub struct GivePunishment {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PronounceSanction {
+    /// Id of the new sanction, chosen by the client (e.g. one that works offline); generated when
+    /// absent. An id already in use is refused (422 naming this field).
+    #[serde(default)]
+    pub sanction_id: Option<Uuid>,
     pub pupil: Uuid,
     pub kind: SanctionKind,
     pub reason: String,

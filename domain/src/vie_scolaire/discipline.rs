@@ -237,6 +237,7 @@ mod tests {
 
     fn cmd(kind: SanctionKind) -> PronounceSanction {
         PronounceSanction {
+            sanction_id: None,
             pupil: Uuid::nil(),
             kind,
             reason: "violence verbale".into(),

@@ -114,7 +114,14 @@ mod tests {
     }
 
     fn cmd(from: &str, to: &str) -> JustifyAbsence {
-        JustifyAbsence { pupil: Uuid::nil(), from: from.parse().unwrap(), to: to.parse().unwrap(), reason: "maladie".into(), comment: None }
+        JustifyAbsence {
+            justification_id: None,
+            pupil: Uuid::nil(),
+            from: from.parse().unwrap(),
+            to: to.parse().unwrap(),
+            reason: "maladie".into(),
+            comment: None,
+        }
     }
 
     #[test]

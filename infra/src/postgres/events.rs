@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use ent_commands::{AppendRequest, AppendResult, EventStore, StoreError};
+use ent_commands::{AppendRequest, AppendResult, EventStore, StoreError, StoredCommand};
 use ent_domain::RecordedEvent;
 use rand::Rng;
 use sqlx::pool::PoolConnection;
@@ -104,14 +104,14 @@ impl BatchWriter for PgWriter {
             versions.insert(row.get::<String, _>(0), row.get::<i64, _>(1) as u64);
         }
         let mut known = HashMap::new();
-        for row in sqlx::query("SELECT result FROM commands WHERE command_id = ANY($1)")
+        for row in sqlx::query("SELECT result, actor, fingerprint FROM commands WHERE command_id = ANY($1)")
             .bind(&commands)
             .fetch_all(&mut *tx)
             .await
             .map_err(backend)?
         {
-            let result: AppendResult = serde_json::from_value(row.get::<serde_json::Value, _>(0)).map_err(backend)?;
-            known.insert(result.command_id, result);
+            let stored = decode_command(&row)?;
+            known.insert(stored.result.command_id, stored);
         }
         let plan = plan_batch(batch, versions, known, head as u64, Utc::now());
         write_plan(&mut tx, &plan).await?;
@@ -157,10 +157,16 @@ async fn write_plan(tx: &mut sqlx::PgConnection, plan: &BatchPlan) -> Result<(),
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }
     let now = Utc::now();
-    for chunk in plan.commands.chunks(10_000) {
-        let mut q = QueryBuilder::<Postgres>::new("INSERT INTO commands (command_id, result, recorded_at) ");
-        q.push_values(chunk, |mut b, (id, result)| {
-            b.push_bind(*id).push_bind(serde_json::to_value(result).unwrap_or_default()).push_bind(now);
+    let commands = plan
+        .commands
+        .iter()
+        .map(|(result, origin)| serde_json::to_value(result).map(|json| (result.command_id, json, origin)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(crate::unserialisable_result)?;
+    for chunk in commands.chunks(10_000) {
+        let mut q = QueryBuilder::<Postgres>::new("INSERT INTO commands (command_id, result, recorded_at, actor, fingerprint) ");
+        q.push_values(chunk, |mut b, (id, result, origin)| {
+            b.push_bind(*id).push_bind(result).push_bind(now).push_bind(&origin.actor).push_bind(&origin.fingerprint);
         });
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }
@@ -177,6 +183,14 @@ async fn write_plan(tx: &mut sqlx::PgConnection, plan: &BatchPlan) -> Result<(),
         };
     }
     Ok(())
+}
+
+fn decode_command(row: &PgRow) -> Result<StoredCommand, StoreError> {
+    Ok(StoredCommand {
+        result: serde_json::from_value(row.get::<serde_json::Value, _>(0)).map_err(backend)?,
+        actor: row.get(1),
+        fingerprint: row.get(2),
+    })
 }
 
 fn decode_event(row: &PgRow) -> RecordedEvent {
@@ -208,6 +222,18 @@ impl EventStore for PgEventStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
+        Ok(rows.iter().map(decode_event).collect())
+    }
+
+    async fn read_stream_from(&self, stream: &str, from: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE stream = $1 AND version >= $2 ORDER BY version"
+        )))
+        .bind(stream)
+        .bind(from as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
         Ok(rows.iter().map(decode_event).collect())
     }
 
@@ -253,13 +279,13 @@ impl EventStore for PgEventStore {
             .map_err(backend)
     }
 
-    async fn command_result(&self, command_id: Uuid) -> Result<Option<AppendResult>, StoreError> {
-        let raw: Option<serde_json::Value> = sqlx::query_scalar("SELECT result FROM commands WHERE command_id = $1")
+    async fn command_result(&self, command_id: Uuid) -> Result<Option<StoredCommand>, StoreError> {
+        let row = sqlx::query("SELECT result, actor, fingerprint FROM commands WHERE command_id = $1")
             .bind(command_id)
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        raw.map(|r| serde_json::from_value(r).map_err(backend)).transpose()
+        row.as_ref().map(decode_command).transpose()
     }
 
     async fn secret(&self, key: &str) -> Result<Option<String>, StoreError> {

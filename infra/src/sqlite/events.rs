@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use ent_commands::{AppendRequest, AppendResult, EventStore, StoreError};
+use ent_commands::{AppendRequest, AppendResult, EventStore, StoreError, StoredCommand};
 use ent_domain::RecordedEvent;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -70,15 +70,15 @@ impl BatchWriter for SqliteWriter {
         }
         let mut known = HashMap::new();
         for chunk in commands.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new("SELECT result FROM commands WHERE command_id IN (");
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT result, actor, fingerprint FROM commands WHERE command_id IN (");
             let mut sep = q.separated(", ");
             for c in chunk {
                 sep.push_bind(c.to_string());
             }
             q.push(")");
             for row in q.build().fetch_all(&mut *tx).await.map_err(backend)? {
-                let result: AppendResult = serde_json::from_str(row.get::<&str, _>(0)).map_err(backend)?;
-                known.insert(result.command_id, result);
+                let stored = decode_command(&row)?;
+                known.insert(stored.result.command_id, stored);
             }
         }
         let plan = plan_batch(batch, versions, known, head as u64, Utc::now());
@@ -118,10 +118,16 @@ async fn write_plan(tx: &mut SqliteConnection, plan: &BatchPlan) -> Result<(), S
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }
     let now = ts(Utc::now());
-    for chunk in plan.commands.chunks(5_000) {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO commands (command_id, result, recorded_at) ");
-        q.push_values(chunk, |mut b, (id, result)| {
-            b.push_bind(id.to_string()).push_bind(serde_json::to_string(result).unwrap_or_default()).push_bind(now.clone());
+    let commands = plan
+        .commands
+        .iter()
+        .map(|(result, origin)| serde_json::to_string(result).map(|json| (result.command_id.to_string(), json, origin)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(crate::unserialisable_result)?;
+    for chunk in commands.chunks(5_000) {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO commands (command_id, result, recorded_at, actor, fingerprint) ");
+        q.push_values(chunk, |mut b, (id, result, origin)| {
+            b.push_bind(id).push_bind(result).push_bind(now.clone()).push_bind(&origin.actor).push_bind(&origin.fingerprint);
         });
         q.build().execute(&mut *tx).await.map_err(backend)?;
     }
@@ -138,6 +144,10 @@ async fn write_plan(tx: &mut SqliteConnection, plan: &BatchPlan) -> Result<(), S
         };
     }
     Ok(())
+}
+
+fn decode_command(row: &SqliteRow) -> Result<StoredCommand, StoreError> {
+    Ok(StoredCommand { result: serde_json::from_str(row.get::<&str, _>(0)).map_err(backend)?, actor: row.get(1), fingerprint: row.get(2) })
 }
 
 pub(crate) fn decode_event(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
@@ -171,6 +181,18 @@ impl EventStore for SqliteEventStore {
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
+        rows.iter().map(decode_event).collect()
+    }
+
+    async fn read_stream_from(&self, stream: &str, from: u64) -> Result<Vec<RecordedEvent>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE stream = ? AND version >= ? ORDER BY version"
+        )))
+        .bind(stream)
+        .bind(from as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
         rows.iter().map(decode_event).collect()
     }
 
@@ -209,13 +231,13 @@ impl EventStore for SqliteEventStore {
             .map_err(backend)
     }
 
-    async fn command_result(&self, command_id: Uuid) -> Result<Option<AppendResult>, StoreError> {
-        let raw: Option<String> = sqlx::query_scalar("SELECT result FROM commands WHERE command_id = ?")
+    async fn command_result(&self, command_id: Uuid) -> Result<Option<StoredCommand>, StoreError> {
+        let row = sqlx::query("SELECT result, actor, fingerprint FROM commands WHERE command_id = ?")
             .bind(command_id.to_string())
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)?;
-        raw.map(|r| serde_json::from_str(&r).map_err(backend)).transpose()
+        row.as_ref().map(decode_command).transpose()
     }
 
     async fn secret(&self, key: &str) -> Result<Option<String>, StoreError> {

@@ -154,7 +154,7 @@ mod tests {
     fn fold(events: &[(Event, String, DateTime<Utc>)]) -> DocCache {
         let mut committed = DocCache::default();
         for (i, (event, actor, at)) in events.iter().enumerate() {
-            let (event_type, schema_version, payload) = event.to_parts();
+            let (event_type, schema_version, payload) = event.to_parts().expect("serialisable event");
             let recorded = RecordedEvent {
                 event_id: Uuid::now_v7(),
                 stream: "x/y/z".into(),
