@@ -9,6 +9,7 @@ use std::process::Command;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use ent_domain::notes::Mention;
+use ent_projections::directory::PersonRef;
 use ent_projections::notes::{AbsencesSummary, Bulletin, Named, PeriodRef, Publication, Revision, SubjectLine, pdf};
 use uuid::Uuid;
 
@@ -61,6 +62,7 @@ fn long_bulletin() -> Bulletin {
             class_max: Some(17.5 + i as f64 * 0.2),
             grades: 3 + i % 4,
             appreciation: Some(appreciation(i)),
+            teachers: vec![PersonRef { id: Uuid::new_v4(), first_name: "Hélène".into(), last_name: format!("Professeure{i}") }],
         })
         .collect();
     let published = Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 0).single().expect("a date");
@@ -252,6 +254,10 @@ fn a_long_bulletin_is_laid_out_on_numbered_pages_without_overlaps() {
     let appreciations = column_text(appreciation_x, 595.0);
     for s in &bulletin.subjects {
         assert!(subjects.contains(&s.subject.name), "{:?} not in the subject column: {subjects}", s.subject.name);
+        for t in &s.teachers {
+            let name = format!("{} {}", t.first_name, t.last_name);
+            assert!(subjects.contains(&name), "teacher {name:?} not in the subject column: {subjects}");
+        }
         let text = s.appreciation.as_deref().unwrap_or_default();
         assert!(text.len() > 300);
         assert!(appreciations.contains(text), "appreciation of {} not found whole, in order: {appreciations}", s.subject.name);

@@ -388,7 +388,11 @@ async fn demo_school_shows_every_service(kind: &str) {
         assert!(
             line["class_min"].as_f64() <= line["class_average"].as_f64() && line["class_average"].as_f64() <= line["class_max"].as_f64()
         );
+        // Each subject shows its teacher's name.
+        assert!(line["teachers"][0]["last_name"].is_string(), "no teacher named in {line}");
     }
+    let maths = subjects.iter().find(|l| l["subject"]["name"] == "Mathématiques").expect("maths line");
+    assert_eq!(maths["teachers"][0]["last_name"], "Bernard", "{maths}");
     assert!(bulletin["general_average"].is_number(), "{bulletin}");
     assert!(bulletin["council_appreciation"].is_string() && bulletin["mention"].is_string(), "{bulletin}");
     let (status, pdf) = s.get_bytes(&parent, &format!("/api/v1/bulletins/{child}/{t1}.pdf"), Some(head)).await;

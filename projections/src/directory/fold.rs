@@ -73,6 +73,7 @@ fn class_created(view: &mut DocView<'_>, e: &ClassCreated) -> Result<(), ApplyEr
         level: Some(e.level),
         name: None,
         members: vec![],
+        teachers: vec![],
     };
     view.put(ROSTERS, e.class_id, &roster)
 }
@@ -98,6 +99,7 @@ fn group_created(view: &mut DocView<'_>, e: &GroupCreated) -> Result<(), ApplyEr
         level: None,
         name: Some(e.name.clone()),
         members,
+        teachers: vec![],
     };
     view.put(ROSTERS, e.group_id, &roster)
 }
@@ -206,7 +208,7 @@ fn parent_linked(view: &mut DocView<'_>, e: &ParentLinked) -> Result<(), ApplyEr
 }
 
 fn teacher_assigned(view: &mut DocView<'_>, e: &TeacherAssigned) -> Result<(), ApplyError> {
-    view.prefetch([DocKey::new(USERS, e.teacher), DocKey::new(STRUCTURES, &e.structure)])?;
+    view.prefetch([DocKey::new(USERS, e.teacher), DocKey::new(STRUCTURES, &e.structure), DocKey::new(ROSTERS, e.class_or_group)])?;
     let Some(tree) = view.get_as::<StructureTree>(STRUCTURES, &e.structure)? else { return Ok(()) };
     let Some(subject) = tree.subjects.iter().find(|s| s.id == e.subject_id) else { return Ok(()) };
     let code = tree
@@ -223,6 +225,22 @@ fn teacher_assigned(view: &mut DocView<'_>, e: &TeacherAssigned) -> Result<(), A
         class_or_group: e.class_or_group,
         class_or_group_code: code,
     };
+    if let Some(card) = view.get_as::<UserCard>(USERS, e.teacher)? {
+        let teacher = TeacherRef {
+            id: card.id,
+            first_name: card.first_name.clone(),
+            last_name: card.last_name.clone(),
+            subject_id: subject.id,
+            subject_name: subject.name.clone(),
+        };
+        view.update(ROSTERS, e.class_or_group, |r: &mut ClassRoster| {
+            if !r.teachers.contains(&teacher) {
+                r.teachers.push(teacher);
+                r.teachers
+                    .sort_by(|a, b| (&a.subject_name, &a.last_name, &a.first_name).cmp(&(&b.subject_name, &b.last_name, &b.first_name)));
+            }
+        })?;
+    }
     view.update(USERS, e.teacher, |c: &mut UserCard| {
         if !c.assignments.contains(&assignment) {
             c.assignments.push(assignment);

@@ -61,6 +61,19 @@ pub struct ClassRoster {
     pub level: Option<Level>,
     pub name: Option<String>,
     pub members: Vec<PersonRef>,
+    /// Who teaches what in this class or group, with names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teachers: Vec<TeacherRef>,
+}
+
+/// A teacher of a class or group, for one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TeacherRef {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub subject_id: Uuid,
+    pub subject_name: String,
 }
 
 /// A person as listed in a roster or a card.

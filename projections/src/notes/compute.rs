@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::fold::{BULLETINS, CLASS_SUBJECTS, PUPIL_SUBJECTS, SETTINGS, coefficient_key, period_key, weighted};
 use super::models::*;
-use crate::directory::{StructureTree, UserCard};
+use crate::directory::{ClassRoster, PersonRef, StructureTree, UserCard};
 use crate::error::QueryError;
 use crate::source::{DocSource, get_as, list_as};
 
@@ -18,6 +18,8 @@ use crate::source::{DocSource, get_as, list_as};
 pub struct Names {
     pub structure: Option<StructureTree>,
     pub pupil: Option<UserCard>,
+    /// The roster of the bulletin's class (its teachers per subject).
+    pub class: Option<ClassRoster>,
 }
 
 /// Computes the bulletin of `pupil` for `period` from `src`; `None` when the pupil has no
@@ -80,6 +82,13 @@ pub async fn compute_from(
             class_max: stats.as_ref().map(|s| display(&s.max)),
             grades: s.marks.iter().filter(|m| m.value.is_some()).count(),
             appreciation: s.appreciation.clone(),
+            teachers: names
+                .class
+                .iter()
+                .flat_map(|r| &r.teachers)
+                .filter(|t| t.subject_id == s.subject)
+                .map(|t| PersonRef { id: t.id, first_name: t.first_name.clone(), last_name: t.last_name.clone() })
+                .collect(),
         });
         if let Some(a) = avg {
             for_general.push((a, coefficient));

@@ -159,6 +159,9 @@ pub struct SubjectLine {
     /// Number of grades with a value (statuses excluded).
     pub grades: usize,
     pub appreciation: Option<String>,
+    /// The class's teachers of the subject (names as the directory has them now).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teachers: Vec<crate::directory::PersonRef>,
 }
 
 /// The absences summary of a bulletin over its period, from the vie scolaire. Null in a

@@ -52,12 +52,15 @@ fn reader(actor: &Actor, structure: &str, class: Uuid, pupil: Uuid, kind: &str) 
     Err(QueryError::not_found(kind))
 }
 
-async fn names(store: &dyn ReadModelStore, structure: &str, pupil: Uuid) -> Result<Names, QueryError> {
+async fn names(store: &dyn ReadModelStore, structure: &str, pupil: Uuid, class: Uuid) -> Result<Names, QueryError> {
     let dir = directory(store);
-    let pupil = pupil.to_string();
-    let (structure, pupil) =
-        tokio::try_join!(get_as::<StructureTree>(&dir, "structure", structure), get_as::<UserCard>(&dir, "user", &pupil))?;
-    Ok(Names { structure, pupil })
+    let (pupil, class) = (pupil.to_string(), class.to_string());
+    let (structure, pupil, class) = tokio::try_join!(
+        get_as::<StructureTree>(&dir, "structure", structure),
+        get_as::<UserCard>(&dir, "user", &pupil),
+        get_as::<ClassRoster>(&dir, "roster", &class)
+    )?;
+    Ok(Names { structure, pupil, class })
 }
 
 /// Families see a bulletin only once published: before, it does not exist for them.
@@ -73,7 +76,7 @@ async fn bulletin_doc(store: &dyn ReadModelStore, pupil: Uuid, period: Uuid, kin
 pub async fn bulletin(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid, period: Uuid) -> Result<Bulletin, QueryError> {
     let doc = bulletin_doc(store, pupil, period, "bulletin").await?;
     let reader = reader(actor, &doc.structure, doc.class, pupil, "bulletin")?;
-    let names = names(store, &doc.structure, pupil).await?;
+    let names = names(store, &doc.structure, pupil, doc.class).await?;
     let mut b = compute_from(&notes(store), &names, doc, None).await?;
     require_published(reader, &b)?;
     if let (Some(from), Some(to)) = (b.period.start, b.period.end) {
@@ -113,7 +116,7 @@ pub async fn bulletin_as_of(
     }
     events.sort_by_key(|e| e.position);
     let past = MemorySource::fold(&NotesProjection, &events)?;
-    let names = names(store, uai, pupil).await?;
+    let names = names(store, uai, pupil, doc.class).await?;
     let b = compute_bulletin(&past, &names, pupil, period, Some(as_of)).await?.ok_or_else(|| QueryError::not_found("bulletin"))?;
     require_published(reader, &b)?;
     Ok(b)

@@ -351,6 +351,9 @@ fn subject_row(s: &SubjectLine) -> Vec<Cell> {
     let (x0, x1) = column(0);
     let mut subject = Cell::new((x0, x1), Align::Left, Vec::new());
     subject.lines = Line::wrapped(&name, Font::Bold, 8.5, subject.inner());
+    for teacher in &s.teachers {
+        subject.lines.extend(Line::wrapped(&format!("{} {}", teacher.first_name, teacher.last_name), Font::Regular, 7.0, subject.inner()));
+    }
     let grades = match s.grades {
         0 => "aucune note".to_string(),
         n => format!("{n} note{}", if n > 1 { "s" } else { "" }),
