@@ -139,7 +139,7 @@ proptest! {
         }
         let src = MemorySource::fold(&NotesProjection, &events).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let names = Names { structure: None, pupil: None };
+        let names = Names { structure: None, pupil: None, class: None };
         let mut expected_averages = Vec::new();
         let mut bulletins = Vec::new();
         for (p, pupil) in pupils.iter().enumerate() {
