@@ -64,8 +64,11 @@ async fn directory_flow(kind: &str) {
     assert_eq!(children.as_array().unwrap().len(), 1);
     assert_eq!(children[0]["id"], json!(sc.pupil_a));
     assert_eq!(children[0]["class"]["code"], "6A");
-    let (status, _) = s.get(Some(&parent), &format!("/api/v1/users/{}", sc.pupil_a), p).await;
+    let (status, card) = s.get(Some(&parent), &format!("/api/v1/users/{}", sc.pupil_a), p).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(card["parents"], json!([sc.parent_a.0]));
+    assert_eq!(card["parent_names"][0]["id"], json!(sc.parent_a.0), "{card}");
+    assert_eq!(card["parent_names"][0]["first_name"], "Anne", "{card}");
     let (status, body) = s.get(Some(&parent), &format!("/api/v1/users/{}", sc.pupil_b), p).await;
     // What the caller may not read is answered as not found (docs/domain.md, "Reading").
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");

@@ -131,6 +131,7 @@ fn user_created(view: &mut DocView<'_>, e: &UserCreated) -> Result<(), ApplyErro
         class_since: None,
         children: vec![],
         parents: vec![],
+        parent_names: vec![],
         assignments: vec![],
         admin_of: vec![],
     };
@@ -200,9 +201,15 @@ fn parent_linked(view: &mut DocView<'_>, e: &ParentLinked) -> Result<(), ApplyEr
         c.children.retain(|k| k.id != child.id);
         c.children.push(child);
     })?;
+    let parent = view.get_as::<UserCard>(USERS, e.parent)?.map(|p| p.person());
     view.update(USERS, e.pupil, |c: &mut UserCard| {
         if !c.parents.contains(&e.parent) {
             c.parents.push(e.parent);
+        }
+        if let Some(parent) = parent
+            && !c.parent_names.iter().any(|p| p.id == parent.id)
+        {
+            c.parent_names.push(parent);
         }
     })
 }

@@ -126,6 +126,9 @@ pub struct UserCard {
     pub class_since: Option<NaiveDate>,
     pub children: Vec<ChildRef>,
     pub parents: Vec<Uuid>,
+    /// The parents with their names, in the order of `parents`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parent_names: Vec<PersonRef>,
     pub assignments: Vec<AssignmentRef>,
     pub admin_of: Vec<String>,
 }
