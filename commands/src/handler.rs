@@ -22,7 +22,7 @@ use crate::store::{AppendRequest, AppendResult, EventStore, ExpectedVersion, New
 /// How many times a command is re-decided after losing an optimistic-concurrency race (only
 /// writers outside this process's stream locks can make it lose: another process, or an append
 /// that does not go through the pipeline).
-const MAX_CONFLICT_RETRIES: u32 = 20;
+const MAX_CONFLICT_RETRIES: u32 = 50;
 /// Retries made without a pause.
 const IMMEDIATE_RETRIES: u32 = 4;
 /// Longest pause between two attempts.
