@@ -4,6 +4,7 @@
 pub mod conformance;
 pub mod hot;
 pub mod nats;
+pub mod pg_cluster;
 pub mod school;
 pub mod server;
 

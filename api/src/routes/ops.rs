@@ -51,6 +51,9 @@ pub struct Readiness {
     pub projections: Vec<ProjectionStatus>,
 }
 
+/// How long readiness waits for the event store.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Liveness: the process answers.
 pub async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
@@ -58,7 +61,11 @@ pub async fn health() -> Json<Health> {
 
 /// Readiness: the store answers and every projection has started.
 pub async fn ready(State(s): State<AppState>) -> Result<Json<Readiness>, ApiError> {
-    let head = s.backend.events.head().await.map_err(|e| ApiError::Unavailable(format!("event store: {e}")))?;
+    // A database that does not answer is as unready as one that refuses: answer within 2 s.
+    let head = tokio::time::timeout(READY_TIMEOUT, s.backend.events.head())
+        .await
+        .map_err(|_| ApiError::Unavailable(format!("event store: no answer within {} s", READY_TIMEOUT.as_secs())))?
+        .map_err(|e| ApiError::Unavailable(format!("event store: {e}")))?;
     let projections = s.status.snapshot();
     let expected = ent_projections::all().len();
     if projections.len() < expected {

@@ -45,7 +45,7 @@ impl PgEventStore {
         let head_now: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await.map_err(backend)?;
         let (head, _) = watch::channel(head_now as u64);
         let conn = pool.acquire().await.map_err(backend)?;
-        let writer = GroupCommitter::spawn(PgWriter { conn, commit_delay_ms }, head.clone());
+        let writer = GroupCommitter::spawn(PgWriter { pool: pool.clone(), conn: Some(conn), commit_delay_ms }, head.clone());
         tokio::spawn(listen(pool.clone(), head.clone()));
         Ok(Self { pool, writer, head })
     }
@@ -82,50 +82,79 @@ async fn listen(pool: PgPool, head: watch::Sender<u64>) {
     }
 }
 
+/// The group-commit writer's connection. It is held between batches (one transaction at a time,
+/// by design) and dropped after any failure, so that a database restart or a broken connection
+/// costs the batch that met it and nothing more: the next batch takes a fresh connection from
+/// the pool, which checks it before handing it out.
 struct PgWriter {
-    conn: PoolConnection<Postgres>,
+    pool: PgPool,
+    conn: Option<PoolConnection<Postgres>>,
     commit_delay_ms: Option<(u64, u64)>,
 }
 
 #[async_trait]
 impl BatchWriter for PgWriter {
     async fn write_batch(&mut self, batch: &[AppendRequest]) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), StoreError> {
-        let mut tx = self.conn.begin().await.map_err(backend)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(APPEND_LOCK).execute(&mut *tx).await.map_err(backend)?;
-        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
-        let (streams, commands) = lookups(batch);
-        let mut versions = HashMap::new();
-        for row in sqlx::query("SELECT stream, version FROM streams WHERE stream = ANY($1)")
-            .bind(&streams)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(backend)?
-        {
-            versions.insert(row.get::<String, _>(0), row.get::<i64, _>(1) as u64);
+        let conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => self.pool.acquire().await.map_err(backend)?,
+        };
+        let mut conn = conn;
+        let outcome = write_in_transaction(&mut conn, batch, self.commit_delay_ms).await;
+        // Keep the connection only when the batch went through: after an error its state
+        // (broken socket, aborted transaction) is not worth probing.
+        if outcome.is_ok() {
+            self.conn = Some(conn);
+        } else {
+            tracing::warn!("event writer: dropping its database connection after a failed batch; the next batch reconnects");
+            conn.detach();
         }
-        let mut known = HashMap::new();
-        for row in sqlx::query("SELECT result, actor, fingerprint FROM commands WHERE command_id = ANY($1)")
-            .bind(&commands)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(backend)?
-        {
-            let stored = decode_command(&row)?;
-            known.insert(stored.result.command_id, stored);
-        }
-        let plan = plan_batch(batch, versions, known, head as u64, Utc::now());
-        write_plan(&mut tx, &plan).await?;
-        if let Some(last) = plan.last_position() {
-            sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(last.to_string()).execute(&mut *tx).await.map_err(backend)?;
-        }
-        if let Some((lo, hi)) = self.commit_delay_ms {
-            let ms = rand::rng().random_range(lo..=hi.max(lo));
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-        }
-        tx.commit().await.map_err(backend)?;
-        let last = plan.last_position();
-        Ok((plan.results, last))
+        outcome
     }
+}
+
+/// One batch in one transaction: numbering under the advisory lock, every append, the
+/// notification.
+async fn write_in_transaction(
+    conn: &mut PoolConnection<Postgres>,
+    batch: &[AppendRequest],
+    commit_delay_ms: Option<(u64, u64)>,
+) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), StoreError> {
+    let mut tx = conn.begin().await.map_err(backend)?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(APPEND_LOCK).execute(&mut *tx).await.map_err(backend)?;
+    let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
+    let (streams, commands) = lookups(batch);
+    let mut versions = HashMap::new();
+    for row in sqlx::query("SELECT stream, version FROM streams WHERE stream = ANY($1)")
+        .bind(&streams)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?
+    {
+        versions.insert(row.get::<String, _>(0), row.get::<i64, _>(1) as u64);
+    }
+    let mut known = HashMap::new();
+    for row in sqlx::query("SELECT result, actor, fingerprint FROM commands WHERE command_id = ANY($1)")
+        .bind(&commands)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?
+    {
+        let stored = decode_command(&row)?;
+        known.insert(stored.result.command_id, stored);
+    }
+    let plan = plan_batch(batch, versions, known, head as u64, Utc::now());
+    write_plan(&mut tx, &plan).await?;
+    if let Some(last) = plan.last_position() {
+        sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(last.to_string()).execute(&mut *tx).await.map_err(backend)?;
+    }
+    if let Some((lo, hi)) = commit_delay_ms {
+        let ms = rand::rng().random_range(lo..=hi.max(lo));
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    tx.commit().await.map_err(backend)?;
+    let last = plan.last_position();
+    Ok((plan.results, last))
 }
 
 async fn write_plan(tx: &mut sqlx::PgConnection, plan: &BatchPlan) -> Result<(), StoreError> {

@@ -15,7 +15,7 @@ use crate::InfraError;
 
 /// Connects and applies the migrations.
 pub async fn open_pool(url: &str) -> Result<PgPool, InfraError> {
-    let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
+    let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
     sqlx::migrate!("./migrations/postgres").run(&pool).await?;
     Ok(pool)
 }

@@ -1,0 +1,183 @@
+//! PostgreSQL killed (SIGKILL) and restarted under load: `ent` recovers by itself, answers 503
+//! with Retry-After during the outage (never 409 nor 500), applies every acknowledged command
+//! exactly once (a client retries a 503 with the same `command_id`), and its read model equals a
+//! rebuild. On a private cluster started by the test (`tests/src/pg_cluster.rs`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ent_api::{App, Config};
+use ent_commands::CommandHandler;
+use ent_commands::directory::bootstrap_admin;
+use ent_infra::Backend;
+use ent_tests::pg_cluster::PgCluster;
+use ent_tests::server::{ROOT_LOGIN, ROOT_PASSWORD};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const UAI: &str = "0751234A";
+const CLIENTS: usize = 16;
+
+#[derive(Default)]
+struct Outcomes {
+    /// Status of every answer, counted.
+    statuses: BTreeMap<u16, usize>,
+    /// Class codes whose command was acknowledged (200).
+    acknowledged: BTreeSet<String>,
+    /// When a command was last acknowledged.
+    last_ok: Option<Instant>,
+    /// Class codes whose outcome stayed unknown (still failing 30 s after the end).
+    unresolved: BTreeSet<String>,
+}
+
+async fn login(client: &reqwest::Client, base: &str) -> String {
+    let body: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"login": ROOT_LOGIN, "password": ROOT_PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("token");
+    body["token"].as_str().expect("token").to_string()
+}
+
+/// One client: creates classes one after the other; a 503 (or a broken connection) is retried
+/// with the same `command_id` after the Retry-After delay, until `stop`.
+async fn client(n: usize, base: String, token: String, outcomes: Arc<Mutex<Outcomes>>, stop: Instant) {
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client");
+    let mut seq = 0;
+    while Instant::now() < stop {
+        seq += 1;
+        let code = format!("C{n}-{seq}");
+        let envelope =
+            json!({"command_id": Uuid::new_v4(), "type": "CreateClass", "payload": {"structure": UAI, "code": code, "level": "6e"}});
+        loop {
+            if Instant::now() > stop + Duration::from_secs(30) {
+                outcomes.lock().expect("outcomes").unresolved.insert(code.clone());
+                break;
+            }
+            let answer = http.post(format!("{base}/api/v1/commands")).bearer_auth(&token).json(&envelope).send().await;
+            let Ok(resp) = answer else {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            };
+            let status = resp.status();
+            let retry_after = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+            let acknowledged = status == StatusCode::OK;
+            {
+                let mut o = outcomes.lock().expect("outcomes");
+                *o.statuses.entry(status.as_u16()).or_default() += 1;
+                if acknowledged {
+                    o.acknowledged.insert(code.clone());
+                    o.last_ok = Some(Instant::now());
+                }
+            }
+            if acknowledged {
+                break;
+            }
+            if status != StatusCode::SERVICE_UNAVAILABLE {
+                break;
+            }
+            assert!(retry_after.is_some(), "a 503 without Retry-After");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_killed_and_restarted_under_load() {
+    let cluster = PgCluster::start();
+    let url = cluster.url();
+    let backend = Backend::open(&url).await.expect("open");
+    bootstrap_admin(&CommandHandler::new(backend.events.clone()), ROOT_LOGIN, ROOT_PASSWORD).await.expect("admin");
+    drop(backend);
+    let app = App::build(Config::for_tests(&url)).await.expect("server");
+    let base = app.url();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client");
+    let token = login(&http, &base).await;
+    let created: Value = http
+        .post(format!("{base}/api/v1/commands"))
+        .bearer_auth(&token)
+        .json(&json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}}))
+        .send()
+        .await
+        .expect("structure")
+        .json()
+        .await
+        .expect("result");
+    assert!(created["position"].is_u64(), "{created}");
+
+    let outcomes = Arc::new(Mutex::new(Outcomes::default()));
+    let stop = Instant::now() + Duration::from_secs(14);
+    let clients: Vec<_> = (0..CLIENTS).map(|n| tokio::spawn(client(n, base.clone(), token.clone(), outcomes.clone(), stop))).collect();
+
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    cluster.kill();
+    let killed_at = Instant::now();
+    // While the database is down, readiness says so.
+    let mut not_ready = false;
+    while killed_at.elapsed() < Duration::from_secs(3) {
+        let ready = http.get(format!("{base}/ready")).send().await.map(|r| r.status());
+        not_ready |= ready.is_ok_and(|s| s != StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(not_ready, "/ready answered 200 while the database was down");
+    cluster.resume();
+    let resumed_at = Instant::now();
+    for c in clients {
+        c.await.expect("client task");
+    }
+
+    let o = outcomes.lock().expect("outcomes");
+    let last_ok = o.last_ok.expect("some command succeeded");
+    assert!(last_ok > resumed_at, "no command succeeded after the database came back: {:?}", o.statuses);
+    for bad in [409, 500] {
+        assert_eq!(o.statuses.get(&bad), None, "answered {bad} because of the outage: {:?}", o.statuses);
+    }
+    assert!(o.statuses.get(&503).is_some(), "the outage was not seen: {:?}", o.statuses);
+
+    // Every acknowledged command is in the log exactly once, and nothing else is.
+    let tree = |http: reqwest::Client, base: String, token: String| async move {
+        let t: Value = http
+            .get(format!("{base}/api/v1/structures/{UAI}"))
+            .bearer_auth(&token)
+            .header("ent-min-position", head(&http, &base, &token).await.to_string())
+            .send()
+            .await
+            .expect("tree")
+            .json()
+            .await
+            .expect("tree body");
+        t
+    };
+    let before = tree(http.clone(), base.clone(), token.clone()).await;
+    let codes: Vec<String> =
+        before["classes"].as_array().expect("classes").iter().map(|c| c["code"].as_str().expect("code").to_string()).collect();
+    let unique: BTreeSet<String> = codes.iter().cloned().collect();
+    assert_eq!(codes.len(), unique.len(), "a class created twice");
+    let extra: Vec<_> = unique.difference(&o.acknowledged).collect();
+    let missing: Vec<_> = o.acknowledged.difference(&unique).collect();
+    assert!(missing.is_empty(), "acknowledged but not in the log: {missing:?}");
+    // A command whose answer was lost (broken connection) may have been applied; a client that
+    // retried it got it acknowledged, so nothing unacknowledged may remain.
+    assert!(extra.iter().all(|c| o.unresolved.contains(*c)), "applied but never acknowledged: {extra:?}");
+    assert!(o.unresolved.is_empty(), "commands still failing 30 s after the database came back: {:?}", o.unresolved);
+
+    // The read model equals a rebuild from scratch.
+    let rebuilt =
+        http.post(format!("{base}/api/v1/admin/projections/directory/rebuild")).bearer_auth(&token).send().await.expect("rebuild");
+    assert_eq!(rebuilt.status(), StatusCode::OK);
+    let after = tree(http.clone(), base.clone(), token.clone()).await;
+    assert_eq!(before, after, "the read model differs from a rebuild");
+    app.shutdown().await;
+}
+
+async fn head(http: &reqwest::Client, base: &str, token: &str) -> u64 {
+    let _ = token;
+    let ready: Value = http.get(format!("{base}/ready")).send().await.expect("ready").json().await.expect("ready body");
+    ready["head"].as_u64().expect("head")
+}
