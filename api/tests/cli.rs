@@ -29,7 +29,7 @@ fn ent(dir: &Dir, args: &[&str]) -> (bool, String) {
         .args(args)
         .env("ENT_DATABASE", format!("sqlite://{}", dir.0.join("ent.db").display()))
         .env("ENT_MASTER_KEY_FILE", dir.0.join("master.key"))
-        .env("ADMIN_PW", "a-long-password")
+        .env("ADMIN_PW", "a-long-password-1")
         .env_remove("ENT_MASTER_KEY")
         .output()
         .expect("run ent");

@@ -69,6 +69,7 @@ commands! {
     AssignTeacher => crate::directory::assign_teacher;
     GrantAdmin => crate::directory::grant_admin;
     DeactivateUser => crate::directory::deactivate_user;
+    ChangePassword => crate::directory::change_password;
     SetHalfDayBoundary => crate::vie_scolaire::set_half_day_boundary;
     ScheduleLesson => crate::vie_scolaire::schedule_lesson;
     ImportTimetable => crate::vie_scolaire::import_timetable;

@@ -1,10 +1,12 @@
-//! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
+//! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`,
+//! `DeactivateUser`, `ChangePassword`.
 
 use ent_domain::directory::commands::{
-    AppointInspector, AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
+    AppointInspector, AssignTeacher, ChangePassword, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
 };
 use ent_domain::directory::events::LoginReserved;
-use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login, validate_password};
+use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login};
+use ent_domain::directory::password_policy::{PasswordOwner, check_password};
 use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
 use ent_domain::{Event, PLATFORM};
 
@@ -21,10 +23,10 @@ const LOGIN_ATTEMPTS: u32 = 200;
 pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<Plan, CommandError> {
     let s = load_structure(ctx, &cmd.structure).await?;
     require_directory_admin(ctx.actor, &s.state.uai)?;
-    if let Some(p) = &cmd.password {
-        validate_password(p)?;
-    }
     let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
+    if let Some(p) = &cmd.password {
+        check_password("password", p, PasswordOwner { login: &login, first_name: &cmd.first_name, last_name: &cmd.last_name })?;
+    }
     let user_id = ctx.new_id("user");
     let events = rules::create_user(&s.state, cmd, user_id, &login)?;
     let mut plan =
@@ -39,10 +41,10 @@ pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<P
 /// A rectorat user lives on the platform (`platform/user/<id>`), like platform administrators.
 pub async fn create_rectorat_user(ctx: &CommandContext<'_>, cmd: &CreateRectoratUser) -> Result<Plan, CommandError> {
     require_platform_admin(ctx.actor)?;
-    if let Some(p) = &cmd.password {
-        validate_password(p)?;
-    }
     let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
+    if let Some(p) = &cmd.password {
+        check_password("password", p, PasswordOwner { login: &login, first_name: &cmd.first_name, last_name: &cmd.last_name })?;
+    }
     let user_id = ctx.new_id("user");
     let events = rules::create_rectorat_user(cmd, user_id, &login)?;
     let mut plan = Plan::one(PlannedAppend { stream: UserState::stream(PLATFORM, user_id), expected: ExpectedVersion::NoStream, events });
@@ -139,4 +141,24 @@ pub async fn deactivate_user(ctx: &CommandContext<'_>, cmd: &DeactivateUser) -> 
     }
     let events = rules::deactivate_user(&user.state, cmd)?;
     Ok(Plan::one(user.append(events)))
+}
+
+/// `ChangePassword`: the actor changes their own password, proving the current one.
+pub async fn change_password(ctx: &CommandContext<'_>, cmd: &ChangePassword) -> Result<Plan, CommandError> {
+    let Some(actor) = ctx.actor.user() else {
+        return Err(CommandError::Forbidden("only a user can change their own password".into()));
+    };
+    let user = ctx.load_by_id::<UserState>(actor.user_id, "user").await?;
+    let hash = ctx.store.secret(&passwords::secret_key(actor.user_id)).await?;
+    let matches = match hash {
+        Some(hash) => passwords::verify_async(cmd.current.clone(), hash).await,
+        None => false,
+    };
+    if !matches {
+        return Err(CommandError::InvalidField { field: "current".into(), message: "is not your current password".into() });
+    }
+    let events = rules::change_password(&user.state, cmd)?;
+    let mut plan = Plan::one(user.append(events));
+    plan.secrets.push(password_secret(actor.user_id, cmd.new.clone()).await?);
+    Ok(plan)
 }

@@ -78,7 +78,7 @@ pub struct CreateUser {
     pub last_name: String,
     #[serde(default)]
     pub login: Option<String>,
-    /// At least 8 characters; never stored in the event log.
+    /// Follows the password policy (docs/domain.md, "Passwords"); never stored in the event log.
     #[serde(default)]
     pub password: Option<String>,
 }
@@ -147,7 +147,7 @@ pub struct CreateRectoratUser {
     pub last_name: String,
     #[serde(default)]
     pub login: Option<String>,
-    /// At least 8 characters; never stored in the event log.
+    /// Follows the password policy (docs/domain.md, "Passwords"); never stored in the event log.
     #[serde(default)]
     pub password: Option<String>,
     /// Appoint the user inspector (reads and visas the cahiers de textes of every structure).
@@ -156,4 +156,15 @@ pub struct CreateRectoratUser {
     /// The inspector's discipline; only with `inspector`.
     #[serde(default)]
     pub discipline: Option<String>,
+}
+
+/// Change one's own password: the current one, then the new one (which follows the password
+/// policy). Any logged-in user, for their own account only.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The current password.
+    pub current: String,
+    /// The new password (docs/domain.md, "Passwords"); never stored in the event log.
+    pub new: String,
 }

@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod events;
 pub mod login;
+pub mod password_policy;
 pub mod structure;
 pub mod types;
 pub mod user;

@@ -5,8 +5,11 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::commands::{AppointInspector, AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin};
+use super::commands::{
+    AppointInspector, AssignTeacher, ChangePassword, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin,
+};
 use super::events::*;
+use super::password_policy::{PasswordOwner, check_password};
 use super::structure::StructureState;
 use super::types::{Profile, Role, validate_text};
 use crate::{Aggregate, DomainError, Event, PLATFORM, StreamId};
@@ -287,6 +290,23 @@ pub fn deactivate_user(user: &UserState, cmd: &DeactivateUser) -> Result<Vec<Eve
     Ok(vec![Event::UserDeactivated(UserDeactivated { user_id: user.user_id, reason })])
 }
 
+/// `ChangePassword`: an active user, a new password following the policy (docs/domain.md,
+/// "Passwords") and different from the current one. The caller has already checked `current`
+/// against the stored hash.
+pub fn change_password(user: &UserState, cmd: &ChangePassword) -> Result<Vec<Event>, DomainError> {
+    if !user.exists() {
+        return Err(DomainError::NotFound("user".into()));
+    }
+    if !user.active {
+        return Err(DomainError::rule("the account is deactivated"));
+    }
+    if cmd.new == cmd.current {
+        return Err(DomainError::field("new", "must differ from the current password"));
+    }
+    check_password("new", &cmd.new, PasswordOwner { login: &user.login, first_name: &user.first_name, last_name: &user.last_name })?;
+    Ok(vec![Event::PasswordSet(PasswordSet { user_id: user.user_id })])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,7 +389,7 @@ mod tests {
             first_name: "Inès".into(),
             last_name: "Garnier".into(),
             login: None,
-            password: Some("x".repeat(8)),
+            password: Some("Recteur-visite-2026".into()),
             inspector: false,
             discipline: None,
         };
@@ -469,6 +489,17 @@ mod tests {
         assert!(deactivate_user(&pupil, &cmd).is_err());
         let enrol = EnrolPupil { pupil: pupil.user_id, class, since: None };
         assert!(enrol_pupil(&pupil, &s, &enrol, today()).is_err());
+    }
+
+    #[test]
+    fn a_new_password_follows_the_policy_and_differs_from_the_current_one() {
+        let (s, _) = structure_with_class();
+        let lea = user(&s, Profile::Enseignant, None);
+        let change = |new: &str| change_password(&lea, &ChangePassword { current: "user-password-1".into(), new: new.into() });
+        assert!(matches!(change("user-password-1"), Err(DomainError::InvalidField { field, .. }) if field == "new"));
+        assert!(matches!(change("short"), Err(DomainError::InvalidField { field, .. }) if field == "new"));
+        assert!(matches!(change("Lea-Martin-2026"), Err(DomainError::InvalidField { field, .. }) if field == "new"));
+        assert!(matches!(&change("trois-pommes-vertes-2026").unwrap()[..], [Event::PasswordSet(e)] if e.user_id == lea.user_id));
     }
 
     #[test]
