@@ -214,6 +214,8 @@ async fn run() -> Result<()> {
                 retention_interval: (retention_interval_minutes > 0).then(|| Duration::from_secs(retention_interval_minutes * 60)),
                 nats: nats.settings(),
                 usage_flush_interval: Duration::from_secs(usage_flush_seconds),
+                account_throttle: Default::default(),
+                address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -231,6 +233,8 @@ async fn run() -> Result<()> {
                 retention_interval: Some(Duration::from_secs(3600)),
                 nats: None,
                 usage_flush_interval: ent_api::config::DEFAULT_USAGE_FLUSH,
+                account_throttle: Default::default(),
+                address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

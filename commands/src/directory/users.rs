@@ -1,16 +1,17 @@
 //! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`,
-//! `DeactivateUser`, `ChangePassword`.
+//! `DeactivateUser`, `ChangePassword`, `UnlockAccount`.
 
 use ent_domain::directory::commands::{
     AppointInspector, AssignTeacher, ChangePassword, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
+    UnlockAccount,
 };
 use ent_domain::directory::events::LoginReserved;
 use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login};
 use ent_domain::directory::password_policy::{PasswordOwner, check_password};
-use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
+use ent_domain::directory::{StructureState, UserState, normalize_uai, throttle, user as rules};
 use ent_domain::{Event, PLATFORM};
 
-use crate::authorization::{require_directory_admin, require_grant_admin, require_platform_admin};
+use crate::authorization::{require_account_admin, require_directory_admin, require_grant_admin, require_platform_admin};
 use crate::context::{CommandContext, Plan, PlannedAppend};
 use crate::error::CommandError;
 use crate::loading::load_structure;
@@ -161,4 +162,12 @@ pub async fn change_password(ctx: &CommandContext<'_>, cmd: &ChangePassword) -> 
     let mut plan = Plan::one(user.append(events));
     plan.secrets.push(password_secret(actor.user_id, cmd.new.clone()).await?);
     Ok(plan)
+}
+
+/// `UnlockAccount`: an ADML of the user's structure or a platform administrator ends a lockout.
+pub async fn unlock_account(ctx: &CommandContext<'_>, cmd: &UnlockAccount) -> Result<Plan, CommandError> {
+    let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
+    require_account_admin(ctx.actor, &user.state.structure)?;
+    let events = throttle::unlock_account(&user.state, ctx.now)?;
+    Ok(Plan::one(user.append(events)))
 }

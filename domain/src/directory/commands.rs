@@ -168,3 +168,11 @@ pub struct ChangePassword {
     /// The new password (docs/domain.md, "Passwords"); never stored in the event log.
     pub new: String,
 }
+
+/// Unlock an account locked (or slowed down) by failed logins. Local administrators (ADML) of the
+/// user's structure and platform administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockAccount {
+    pub user: Uuid,
+}

@@ -5,6 +5,7 @@ pub mod events;
 pub mod login;
 pub mod password_policy;
 pub mod structure;
+pub mod throttle;
 pub mod types;
 pub mod user;
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::commands::{
@@ -42,6 +42,12 @@ pub struct UserState {
     pub admin_of: BTreeSet<String>,
     /// A rectorat user appointed inspector.
     pub inspector: bool,
+    /// Failed logins of the current run (docs/domain.md, "Logins"); see [`super::throttle`].
+    pub failed_logins: u32,
+    /// When the last failure of the run happened.
+    pub last_failed_login: Option<DateTime<Utc>>,
+    /// Logins are refused until then (a lockout), unless an administrator unlocks the account.
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 impl UserState {
@@ -119,6 +125,19 @@ impl Aggregate for UserState {
             }
             Event::InspectorAppointed(_) => self.inspector = true,
             Event::UserDeactivated(_) => self.active = false,
+            Event::LoginFailed(e) => {
+                self.failed_logins = e.consecutive;
+                self.last_failed_login = Some(e.at);
+                if self.locked_until.is_some_and(|until| e.at >= until) {
+                    self.locked_until = None;
+                }
+            }
+            Event::AccountLocked(e) => self.locked_until = Some(e.until),
+            Event::AccountUnlocked(_) | Event::LoginSucceeded(_) => {
+                self.failed_logins = 0;
+                self.last_failed_login = None;
+                self.locked_until = None;
+            }
             _ => {}
         }
     }
