@@ -88,6 +88,11 @@ enum Cmd {
         #[command(subcommand)]
         action: RetentionCmd,
     },
+    /// Login sessions: revoke every session of a user.
+    Sessions {
+        #[command(subcommand)]
+        action: SessionsCmd,
+    },
     /// JSON Schemas of every command and event.
     Schemas {
         #[command(subcommand)]
@@ -155,6 +160,16 @@ enum RetentionCmd {
         /// `YYYY-MM-DD` or an RFC 3339 timestamp.
         #[arg(long)]
         now: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionsCmd {
+    /// Revoke every session of a user (`RevokeSessions`): their tokens are refused at once.
+    Revoke {
+        /// The user's login or id.
+        #[arg(long)]
+        user: String,
     },
 }
 
@@ -311,6 +326,20 @@ async fn run() -> Result<()> {
             if !report.failed.is_empty() {
                 bail!("some erasures failed");
             }
+        }
+        Cmd::Sessions { action: SessionsCmd::Revoke { user } } => {
+            let backend = Backend::open(&cli.database).await?;
+            let handler = CommandHandler::new(backend.events.clone());
+            let user_id = match uuid::Uuid::parse_str(&user) {
+                Ok(id) => id,
+                Err(_) => ent_commands::authentication::user_of_login(handler.store(), &user)
+                    .await?
+                    .with_context(|| format!("no user with login {user}"))?,
+            };
+            let command = ent_commands::Command::RevokeSessions(ent_domain::directory::commands::RevokeSessions { user: user_id });
+            let parsed = ent_commands::envelope::ParsedCommand { command_id: uuid::Uuid::now_v7(), expected_version: None, command };
+            let executed = handler.execute(&ent_domain::Actor::System, parsed, None).await?;
+            println!("every session of {user} ({user_id}) revoked (position {})", executed.result.position);
         }
         Cmd::Schemas { action: SchemasCmd::Export { dir, check } } => export_schemas(&dir, check)?,
     }

@@ -69,7 +69,7 @@ impl Metrics {
         *self.lockouts.lock().unwrap_or_else(|p| p.into_inner()) += 1;
     }
 
-    /// Counts revoked sessions (a logout: 1; `RevokeSessions`: 1 per command).
+    /// Counts one logout (`RevokeSessions` is counted in `ent_commands_total`).
     pub fn sessions_revoked(&self) {
         *self.sessions_revoked.lock().unwrap_or_else(|p| p.into_inner()) += 1;
     }
@@ -108,7 +108,7 @@ impl Metrics {
         let lockouts = *self.lockouts.lock().unwrap_or_else(|p| p.into_inner());
         single(&mut out, "ent_account_lockouts_total", "counter", "Accounts locked after too many failed logins.", lockouts);
         let revoked = *self.sessions_revoked.lock().unwrap_or_else(|p| p.into_inner());
-        single(&mut out, "ent_session_revocations_total", "counter", "Logouts and RevokeSessions commands.", revoked);
+        single(&mut out, "ent_logouts_total", "counter", "Sessions closed by a logout.", revoked);
         single(&mut out, "ent_event_store_head_position", "gauge", "Highest committed global position.", head);
         header(&mut out, "ent_projection_lag_events", "gauge", "Events not yet applied by a projection.");
         for p in projections {

@@ -130,7 +130,7 @@ async fn append(handler: &CommandHandler, actor: &Actor, plan: Plan) -> Result<(
 }
 
 /// The user a login is reserved for.
-async fn user_of_login(store: &dyn EventStore, login: &str) -> Result<Option<Uuid>, CommandError> {
+pub async fn user_of_login(store: &dyn EventStore, login: &str) -> Result<Option<Uuid>, CommandError> {
     let login = login.trim().to_lowercase();
     let reservation = store.read_stream(&reservation_stream(&login).to_string()).await?;
     Ok(reservation.first().and_then(|e| e.payload.get("user_id")).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()))
@@ -142,6 +142,19 @@ async fn load_user(store: &dyn EventStore, user_id: Uuid) -> Result<Option<Loade
     };
     let user = load::<UserState>(store, stream).await?;
     Ok(user.state.exists().then_some(user))
+}
+
+/// A logout: the session `sid` of `user` is revoked (`SessionRevoked`), at once for every
+/// server, since each request loads its actor from the store.
+pub async fn logout(handler: &CommandHandler, user: &UserState, sid: Uuid) -> Result<(), CommandError> {
+    let store = handler.store();
+    let Some(loaded) = load_user(store, user.user_id).await? else {
+        return Err(CommandError::NotFound("user".into()));
+    };
+    let events = ent_domain::directory::sessions::revoke_session(&loaded.state, sid)?;
+    // No version check: a logout commutes with whatever else happens to the account.
+    let planned = crate::context::PlannedAppend { stream: loaded.stream, expected: crate::store::ExpectedVersion::Any, events };
+    append(handler, &Actor::User(Box::new(loaded.state)), Plan::one(planned)).await
 }
 
 /// The hash a password is verified against: the account's, or a dummy one of the same

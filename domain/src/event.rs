@@ -35,6 +35,8 @@ pub enum Event {
     AccountLocked(AccountLocked),
     AccountUnlocked(AccountUnlocked),
     LoginSucceeded(LoginSucceeded),
+    SessionRevoked(SessionRevoked),
+    SessionsRevoked(SessionsRevoked),
     LessonScheduled(LessonScheduled),
     RollCallTaken(RollCallTaken),
     RollCallAmended(RollCallAmended),
@@ -137,6 +139,8 @@ event_types! {
     AccountLocked => "directory", 1;
     AccountUnlocked => "directory", 1;
     LoginSucceeded => "directory", 1;
+    SessionRevoked => "directory", 1;
+    SessionsRevoked => "directory", 1;
     LessonScheduled => "vie_scolaire", 1;
     RollCallTaken => "vie_scolaire", 1;
     RollCallAmended => "vie_scolaire", 1;

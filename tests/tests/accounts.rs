@@ -1,6 +1,6 @@
 //! End-to-end: accounts. The password policy wherever a password is set, `ChangePassword`;
 //! failed logins slowed down then locked, `UnlockAccount`, an unknown login answered like a wrong
-//! password.
+//! password; logout and `RevokeSessions` closing sessions at once.
 
 use ent_tests::school::UAI;
 use ent_tests::server::{TestServer, USER_PASSWORD};
@@ -190,4 +190,55 @@ async fn failed_logins_are_slowed_down_then_locked_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn failed_logins_are_slowed_down_then_locked_on_postgres() {
     failed_logins_are_slowed_down_then_locked("postgres").await;
+}
+
+async fn sessions_are_closed_at_once(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+    s.ok(&root, "CreateStructure", json!({"uai": UAI, "name": "Collège", "kind": "college"})).await;
+    let (teacher_id, login, _) = s.user(&root, UAI, "enseignant", None, "Marc", "Petit").await;
+    let (adml_id, adml_login, _) = s.user(&root, UAI, "personnel", Some("administratif"), "Nadia", "Benali").await;
+    s.ok(&root, "GrantAdmin", json!({"user": adml_id, "structure": UAI})).await;
+    let adml = s.login(&adml_login, USER_PASSWORD).await;
+    let me = |token: String| {
+        let s = &s;
+        async move { s.get(Some(&token), "/api/v1/me", None).await.0 }
+    };
+
+    // A logout closes its own session at once, and only it.
+    let (laptop, phone) = (s.login(&login, USER_PASSWORD).await, s.login(&login, USER_PASSWORD).await);
+    let (status, body) = s.post_json(Some(&laptop), "/api/v1/auth/logout", &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["session_id"].is_string(), "{body}");
+    assert_eq!(me(laptop.clone()).await, StatusCode::UNAUTHORIZED);
+    let (status, body) = s.post_json(Some(&laptop), "/api/v1/auth/logout", &json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(body["detail"].as_str().unwrap_or_default().contains("session was closed"), "{body}");
+    assert_eq!(me(phone.clone()).await, StatusCode::OK);
+
+    // RevokeSessions: an ADML (not the user's colleague) closes every session; a new login works.
+    let tablet = s.login(&login, USER_PASSWORD).await;
+    let (status, _) = s.command(&phone, "RevokeSessions", json!({"user": adml_id})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    s.ok(&adml, "RevokeSessions", json!({"user": teacher_id})).await;
+    assert_eq!(me(phone).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(tablet).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(adml.clone()).await, StatusCode::OK, "other users keep their sessions");
+    let fresh = s.login(&login, USER_PASSWORD).await;
+    assert_eq!(me(fresh).await, StatusCode::OK, "a login after the revocation opens a valid session");
+
+    let types = stream_types(&s, &root, &format!("{UAI}/user/{teacher_id}")).await;
+    assert!(types.ends_with(&["SessionRevoked".to_string(), "SessionsRevoked".to_string()]), "{types:?}");
+    let (_, metrics) = s.get(None, "/metrics", None).await;
+    assert!(metrics.as_str().unwrap_or_default().contains("ent_logouts_total 1"), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sessions_are_closed_at_once_on_sqlite() {
+    sessions_are_closed_at_once("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sessions_are_closed_at_once_on_postgres() {
+    sessions_are_closed_at_once("postgres").await;
 }

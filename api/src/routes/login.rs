@@ -15,10 +15,11 @@ use uuid::Uuid;
 
 use super::parse_json;
 use super::spec::{Route, ServiceRoutes};
+use crate::auth::Session;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The login route.
+/// The login and logout routes.
 pub fn routes() -> ServiceRoutes {
     ServiceRoutes::new(
         "auth",
@@ -30,6 +31,10 @@ pub fn routes() -> ServiceRoutes {
                 .body::<LoginRequest>("the credentials")
                 .ok::<LoginResponse>("the token")
                 .errors(&[400, 401, 403, 429, 503]),
+            Route::post("/api/v1/auth/logout", logout)
+                .summary("Close the session of this token: it is refused from now on")
+                .ok::<LogoutResponse>("the session is closed")
+                .errors(&[401, 503]),
         ],
     )
 }
@@ -106,7 +111,14 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
             )));
         }
     };
-    let (token, expires_at) = state.tokens.issue(user.user_id, state.token_ttl)?;
+    // Tokens carry whole seconds: one issued in the second of a `RevokeSessions` would be refused.
+    let mut now = Utc::now();
+    if user.must_wait_to_issue(now) {
+        let next_second = chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
+        tokio::time::sleep(next_second.to_std().unwrap_or(Duration::from_secs(1))).await;
+        now = Utc::now();
+    }
+    let (token, expires_at) = state.tokens.issue(user.user_id, now, state.token_ttl)?;
     state.usage.record_login(&user).await?;
     state.metrics.login("accepted");
     tracing::info!(user = %user.user_id, "login");
@@ -115,4 +127,22 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
 
 fn too_many(retry_after: Duration, scope: &str) -> ApiError {
     ApiError::TooManyRequests { detail: format!("too many failed logins {scope}: retry later"), retry_after }
+}
+
+/// The session a logout closed.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct LogoutResponse {
+    /// The `sid` of the token: refused from now on.
+    pub session_id: Uuid,
+}
+
+/// `POST /api/v1/auth/logout`: revokes the session of the token used (`SessionRevoked`).
+pub async fn logout(State(state): State<AppState>, Session { actor, claims }: Session) -> Result<Json<LogoutResponse>, ApiError> {
+    let Some(user) = actor.user() else {
+        return Err(ApiError::Unauthorized("only a user's session can be closed".into()));
+    };
+    ent_commands::authentication::logout(&state.handler, user, claims.sid).await?;
+    state.metrics.sessions_revoked();
+    tracing::info!(user = %user.user_id, session = %claims.sid, "logout");
+    Ok(Json(LogoutResponse { session_id: claims.sid }))
 }

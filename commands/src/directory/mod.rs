@@ -8,5 +8,5 @@ pub use bootstrap::{BootstrapOutcome, bootstrap_admin};
 pub use structure::{create_class, create_group, create_structure, create_subject, define_periods};
 pub use users::{
     appoint_inspector, assign_teacher, change_password, create_rectorat_user, create_user, deactivate_user, enrol_pupil, grant_admin,
-    link_parent, unlock_account,
+    link_parent, revoke_sessions, unlock_account,
 };

@@ -1,14 +1,14 @@
 //! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`,
-//! `DeactivateUser`, `ChangePassword`, `UnlockAccount`.
+//! `DeactivateUser`, `ChangePassword`, `UnlockAccount`, `RevokeSessions`.
 
 use ent_domain::directory::commands::{
     AppointInspector, AssignTeacher, ChangePassword, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
-    UnlockAccount,
+    RevokeSessions, UnlockAccount,
 };
 use ent_domain::directory::events::LoginReserved;
 use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login};
 use ent_domain::directory::password_policy::{PasswordOwner, check_password};
-use ent_domain::directory::{StructureState, UserState, normalize_uai, throttle, user as rules};
+use ent_domain::directory::{StructureState, UserState, normalize_uai, sessions, throttle, user as rules};
 use ent_domain::{Event, PLATFORM};
 
 use crate::authorization::{require_account_admin, require_directory_admin, require_grant_admin, require_platform_admin};
@@ -169,5 +169,14 @@ pub async fn unlock_account(ctx: &CommandContext<'_>, cmd: &UnlockAccount) -> Re
     let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
     require_account_admin(ctx.actor, &user.state.structure)?;
     let events = throttle::unlock_account(&user.state, ctx.now)?;
+    Ok(Plan::one(user.append(events)))
+}
+
+/// `RevokeSessions`: an ADML of the user's structure or a platform administrator ends every
+/// session of the user opened so far.
+pub async fn revoke_sessions(ctx: &CommandContext<'_>, cmd: &RevokeSessions) -> Result<Plan, CommandError> {
+    let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
+    require_account_admin(ctx.actor, &user.state.structure)?;
+    let events = sessions::revoke_sessions(&user.state, ctx.now)?;
     Ok(Plan::one(user.append(events)))
 }

@@ -176,3 +176,11 @@ pub struct ChangePassword {
 pub struct UnlockAccount {
     pub user: Uuid,
 }
+
+/// Revoke every session of a user: the tokens issued so far are refused at once. Local
+/// administrators (ADML) of the user's structure and platform administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeSessions {
+    pub user: Uuid,
+}

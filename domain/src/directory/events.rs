@@ -177,3 +177,19 @@ pub struct LoginSucceeded {
     /// The failures of the run this login ended.
     pub after_failures: u32,
 }
+
+/// The user logged out: the token of this session is refused from now on. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SessionRevoked {
+    pub user_id: Uuid,
+    /// The `sid` claim of the token.
+    pub session_id: Uuid,
+}
+
+/// Every session of the user opened until `before` was revoked (`RevokeSessions`): tokens
+/// issued up to that second are refused. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SessionsRevoked {
+    pub user_id: Uuid,
+    pub before: DateTime<Utc>,
+}

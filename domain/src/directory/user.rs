@@ -48,6 +48,10 @@ pub struct UserState {
     pub last_failed_login: Option<DateTime<Utc>>,
     /// Logins are refused until then (a lockout), unless an administrator unlocks the account.
     pub locked_until: Option<DateTime<Utc>>,
+    /// Sessions ended by a logout (their `sid`); see [`super::sessions`].
+    pub revoked_sessions: BTreeSet<Uuid>,
+    /// Tokens issued up to this instant (to the second) are refused (`RevokeSessions`).
+    pub sessions_revoked_before: Option<DateTime<Utc>>,
 }
 
 impl UserState {
@@ -133,6 +137,12 @@ impl Aggregate for UserState {
                 }
             }
             Event::AccountLocked(e) => self.locked_until = Some(e.until),
+            Event::SessionRevoked(e) => {
+                self.revoked_sessions.insert(e.session_id);
+            }
+            Event::SessionsRevoked(e) => {
+                self.sessions_revoked_before = self.sessions_revoked_before.max(Some(e.before));
+            }
             Event::AccountUnlocked(_) | Event::LoginSucceeded(_) => {
                 self.failed_logins = 0;
                 self.last_failed_login = None;
