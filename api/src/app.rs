@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::routes;
 use crate::state::AppState;
+use crate::throttle::AddressThrottle;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +83,8 @@ impl App {
             status,
             metrics: Arc::new(Metrics::default()),
             token_ttl: config.token_ttl,
+            account_throttle: config.account_throttle,
+            address_throttle: Arc::new(AddressThrottle::new(config.address_throttle)),
         };
         let listener =
             tokio::net::TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })?;
@@ -89,9 +92,11 @@ impl App {
         let router = routes::router(state.clone()).layer(TraceLayer::new_for_http());
         let mut stop = shutdown_rx;
         let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            });
+            // The peer's address reaches handlers (`ConnectInfo`): failed logins are throttled per address.
+            let serve =
+                axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                });
             if let Err(e) = serve.await {
                 tracing::error!(error = %e, "server stopped");
             }

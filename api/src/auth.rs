@@ -1,5 +1,6 @@
 //! Login tokens (HS256 JWT signed with a key kept in the store's secrets) and the extractor that
-//! turns `Authorization: Bearer …` into an [`Actor`], fresh from the event store.
+//! turns `Authorization: Bearer …` into an [`Actor`], fresh from the event store, refusing a
+//! session closed by a logout or `RevokeSessions` (docs/domain.md, "Sessions").
 
 use std::time::Duration;
 
@@ -22,11 +23,14 @@ use crate::state::AppState;
 const SIGNING_KEY: &str = "platform:token-signing-key";
 
 /// The claims of a login token.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
     pub exp: i64,
+    /// Issued at, in whole seconds (what `RevokeSessions` compares with).
     pub iat: i64,
+    /// The session the token belongs to (what a logout revokes).
+    pub sid: Uuid,
 }
 
 /// Signing and verification keys.
@@ -50,21 +54,53 @@ impl TokenKeys {
         })
     }
 
-    /// Issues a token for `user_id`, valid for `ttl`.
-    pub fn issue(&self, user_id: Uuid, ttl: Duration) -> Result<(String, DateTime<Utc>), ApiError> {
-        let now = Utc::now();
+    /// Issues a token of a new session for `user_id`, issued at `now`, valid for `ttl`.
+    pub fn issue(&self, user_id: Uuid, now: DateTime<Utc>, ttl: Duration) -> Result<(String, DateTime<Utc>), ApiError> {
         let expires = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(12));
-        let claims = Claims { sub: user_id, exp: expires.timestamp(), iat: now.timestamp() };
+        let claims = Claims { sub: user_id, exp: expires.timestamp(), iat: now.timestamp(), sid: Uuid::new_v4() };
         let token =
             jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| ApiError::Internal(e.to_string()))?;
         Ok((token, expires))
     }
 
-    /// The user id of a valid, unexpired token.
-    pub fn verify(&self, token: &str) -> Option<Uuid> {
+    /// The claims of a valid, unexpired token.
+    pub fn verify(&self, token: &str) -> Option<Claims> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims.sub)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
+    }
+}
+
+/// The actor of a request and the session of its token: checked, and loaded from the store.
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<(Actor, Claims), ApiError> {
+    let header = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer token".into()))?;
+    let token = header.strip_prefix("Bearer ").ok_or_else(|| ApiError::Unauthorized("expected a Bearer token".into()))?;
+    let claims = state.tokens.verify(token.trim()).ok_or_else(|| ApiError::Unauthorized("invalid or expired token".into()))?;
+    let actor = load_actor(state.backend.events.as_ref(), claims.sub)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("account unknown or deactivated".into()))?;
+    if actor.user().is_some_and(|u| !u.session_open(claims.sid, claims.iat)) {
+        return Err(ApiError::Unauthorized("this session was closed (logout or revocation): log in again".into()));
+    }
+    Ok((actor, claims))
+}
+
+/// The authenticated actor and its session, for the logout.
+pub struct Session {
+    pub actor: Actor,
+    pub claims: Claims,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (actor, claims) = authenticate(parts, state).await?;
+        Ok(Session { actor, claims })
     }
 }
 
@@ -75,16 +111,7 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|h| h.to_str().ok())
-            .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer token".into()))?;
-        let token = header.strip_prefix("Bearer ").ok_or_else(|| ApiError::Unauthorized("expected a Bearer token".into()))?;
-        let user_id = state.tokens.verify(token.trim()).ok_or_else(|| ApiError::Unauthorized("invalid or expired token".into()))?;
-        let actor = load_actor(state.backend.events.as_ref(), user_id)
-            .await?
-            .ok_or_else(|| ApiError::Unauthorized("account unknown or deactivated".into()))?;
+        let (actor, _) = authenticate(parts, state).await?;
         if let (Some(slot), Some(user)) = (parts.extensions.get::<ReadSlot>(), actor.user())
             && let Some(profile) = user.profile
         {

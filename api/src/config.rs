@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use ent_domain::directory::throttle::{AccountThrottle, Backoff};
 use ent_infra::MasterKey;
 use ent_infra::nats::NatsSettings;
 
@@ -24,18 +25,29 @@ pub struct Config {
     /// How often tallied reads are appended as `UsageRecorded` events: the freshness of the read
     /// counts in the usage indicators (logins and actions are live).
     pub usage_flush_interval: Duration,
+    /// Failed logins per account: delays, then a lockout (docs/domain.md, "Logins").
+    pub account_throttle: AccountThrottle,
+    /// Failed logins per source address (in memory): delays only.
+    pub address_throttle: Backoff,
 }
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE: &str = "sqlite://./ent-data/ent.db";
 /// The default interval between two appends of tallied reads.
 pub const DEFAULT_USAGE_FLUSH: Duration = Duration::from_secs(60);
+/// Failed logins per source address: 50 free (pupils of a school may share one address), then
+/// 1 s, 2 s, 4 s… at most 15 minutes.
+pub const DEFAULT_ADDRESS_THROTTLE: Backoff =
+    Backoff { free_failures: 50, base_delay: Duration::from_secs(1), max_delay: Duration::from_secs(15 * 60) };
+
 /// The default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 impl Config {
     /// A config for `database`, listening on a random local port (what tests use). Tallied reads
-    /// are flushed hourly: tests flush on demand (`AppState::flush_usage`) or at shutdown.
+    /// are flushed hourly: tests flush on demand (`AppState::flush_usage`) or at shutdown. Failed
+    /// logins wait 300 ms instead of 1 s to 15 min, and addresses are not throttled (every
+    /// test client is 127.0.0.1).
     pub fn for_tests(database: &str) -> Self {
         Config {
             database: database.to_string(),
@@ -45,6 +57,12 @@ impl Config {
             retention_interval: None,
             nats: None,
             usage_flush_interval: Duration::from_secs(3600),
+            // The production thresholds, with short delays so that tests run through them.
+            account_throttle: AccountThrottle {
+                backoff: Backoff { free_failures: 5, base_delay: Duration::from_millis(300), max_delay: Duration::from_millis(300) },
+                ..AccountThrottle::default()
+            },
+            address_throttle: Backoff { free_failures: 10_000, ..DEFAULT_ADDRESS_THROTTLE },
         }
     }
 }

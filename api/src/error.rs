@@ -46,6 +46,12 @@ pub enum ApiError {
     BadRequest(Vec<FieldError>),
     #[error("{0}")]
     Unavailable(String),
+    /// 429 with `Retry-After` (whole seconds, rounded up).
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: std::time::Duration },
+    /// 403 "Account locked": refused whatever the password.
+    #[error("{0}")]
+    AccountLocked(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -112,6 +118,8 @@ impl ApiError {
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m.clone(), vec![], None),
             ApiError::BadRequest(errors) => (StatusCode::BAD_REQUEST, "Bad request", errors_detail(errors), errors.clone(), None),
             ApiError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "Unavailable", m.clone(), vec![], None),
+            ApiError::TooManyRequests { detail, .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", detail.clone(), vec![], None),
+            ApiError::AccountLocked(m) => (StatusCode::FORBIDDEN, "Account locked", m.clone(), vec![], None),
             ApiError::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error", m.clone(), vec![], None),
         }
     }
@@ -175,6 +183,11 @@ impl IntoResponse for Problem {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        self.problem().into_response()
+        let mut response = self.problem().into_response();
+        if let ApiError::TooManyRequests { retry_after, .. } = &self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        response
     }
 }

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod read_tally;
 pub mod routes;
 pub mod state;
+pub mod throttle;
 
 pub use app::{App, StartupError};
 pub use config::Config;

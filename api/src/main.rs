@@ -88,6 +88,11 @@ enum Cmd {
         #[command(subcommand)]
         action: RetentionCmd,
     },
+    /// Login sessions: revoke every session of a user.
+    Sessions {
+        #[command(subcommand)]
+        action: SessionsCmd,
+    },
     /// JSON Schemas of every command and event.
     Schemas {
         #[command(subcommand)]
@@ -159,6 +164,16 @@ enum RetentionCmd {
 }
 
 #[derive(Subcommand)]
+enum SessionsCmd {
+    /// Revoke every session of a user (`RevokeSessions`): their tokens are refused at once.
+    Revoke {
+        /// The user's login or id.
+        #[arg(long)]
+        user: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum SchemasCmd {
     /// Write `schemas/` from the Rust types (or, with --check, fail when it differs).
     Export {
@@ -214,6 +229,8 @@ async fn run() -> Result<()> {
                 retention_interval: (retention_interval_minutes > 0).then(|| Duration::from_secs(retention_interval_minutes * 60)),
                 nats: nats.settings(),
                 usage_flush_interval: Duration::from_secs(usage_flush_seconds),
+                account_throttle: Default::default(),
+                address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -231,6 +248,8 @@ async fn run() -> Result<()> {
                 retention_interval: Some(Duration::from_secs(3600)),
                 nats: None,
                 usage_flush_interval: ent_api::config::DEFAULT_USAGE_FLUSH,
+                account_throttle: Default::default(),
+                address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);
@@ -307,6 +326,20 @@ async fn run() -> Result<()> {
             if !report.failed.is_empty() {
                 bail!("some erasures failed");
             }
+        }
+        Cmd::Sessions { action: SessionsCmd::Revoke { user } } => {
+            let backend = Backend::open(&cli.database).await?;
+            let handler = CommandHandler::new(backend.events.clone());
+            let user_id = match uuid::Uuid::parse_str(&user) {
+                Ok(id) => id,
+                Err(_) => ent_commands::authentication::user_of_login(handler.store(), &user)
+                    .await?
+                    .with_context(|| format!("no user with login {user}"))?,
+            };
+            let command = ent_commands::Command::RevokeSessions(ent_domain::directory::commands::RevokeSessions { user: user_id });
+            let parsed = ent_commands::envelope::ParsedCommand { command_id: uuid::Uuid::now_v7(), expected_version: None, command };
+            let executed = handler.execute(&ent_domain::Actor::System, parsed, None).await?;
+            println!("every session of {user} ({user_id}) revoked (position {})", executed.result.position);
         }
         Cmd::Schemas { action: SchemasCmd::Export { dir, check } } => export_schemas(&dir, check)?,
     }

@@ -46,6 +46,9 @@ pub fn render_usage(pending_cells: usize) -> String {
 pub struct Metrics {
     commands: Mutex<BTreeMap<(String, String), u64>>,
     append_latency: Mutex<Histogram>,
+    logins: Mutex<BTreeMap<&'static str, u64>>,
+    lockouts: Mutex<u64>,
+    sessions_revoked: Mutex<u64>,
 }
 
 impl Metrics {
@@ -53,6 +56,22 @@ impl Metrics {
     pub fn command(&self, command_type: &str, outcome: &str) {
         let mut map = self.commands.lock().unwrap_or_else(|p| p.into_inner());
         *map.entry((command_type.to_string(), outcome.to_string())).or_default() += 1;
+    }
+
+    /// Counts one login attempt by outcome: `accepted`, `failed` (wrong password or unknown
+    /// login), `throttled_account`, `throttled_address`, `locked`.
+    pub fn login(&self, outcome: &'static str) {
+        *self.logins.lock().unwrap_or_else(|p| p.into_inner()).entry(outcome).or_default() += 1;
+    }
+
+    /// Counts one account locked after too many failed logins.
+    pub fn lockout(&self) {
+        *self.lockouts.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+    }
+
+    /// Counts one logout (`RevokeSessions` is counted in `ent_commands_total`).
+    pub fn sessions_revoked(&self) {
+        *self.sessions_revoked.lock().unwrap_or_else(|p| p.into_inner()) += 1;
     }
 
     /// Records one append's latency.
@@ -82,6 +101,14 @@ impl Metrics {
         }
         let _ = writeln!(out, "ent_append_latency_seconds_bucket{{le=\"+Inf\"}} {}", h.count);
         let _ = writeln!(out, "ent_append_latency_seconds_sum {}\nent_append_latency_seconds_count {}", h.sum, h.count);
+        header(&mut out, "ent_login_attempts_total", "counter", "Login attempts, by outcome (failed: wrong password or unknown login).");
+        for (outcome, n) in self.logins.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let _ = writeln!(out, "ent_login_attempts_total{{outcome=\"{outcome}\"}} {n}");
+        }
+        let lockouts = *self.lockouts.lock().unwrap_or_else(|p| p.into_inner());
+        single(&mut out, "ent_account_lockouts_total", "counter", "Accounts locked after too many failed logins.", lockouts);
+        let revoked = *self.sessions_revoked.lock().unwrap_or_else(|p| p.into_inner());
+        single(&mut out, "ent_logouts_total", "counter", "Sessions closed by a logout.", revoked);
         single(&mut out, "ent_event_store_head_position", "gauge", "Highest committed global position.", head);
         header(&mut out, "ent_projection_lag_events", "gauge", "Events not yet applied by a projection.");
         for p in projections {

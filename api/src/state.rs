@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use ent_commands::CommandHandler;
 use ent_commands::usage::UsageRecorder;
+use ent_domain::directory::throttle::AccountThrottle;
 use ent_infra::Backend;
 use ent_projections::{ContentOpener, StatusBoard};
 
 use crate::auth::TokenKeys;
 use crate::metrics::Metrics;
+use crate::throttle::AddressThrottle;
 
 /// Shared application state.
 #[derive(Clone)]
@@ -26,6 +28,10 @@ pub struct AppState {
     pub publisher: Option<Arc<ent_infra::nats::PublisherMetrics>>,
     /// Reads tallied in memory, appended by the flush task and at shutdown.
     pub usage: Arc<UsageRecorder>,
+    /// Failed logins per account (the rule; the counts are in the event log).
+    pub account_throttle: AccountThrottle,
+    /// Failed logins per source address, in memory.
+    pub address_throttle: Arc<AddressThrottle>,
 }
 
 impl AppState {

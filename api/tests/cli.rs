@@ -29,7 +29,7 @@ fn ent(dir: &Dir, args: &[&str]) -> (bool, String) {
         .args(args)
         .env("ENT_DATABASE", format!("sqlite://{}", dir.0.join("ent.db").display()))
         .env("ENT_MASTER_KEY_FILE", dir.0.join("master.key"))
-        .env("ADMIN_PW", "a-long-password")
+        .env("ADMIN_PW", "a-long-password-1")
         .env_remove("ENT_MASTER_KEY")
         .output()
         .expect("run ent");
@@ -170,4 +170,19 @@ fn demo_console_shows_the_logins_not_the_seeding() {
     let (banner, logs) = demo_console(Some("info,ent_commands=debug"));
     assert!(banner.contains("parent.martin"), "{banner}");
     assert!(logs.matches("command accepted").count() > 200, "the seeding's debug logs are not shown: {logs}");
+}
+
+#[test]
+fn sessions_revoke_by_login_or_id() {
+    let dir = Dir(std::env::temp_dir().join(format!("ent-cli-{}", Uuid::new_v4().simple())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let (ok, out) = ent(&dir, &["bootstrap-admin", "--login", "admin", "--password-env", "ADMIN_PW"]);
+    assert!(ok, "{out}");
+    let (ok, out) = ent(&dir, &["sessions", "revoke", "--user", "admin"]);
+    assert!(ok && out.contains("every session of admin"), "{out}");
+    let id = out.split(['(', ')']).nth(1).expect("the id in the output").to_string();
+    let (ok, out) = ent(&dir, &["sessions", "revoke", "--user", &id]);
+    assert!(ok && out.contains("revoked"), "{out}");
+    let (ok, out) = ent(&dir, &["sessions", "revoke", "--user", "nobody"]);
+    assert!(!ok && out.contains("no user with login nobody"), "{out}");
 }

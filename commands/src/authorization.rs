@@ -21,6 +21,17 @@ pub fn require_directory_admin(actor: &Actor, uai: &str) -> Result<(), CommandEr
     }
 }
 
+/// Unlocking an account, revoking its sessions: platform admins, or an ADML of the account's
+/// structure (docs/domain.md, "Logins").
+pub fn require_account_admin(actor: &Actor, uai: &str) -> Result<(), CommandError> {
+    let allowed = actor.is_platform_admin() || actor.user().is_some_and(|u| u.admin_of.contains(uai));
+    if allowed {
+        Ok(())
+    } else {
+        Err(CommandError::Forbidden(format!("only a local administrator of {uai} or a platform administrator may do this")))
+    }
+}
+
 /// Granting ADML rights: platform admins, or an ADML of that structure.
 pub fn require_grant_admin(actor: &Actor, uai: &str) -> Result<(), CommandError> {
     let allowed = actor.is_platform_admin() || actor.user().is_some_and(|u| u.admin_of.contains(uai));

@@ -74,6 +74,9 @@ commands! {
     AssignTeacher => crate::directory::assign_teacher;
     GrantAdmin => crate::directory::grant_admin;
     DeactivateUser => crate::directory::deactivate_user;
+    ChangePassword => crate::directory::change_password;
+    UnlockAccount => crate::directory::unlock_account;
+    RevokeSessions => crate::directory::revoke_sessions;
     SetHalfDayBoundary => crate::vie_scolaire::set_half_day_boundary;
     ScheduleLesson => crate::vie_scolaire::schedule_lesson;
     ImportTimetable => crate::vie_scolaire::import_timetable;

@@ -31,6 +31,12 @@ pub enum Event {
     AdminGranted(AdminGranted),
     InspectorAppointed(InspectorAppointed),
     UserDeactivated(UserDeactivated),
+    LoginFailed(LoginFailed),
+    AccountLocked(AccountLocked),
+    AccountUnlocked(AccountUnlocked),
+    LoginSucceeded(LoginSucceeded),
+    SessionRevoked(SessionRevoked),
+    SessionsRevoked(SessionsRevoked),
     LessonScheduled(LessonScheduled),
     RollCallTaken(RollCallTaken),
     RollCallAmended(RollCallAmended),
@@ -129,6 +135,12 @@ event_types! {
     AdminGranted => "directory", 1;
     InspectorAppointed => "directory", 1;
     UserDeactivated => "directory", 1;
+    LoginFailed => "directory", 1;
+    AccountLocked => "directory", 1;
+    AccountUnlocked => "directory", 1;
+    LoginSucceeded => "directory", 1;
+    SessionRevoked => "directory", 1;
+    SessionsRevoked => "directory", 1;
     LessonScheduled => "vie_scolaire", 1;
     RollCallTaken => "vie_scolaire", 1;
     RollCallAmended => "vie_scolaire", 1;

@@ -14,7 +14,7 @@ use crate::TestDb;
 
 /// Login and password of the platform administrator every test server starts with.
 pub const ROOT_LOGIN: &str = "root";
-pub const ROOT_PASSWORD: &str = "root-password-1";
+pub const ROOT_PASSWORD: &str = "tour-de-garde-42";
 /// Password of users created by the helpers.
 pub const USER_PASSWORD: &str = "user-password-1";
 

@@ -349,14 +349,14 @@ async fn bootstrap_admin_is_idempotent() {
     let db = ent_tests::TestDb::sqlite();
     let backend = db.open().await;
     let handler = CommandHandler::new(backend.events.clone());
-    let first = bootstrap_admin(&handler, "chief", "a-long-password").await.unwrap();
+    let first = bootstrap_admin(&handler, "chief", "a-long-password-1").await.unwrap();
     assert!(matches!(first, BootstrapOutcome::Created { .. }));
     let head = backend.events.head().await.unwrap();
-    assert!(matches!(bootstrap_admin(&handler, "chief", "a-long-password").await.unwrap(), BootstrapOutcome::Unchanged { .. }));
+    assert!(matches!(bootstrap_admin(&handler, "chief", "a-long-password-1").await.unwrap(), BootstrapOutcome::Unchanged { .. }));
     assert_eq!(backend.events.head().await.unwrap(), head, "nothing appended the second time");
-    assert!(matches!(bootstrap_admin(&handler, "chief", "another-password").await.unwrap(), BootstrapOutcome::PasswordChanged { .. }));
-    assert!(ent_commands::authentication::authenticate(backend.events.as_ref(), "chief", "another-password").await.unwrap().is_some());
-    assert!(ent_commands::authentication::authenticate(backend.events.as_ref(), "chief", "a-long-password").await.unwrap().is_none());
+    assert!(matches!(bootstrap_admin(&handler, "chief", "another-password-2").await.unwrap(), BootstrapOutcome::PasswordChanged { .. }));
+    assert!(ent_commands::authentication::authenticate(backend.events.as_ref(), "chief", "another-password-2").await.unwrap().is_some());
+    assert!(ent_commands::authentication::authenticate(backend.events.as_ref(), "chief", "a-long-password-1").await.unwrap().is_none());
     assert!(bootstrap_admin(&handler, "chief", "short").await.is_err());
 }
 

@@ -1,19 +1,25 @@
-//! `POST /api/v1/auth/login`.
+//! `POST /api/v1/auth/login`, throttled per account and per source address (docs/domain.md,
+//! "Logins").
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
-use ent_commands::authentication::authenticate;
+use ent_commands::authentication::{LoginOutcome, attempt_login};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::parse_json;
 use super::spec::{Route, ServiceRoutes};
+use crate::auth::Session;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The login route.
+/// The login and logout routes.
 pub fn routes() -> ServiceRoutes {
     ServiceRoutes::new(
         "auth",
@@ -24,6 +30,10 @@ pub fn routes() -> ServiceRoutes {
                 .summary("Exchange a login and password for a bearer token")
                 .body::<LoginRequest>("the credentials")
                 .ok::<LoginResponse>("the token")
+                .errors(&[400, 401, 403, 429, 503]),
+            Route::post("/api/v1/auth/logout", logout)
+                .summary("Close the session of this token: it is refused from now on")
+                .ok::<LogoutResponse>("the session is closed")
                 .errors(&[401, 503]),
         ],
     )
@@ -44,7 +54,21 @@ pub struct LoginResponse {
     pub user_id: Uuid,
 }
 
-pub async fn login(State(state): State<AppState>, body: Bytes) -> Result<Json<LoginResponse>, ApiError> {
+/// The peer's address, when the server was started with connect info (always, by `App`).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+/// Unknown login, wrong password and deactivated account all answer this.
+const REFUSED: &str = "unknown login or wrong password";
+
+pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAddr, body: Bytes) -> Result<Json<LoginResponse>, ApiError> {
     let body = parse_json(&body)?;
     let field = |name: &str| -> Result<String, ApiError> {
         match body.get(name) {
@@ -54,11 +78,71 @@ pub async fn login(State(state): State<AppState>, body: Bytes) -> Result<Json<Lo
         }
     };
     let request = LoginRequest { login: field("login")?, password: field("password")? };
-    let user = authenticate(state.backend.events.as_ref(), &request.login, &request.password)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("unknown login or wrong password".into()))?;
-    let (token, expires_at) = state.tokens.issue(user.user_id, state.token_ttl)?;
+    if let Some(wait) = address.and_then(|a| state.address_throttle.wait(a, Instant::now())) {
+        state.metrics.login("throttled_address");
+        tracing::warn!(?address, "login refused: too many failures from this address");
+        return Err(too_many(wait, "from this address"));
+    }
+    let outcome = attempt_login(&state.handler, &state.account_throttle, &request.login, &request.password, Utc::now()).await?;
+    let user = match outcome {
+        LoginOutcome::Accepted(user) => user,
+        LoginOutcome::Refused { account_failure } => {
+            state.metrics.login("failed");
+            let from_address = address.map(|a| state.address_throttle.failed(a, Instant::now()));
+            tracing::warn!(?address, from_address, known = account_failure.is_some(), "login failed");
+            return Err(ApiError::Unauthorized(REFUSED.into()));
+        }
+        LoginOutcome::Throttled { retry_after } => {
+            state.metrics.login("throttled_account");
+            return Err(too_many(retry_after, "on this account"));
+        }
+        LoginOutcome::Locked { until, locked_now } => {
+            state.metrics.login(if locked_now { "failed" } else { "locked" });
+            if locked_now {
+                state.metrics.lockout();
+                if let Some(a) = address {
+                    state.address_throttle.failed(a, Instant::now());
+                }
+                tracing::warn!(?address, %until, "account locked after too many failed logins");
+            }
+            return Err(ApiError::AccountLocked(format!(
+                "this account is locked after too many failed logins, until {}; a local administrator can unlock it",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )));
+        }
+    };
+    // Tokens carry whole seconds: one issued in the second of a `RevokeSessions` would be refused.
+    let mut now = Utc::now();
+    if user.must_wait_to_issue(now) {
+        let next_second = chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
+        tokio::time::sleep(next_second.to_std().unwrap_or(Duration::from_secs(1))).await;
+        now = Utc::now();
+    }
+    let (token, expires_at) = state.tokens.issue(user.user_id, now, state.token_ttl)?;
     state.usage.record_login(&user).await?;
+    state.metrics.login("accepted");
     tracing::info!(user = %user.user_id, "login");
     Ok(Json(LoginResponse { token, expires_at, user_id: user.user_id }))
+}
+
+fn too_many(retry_after: Duration, scope: &str) -> ApiError {
+    ApiError::TooManyRequests { detail: format!("too many failed logins {scope}: retry later"), retry_after }
+}
+
+/// The session a logout closed.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct LogoutResponse {
+    /// The `sid` of the token: refused from now on.
+    pub session_id: Uuid,
+}
+
+/// `POST /api/v1/auth/logout`: revokes the session of the token used (`SessionRevoked`).
+pub async fn logout(State(state): State<AppState>, Session { actor, claims }: Session) -> Result<Json<LogoutResponse>, ApiError> {
+    let Some(user) = actor.user() else {
+        return Err(ApiError::Unauthorized("only a user's session can be closed".into()));
+    };
+    ent_commands::authentication::logout(&state.handler, user, claims.sid).await?;
+    state.metrics.sessions_revoked();
+    tracing::info!(user = %user.user_id, session = %claims.sid, "logout");
+    Ok(Json(LogoutResponse { session_id: claims.sid }))
 }

@@ -1,7 +1,8 @@
 //! `ent bootstrap-admin`: create the platform administrator, idempotently.
 
 use ent_domain::directory::events::{PasswordSet, UserCreated};
-use ent_domain::directory::login::{reservation_stream, validate_login, validate_password};
+use ent_domain::directory::login::{reservation_stream, validate_login};
+use ent_domain::directory::password_policy::{PasswordOwner, check_password};
 use ent_domain::directory::{Profile, UserState};
 use ent_domain::{Actor, Event, PLATFORM};
 use uuid::Uuid;
@@ -12,6 +13,10 @@ use crate::error::CommandError;
 use crate::handler::CommandHandler;
 use crate::passwords;
 use crate::store::{AppendResult, ExpectedVersion};
+
+/// The names the platform administrator is created with.
+const FIRST_NAME: &str = "Administrateur";
+const LAST_NAME: &str = "Plateforme";
 
 /// What `bootstrap_admin` did.
 #[derive(Debug)]
@@ -25,7 +30,7 @@ pub enum BootstrapOutcome {
 /// password. Running it twice with the same arguments changes nothing the second time.
 pub async fn bootstrap_admin(handler: &CommandHandler, login: &str, password: &str) -> Result<BootstrapOutcome, CommandError> {
     let login = validate_login(login)?;
-    validate_password(password)?;
+    check_password("password", password, PasswordOwner { login: &login, first_name: FIRST_NAME, last_name: LAST_NAME })?;
     let store = handler.store();
     let actor = Actor::System;
     let ctx = CommandContext { store, cache: None, sealer: None, actor: &actor, command_id: Uuid::now_v7(), now: chrono::Utc::now() };
@@ -58,8 +63,8 @@ pub async fn bootstrap_admin(handler: &CommandHandler, login: &str, password: &s
         structure: PLATFORM.to_string(),
         profile: Profile::PlatformAdmin,
         role: None,
-        first_name: "Administrateur".into(),
-        last_name: "Plateforme".into(),
+        first_name: FIRST_NAME.into(),
+        last_name: LAST_NAME.into(),
         login: login.clone(),
     };
     let mut plan = Plan::one(PlannedAppend {

@@ -1,14 +1,17 @@
-//! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`, `DeactivateUser`.
+//! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`,
+//! `DeactivateUser`, `ChangePassword`, `UnlockAccount`, `RevokeSessions`.
 
 use ent_domain::directory::commands::{
-    AppointInspector, AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
+    AppointInspector, AssignTeacher, ChangePassword, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
+    RevokeSessions, UnlockAccount,
 };
 use ent_domain::directory::events::LoginReserved;
-use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login, validate_password};
-use ent_domain::directory::{StructureState, UserState, normalize_uai, user as rules};
+use ent_domain::directory::login::{login_candidate, reservation_stream, validate_login};
+use ent_domain::directory::password_policy::{PasswordOwner, check_password};
+use ent_domain::directory::{StructureState, UserState, normalize_uai, sessions, throttle, user as rules};
 use ent_domain::{Event, PLATFORM};
 
-use crate::authorization::{require_directory_admin, require_grant_admin, require_platform_admin};
+use crate::authorization::{require_account_admin, require_directory_admin, require_grant_admin, require_platform_admin};
 use crate::context::{CommandContext, Plan, PlannedAppend};
 use crate::error::CommandError;
 use crate::loading::load_structure;
@@ -21,10 +24,10 @@ const LOGIN_ATTEMPTS: u32 = 200;
 pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<Plan, CommandError> {
     let s = load_structure(ctx, &cmd.structure).await?;
     require_directory_admin(ctx.actor, &s.state.uai)?;
-    if let Some(p) = &cmd.password {
-        validate_password(p)?;
-    }
     let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
+    if let Some(p) = &cmd.password {
+        check_password("password", p, PasswordOwner { login: &login, first_name: &cmd.first_name, last_name: &cmd.last_name })?;
+    }
     ctx.require_unused::<UserState>(cmd.user_id, "user_id").await?;
     let user_id = ctx.chosen_id(cmd.user_id, "user");
     let events = rules::create_user(&s.state, cmd, user_id, &login)?;
@@ -40,10 +43,10 @@ pub async fn create_user(ctx: &CommandContext<'_>, cmd: &CreateUser) -> Result<P
 /// A rectorat user lives on the platform (`platform/user/<id>`), like platform administrators.
 pub async fn create_rectorat_user(ctx: &CommandContext<'_>, cmd: &CreateRectoratUser) -> Result<Plan, CommandError> {
     require_platform_admin(ctx.actor)?;
-    if let Some(p) = &cmd.password {
-        validate_password(p)?;
-    }
     let login = choose_login(ctx, cmd.login.as_deref(), &cmd.first_name, &cmd.last_name).await?;
+    if let Some(p) = &cmd.password {
+        check_password("password", p, PasswordOwner { login: &login, first_name: &cmd.first_name, last_name: &cmd.last_name })?;
+    }
     ctx.require_unused::<UserState>(cmd.user_id, "user_id").await?;
     let user_id = ctx.chosen_id(cmd.user_id, "user");
     let events = rules::create_rectorat_user(cmd, user_id, &login)?;
@@ -140,5 +143,42 @@ pub async fn deactivate_user(ctx: &CommandContext<'_>, cmd: &DeactivateUser) -> 
         return Err(CommandError::Rule("you cannot deactivate your own account".into()));
     }
     let events = rules::deactivate_user(&user.state, cmd)?;
+    Ok(Plan::one(user.append(events)))
+}
+
+/// `ChangePassword`: the actor changes their own password, proving the current one.
+pub async fn change_password(ctx: &CommandContext<'_>, cmd: &ChangePassword) -> Result<Plan, CommandError> {
+    let Some(actor) = ctx.actor.user() else {
+        return Err(CommandError::Forbidden("only a user can change their own password".into()));
+    };
+    let user = ctx.load_by_id::<UserState>(actor.user_id, "user").await?;
+    let hash = ctx.store.secret(&passwords::secret_key(actor.user_id)).await?;
+    let matches = match hash {
+        Some(hash) => passwords::verify_async(cmd.current.clone(), hash).await,
+        None => false,
+    };
+    if !matches {
+        return Err(CommandError::InvalidField { field: "current".into(), message: "is not your current password".into() });
+    }
+    let events = rules::change_password(&user.state, cmd)?;
+    let mut plan = Plan::one(user.append(events));
+    plan.secrets.push(password_secret(actor.user_id, cmd.new.clone()).await?);
+    Ok(plan)
+}
+
+/// `UnlockAccount`: an ADML of the user's structure or a platform administrator ends a lockout.
+pub async fn unlock_account(ctx: &CommandContext<'_>, cmd: &UnlockAccount) -> Result<Plan, CommandError> {
+    let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
+    require_account_admin(ctx.actor, &user.state.structure)?;
+    let events = throttle::unlock_account(&user.state, ctx.now)?;
+    Ok(Plan::one(user.append(events)))
+}
+
+/// `RevokeSessions`: an ADML of the user's structure or a platform administrator ends every
+/// session of the user opened so far.
+pub async fn revoke_sessions(ctx: &CommandContext<'_>, cmd: &RevokeSessions) -> Result<Plan, CommandError> {
+    let user = ctx.load_by_id::<UserState>(cmd.user, "user").await?;
+    require_account_admin(ctx.actor, &user.state.structure)?;
+    let events = sessions::revoke_sessions(&user.state, ctx.now)?;
     Ok(Plan::one(user.append(events)))
 }

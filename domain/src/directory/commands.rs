@@ -94,7 +94,7 @@ pub struct CreateUser {
     pub last_name: String,
     #[serde(default)]
     pub login: Option<String>,
-    /// At least 8 characters; never stored in the event log.
+    /// Follows the password policy (docs/domain.md, "Passwords"); never stored in the event log.
     #[serde(default)]
     pub password: Option<String>,
 }
@@ -167,7 +167,7 @@ pub struct CreateRectoratUser {
     pub last_name: String,
     #[serde(default)]
     pub login: Option<String>,
-    /// At least 8 characters; never stored in the event log.
+    /// Follows the password policy (docs/domain.md, "Passwords"); never stored in the event log.
     #[serde(default)]
     pub password: Option<String>,
     /// Appoint the user inspector (reads and visas the cahiers de textes of every structure).
@@ -176,4 +176,31 @@ pub struct CreateRectoratUser {
     /// The inspector's discipline; only with `inspector`.
     #[serde(default)]
     pub discipline: Option<String>,
+}
+
+/// Change one's own password: the current one, then the new one (which follows the password
+/// policy). Any logged-in user, for their own account only.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The current password.
+    pub current: String,
+    /// The new password (docs/domain.md, "Passwords"); never stored in the event log.
+    pub new: String,
+}
+
+/// Unlock an account locked (or slowed down) by failed logins. Local administrators (ADML) of the
+/// user's structure and platform administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockAccount {
+    pub user: Uuid,
+}
+
+/// Revoke every session of a user: the tokens issued so far are refused at once. Local
+/// administrators (ADML) of the user's structure and platform administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeSessions {
+    pub user: Uuid,
 }

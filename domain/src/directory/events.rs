@@ -1,6 +1,6 @@
 //! Events of the directory service. Field names are part of the public contract.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -137,4 +137,59 @@ pub struct InspectorAppointed {
 pub struct UserDeactivated {
     pub user_id: Uuid,
     pub reason: String,
+}
+
+/// A login attempt on this account failed (wrong password). Stream: the user's. The audit trail
+/// of access; the source address is not kept in the log (docs/domain.md, "Logins").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LoginFailed {
+    pub user_id: Uuid,
+    pub at: DateTime<Utc>,
+    /// Failures in the current run, this one included (a run ends with a successful login, an
+    /// unlock, the end of a lockout, or an hour without failure).
+    pub consecutive: u32,
+}
+
+/// The account was locked after too many failed logins: every login is refused until `until`,
+/// or until an administrator unlocks it. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AccountLocked {
+    pub user_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    /// The failures that caused the lockout.
+    pub failures: u32,
+}
+
+/// An administrator unlocked the account (`UnlockAccount`): the run of failures is over.
+/// Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AccountUnlocked {
+    pub user_id: Uuid,
+}
+
+/// A successful login ended a run of failed logins (appended only then: other logins are
+/// counted in the usage indicators). Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LoginSucceeded {
+    pub user_id: Uuid,
+    pub at: DateTime<Utc>,
+    /// The failures of the run this login ended.
+    pub after_failures: u32,
+}
+
+/// The user logged out: the token of this session is refused from now on. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SessionRevoked {
+    pub user_id: Uuid,
+    /// The `sid` claim of the token.
+    pub session_id: Uuid,
+}
+
+/// Every session of the user opened until `before` was revoked (`RevokeSessions`): tokens
+/// issued up to that second are refused. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SessionsRevoked {
+    pub user_id: Uuid,
+    pub before: DateTime<Utc>,
 }

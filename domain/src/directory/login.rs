@@ -15,17 +15,6 @@ pub fn validate_login(login: &str) -> Result<String, DomainError> {
     if ok { Ok(login) } else { Err(DomainError::field("login", "3 to 64 characters among a-z, 0-9, '.', '-', '_'")) }
 }
 
-/// A password is at least 8 characters long.
-pub fn validate_password(password: &str) -> Result<(), DomainError> {
-    if password.chars().count() < 8 {
-        return Err(DomainError::field("password", "at least 8 characters"));
-    }
-    if password.len() > 1024 {
-        return Err(DomainError::field("password", "at most 1024 bytes"));
-    }
-    Ok(())
-}
-
 /// The n-th login candidate for a person: `prenom.nom`, then `prenom.nom2`, `prenom.nom3`…
 pub fn login_candidate(first_name: &str, last_name: &str, attempt: u32) -> String {
     let mut base = format!("{}.{}", fold(first_name), fold(last_name));
@@ -90,11 +79,5 @@ mod tests {
             let login = login_candidate(&first, &last, attempt);
             proptest::prop_assert!(validate_login(&login).is_ok(), "{login:?}");
         }
-    }
-
-    #[test]
-    fn password_needs_eight_characters() {
-        assert!(validate_password("short").is_err());
-        assert!(validate_password("longenough").is_ok());
     }
 }

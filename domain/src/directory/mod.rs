@@ -3,7 +3,10 @@
 pub mod commands;
 pub mod events;
 pub mod login;
+pub mod password_policy;
+pub mod sessions;
 pub mod structure;
+pub mod throttle;
 pub mod types;
 pub mod user;
 

@@ -2,11 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::commands::{AppointInspector, AssignTeacher, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin};
+use super::commands::{
+    AppointInspector, AssignTeacher, ChangePassword, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin,
+};
 use super::events::*;
+use super::password_policy::{PasswordOwner, check_password};
 use super::structure::StructureState;
 use super::types::{Profile, Role, validate_text};
 use crate::{Aggregate, DomainError, Event, PLATFORM, StreamId};
@@ -39,6 +42,16 @@ pub struct UserState {
     pub admin_of: BTreeSet<String>,
     /// A rectorat user appointed inspector.
     pub inspector: bool,
+    /// Failed logins of the current run (docs/domain.md, "Logins"); see [`super::throttle`].
+    pub failed_logins: u32,
+    /// When the last failure of the run happened.
+    pub last_failed_login: Option<DateTime<Utc>>,
+    /// Logins are refused until then (a lockout), unless an administrator unlocks the account.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Sessions ended by a logout (their `sid`); see [`super::sessions`].
+    pub revoked_sessions: BTreeSet<Uuid>,
+    /// Tokens issued up to this instant (to the second) are refused (`RevokeSessions`).
+    pub sessions_revoked_before: Option<DateTime<Utc>>,
 }
 
 impl UserState {
@@ -116,6 +129,25 @@ impl Aggregate for UserState {
             }
             Event::InspectorAppointed(_) => self.inspector = true,
             Event::UserDeactivated(_) => self.active = false,
+            Event::LoginFailed(e) => {
+                self.failed_logins = e.consecutive;
+                self.last_failed_login = Some(e.at);
+                if self.locked_until.is_some_and(|until| e.at >= until) {
+                    self.locked_until = None;
+                }
+            }
+            Event::AccountLocked(e) => self.locked_until = Some(e.until),
+            Event::SessionRevoked(e) => {
+                self.revoked_sessions.insert(e.session_id);
+            }
+            Event::SessionsRevoked(e) => {
+                self.sessions_revoked_before = self.sessions_revoked_before.max(Some(e.before));
+            }
+            Event::AccountUnlocked(_) | Event::LoginSucceeded(_) => {
+                self.failed_logins = 0;
+                self.last_failed_login = None;
+                self.locked_until = None;
+            }
             _ => {}
         }
     }
@@ -287,6 +319,23 @@ pub fn deactivate_user(user: &UserState, cmd: &DeactivateUser) -> Result<Vec<Eve
     Ok(vec![Event::UserDeactivated(UserDeactivated { user_id: user.user_id, reason })])
 }
 
+/// `ChangePassword`: an active user, a new password following the policy (docs/domain.md,
+/// "Passwords") and different from the current one. The caller has already checked `current`
+/// against the stored hash.
+pub fn change_password(user: &UserState, cmd: &ChangePassword) -> Result<Vec<Event>, DomainError> {
+    if !user.exists() {
+        return Err(DomainError::NotFound("user".into()));
+    }
+    if !user.active {
+        return Err(DomainError::rule("the account is deactivated"));
+    }
+    if cmd.new == cmd.current {
+        return Err(DomainError::field("new", "must differ from the current password"));
+    }
+    check_password("new", &cmd.new, PasswordOwner { login: &user.login, first_name: &user.first_name, last_name: &user.last_name })?;
+    Ok(vec![Event::PasswordSet(PasswordSet { user_id: user.user_id })])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,7 +423,7 @@ mod tests {
             first_name: "Inès".into(),
             last_name: "Garnier".into(),
             login: None,
-            password: Some("x".repeat(8)),
+            password: Some("Recteur-visite-2026".into()),
             inspector: false,
             discipline: None,
         };
@@ -476,6 +525,17 @@ mod tests {
         assert!(deactivate_user(&pupil, &cmd).is_err());
         let enrol = EnrolPupil { pupil: pupil.user_id, class, since: None };
         assert!(enrol_pupil(&pupil, &s, &enrol, today()).is_err());
+    }
+
+    #[test]
+    fn a_new_password_follows_the_policy_and_differs_from_the_current_one() {
+        let (s, _) = structure_with_class();
+        let lea = user(&s, Profile::Enseignant, None);
+        let change = |new: &str| change_password(&lea, &ChangePassword { current: "user-password-1".into(), new: new.into() });
+        assert!(matches!(change("user-password-1"), Err(DomainError::InvalidField { field, .. }) if field == "new"));
+        assert!(matches!(change("short"), Err(DomainError::InvalidField { field, .. }) if field == "new"));
+        assert!(matches!(change("Lea-Martin-2026"), Err(DomainError::InvalidField { field, .. }) if field == "new"));
+        assert!(matches!(&change("trois-pommes-vertes-2026").unwrap()[..], [Event::PasswordSet(e)] if e.user_id == lea.user_id));
     }
 
     #[test]
