@@ -1,5 +1,6 @@
 //! Logins: generation (`prenom.nom`, numeric suffix on collision) and format rules.
 
+use crate::directory::text;
 use crate::{DomainError, PLATFORM, StreamId};
 
 /// The stream whose existence reserves a login (store-enforced uniqueness).
@@ -27,18 +28,8 @@ pub fn login_candidate(first_name: &str, last_name: &str, attempt: u32) -> Strin
 /// Lower-cases, removes French accents and keeps only `a-z0-9-`.
 fn fold(name: &str) -> String {
     let mut out = String::new();
-    for c in name.trim().to_lowercase().chars() {
+    for c in text::fold(name.trim()).chars() {
         match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => out.push('a'),
-            'ç' => out.push('c'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
-            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
-            'ÿ' | 'ý' => out.push('y'),
-            'ñ' => out.push('n'),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
             ' ' | '\'' | '-' if !out.ends_with('-') && !out.is_empty() => out.push('-'),
             c if c.is_ascii_alphanumeric() => out.push(c),
             _ => {}

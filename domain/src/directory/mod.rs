@@ -6,6 +6,7 @@ pub mod login;
 pub mod password_policy;
 pub mod sessions;
 pub mod structure;
+pub mod text;
 pub mod throttle;
 pub mod types;
 pub mod user;

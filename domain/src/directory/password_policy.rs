@@ -14,6 +14,7 @@
 //! - is not one of the most common passwords (`common_passwords.txt`, compared lowercased);
 //! - is at most [`MAX_BYTES`] bytes (argon2 input bound).
 
+use crate::directory::text::fold;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -101,27 +102,6 @@ fn kinds(password: &str) -> usize {
 /// The parts of a name worth looking for: runs of letters of at least three, folded.
 fn name_parts(name: &str) -> impl Iterator<Item = String> + '_ {
     name.split(|c: char| !c.is_alphabetic()).map(fold).filter(|p| p.chars().count() >= NAME_PART_MIN)
-}
-
-/// Lower case without accents (`Élodie` → `elodie`, `Œuvray` → `oeuvray`).
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.to_lowercase().chars() {
-        match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => out.push('a'),
-            'ç' => out.push('c'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'î' | 'ï' | 'í' | 'ì' => out.push('i'),
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
-            'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
-            'ÿ' | 'ý' => out.push('y'),
-            'ñ' => out.push('n'),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn common_passwords() -> &'static HashSet<&'static str> {
