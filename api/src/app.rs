@@ -39,6 +39,7 @@ pub struct App {
     shutdown: watch::Sender<bool>,
     server: JoinHandle<()>,
     runners: Vec<JoinHandle<()>>,
+    shutdown_deadline: std::time::Duration,
 }
 
 impl App {
@@ -102,7 +103,7 @@ impl App {
             }
         });
         tracing::info!(%addr, database = %redact(&config.database), "ENT server listening");
-        Ok(App { addr, state, shutdown, server, runners })
+        Ok(App { addr, state, shutdown, server, runners, shutdown_deadline: config.shutdown_deadline })
     }
 
     /// `http://addr`.
@@ -114,7 +115,11 @@ impl App {
     /// tasks, then appends the reads still tallied in memory (so a clean stop loses none).
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
-        let _ = self.server.await;
+        let mut server = self.server;
+        if tokio::time::timeout(self.shutdown_deadline, &mut server).await.is_err() {
+            tracing::warn!(deadline_s = self.shutdown_deadline.as_secs(), "requests still in flight at the shutdown deadline: cut");
+            server.abort();
+        }
         for r in self.runners {
             let _ = r.await;
         }

@@ -29,10 +29,14 @@ pub struct Config {
     pub account_throttle: AccountThrottle,
     /// Failed logins per source address (in memory): delays only.
     pub address_throttle: Backoff,
+    /// On SIGTERM, how long requests in flight may still take before they are cut.
+    pub shutdown_deadline: Duration,
 }
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE: &str = "sqlite://./ent-data/ent.db";
+/// The default time requests in flight get to finish at shutdown.
+pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(30);
 /// The default interval between two appends of tallied reads.
 pub const DEFAULT_USAGE_FLUSH: Duration = Duration::from_secs(60);
 /// Failed logins per source address: 50 free (pupils of a school may share one address), then
@@ -57,6 +61,7 @@ impl Config {
             retention_interval: None,
             nats: None,
             usage_flush_interval: Duration::from_secs(3600),
+            shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
             // The production thresholds, with short delays so that tests run through them.
             account_throttle: AccountThrottle {
                 backoff: Backoff { free_failures: 5, base_delay: Duration::from_millis(300), max_delay: Duration::from_millis(300) },

@@ -59,6 +59,9 @@ enum Cmd {
         /// freshness for reads; a clean shutdown always appends what is left).
         #[arg(long, env = "ENT_USAGE_FLUSH_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         usage_flush_seconds: u64,
+        /// On SIGTERM, seconds the requests in flight get to finish before they are cut.
+        #[arg(long, env = "ENT_SHUTDOWN_DEADLINE_SECONDS", default_value_t = 30)]
+        shutdown_deadline_seconds: u64,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -220,7 +223,7 @@ async fn run() -> Result<()> {
         ent_api::config::load_master_key(hex.as_deref(), &cli.master_key_file).map_err(anyhow::Error::msg)
     };
     match cli.command {
-        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes, nats, usage_flush_seconds } => {
+        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes, nats, usage_flush_seconds, shutdown_deadline_seconds } => {
             let config = Config {
                 database: cli.database.clone(),
                 listen,
@@ -231,6 +234,7 @@ async fn run() -> Result<()> {
                 usage_flush_interval: Duration::from_secs(usage_flush_seconds),
                 account_throttle: Default::default(),
                 address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
+                shutdown_deadline: Duration::from_secs(shutdown_deadline_seconds),
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -250,6 +254,7 @@ async fn run() -> Result<()> {
                 usage_flush_interval: ent_api::config::DEFAULT_USAGE_FLUSH,
                 account_throttle: Default::default(),
                 address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
+                shutdown_deadline: ent_api::config::DEFAULT_SHUTDOWN_DEADLINE,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

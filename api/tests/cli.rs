@@ -186,3 +186,99 @@ fn sessions_revoke_by_login_or_id() {
     let (ok, out) = ent(&dir, &["sessions", "revoke", "--user", "nobody"]);
     assert!(!ok && out.contains("no user with login nobody"), "{out}");
 }
+
+/// `ent serve` on SIGTERM under load: the requests in flight complete, the tallied reads are
+/// appended, the process exits 0, and every command it acknowledged is in the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_under_load_finishes_in_flight_requests_and_exits_zero() {
+    let dir = Dir(std::env::temp_dir().join(format!("ent-cli-{}", Uuid::new_v4().simple())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let (ok, out) = ent(&dir, &["bootstrap-admin", "--login", "admin", "--password-env", "ADMIN_PW"]);
+    assert!(ok, "{out}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_ent"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("ENT_DATABASE", format!("sqlite://{}", dir.0.join("ent.db").display()))
+        .env("ENT_MASTER_KEY_FILE", dir.0.join("master.key"))
+        .env("ENT_USAGE_FLUSH_SECONDS", "3600")
+        .env_remove("ENT_MASTER_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ent serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    let mut ready = false;
+    for _ in 0..100 {
+        if http.get(format!("{base}/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "ent serve did not become ready");
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"login": "admin", "password": "a-long-password-1"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().expect("token").to_string();
+    let structure = serde_json::json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": "0751234A", "name": "Collège", "kind": "college"}});
+    let r = http.post(format!("{base}/api/v1/commands")).bearer_auth(&token).json(&structure).send().await.unwrap();
+    assert!(r.status().is_success());
+
+    // Eight clients create classes and read the structure until the server goes away.
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let statuses = Arc::new(std::sync::Mutex::new(Vec::<u16>::new()));
+    let mut clients = Vec::new();
+    for n in 0..8 {
+        let (http, base, token, acknowledged, statuses) =
+            (http.clone(), base.clone(), token.clone(), acknowledged.clone(), statuses.clone());
+        clients.push(tokio::spawn(async move {
+            for seq in 0.. {
+                let code = format!("C{n}-{seq}");
+                let envelope = serde_json::json!({"command_id": Uuid::new_v4(), "type": "CreateClass", "payload": {"structure": "0751234A", "code": code, "level": "6e"}});
+                let Ok(resp) = http.post(format!("{base}/api/v1/commands")).bearer_auth(&token).json(&envelope).send().await else { break };
+                statuses.lock().unwrap().push(resp.status().as_u16());
+                if resp.status().is_success() {
+                    acknowledged.lock().unwrap().push(code);
+                }
+                let Ok(_) = http.get(format!("{base}/api/v1/structures/0751234A")).bearer_auth(&token).send().await else { break };
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let kill = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill");
+    assert!(kill.success());
+    let mut exit = None;
+    for _ in 0..200 {
+        if let Some(status) = server.try_wait().expect("wait") {
+            exit = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let exit = exit.expect("ent serve still running 10 s after SIGTERM");
+    assert!(exit.success(), "exit status {exit:?}");
+    for c in clients {
+        c.await.unwrap();
+    }
+    let statuses = statuses.lock().unwrap().clone();
+    assert!(statuses.iter().all(|s| *s == 200), "answers during shutdown: {statuses:?}");
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() >= 8, "too little load: {}", acknowledged.len());
+
+    // Every acknowledged command is in the log, and the reads tallied were appended at exit.
+    let backend = Backend::open(&format!("sqlite://{}", dir.0.join("ent.db").display())).await.unwrap();
+    let events = backend.events.read_all(0, 1_000_000).await.unwrap();
+    let created: std::collections::BTreeSet<String> =
+        events.iter().filter(|e| e.event_type == "ClassCreated").filter_map(|e| e.payload["code"].as_str().map(str::to_string)).collect();
+    for code in &acknowledged {
+        assert!(created.contains(code), "{code} acknowledged but not in the log");
+    }
+    assert!(events.iter().any(|e| e.event_type == "UsageRecorded"), "the reads tallied in memory were not appended at exit");
+}
