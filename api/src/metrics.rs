@@ -28,6 +28,28 @@ fn single(out: &mut String, name: &str, kind: &str, help: &str, value: impl std:
     let _ = writeln!(out, "{name} {value}");
 }
 
+/// The event store's availability as its writer met it.
+pub fn render_availability(a: &ent_infra::Availability) -> String {
+    let mut out = String::new();
+    single(
+        &mut out,
+        "ent_store_available",
+        "gauge",
+        "1 while the event store's last batch committed, 0 during an outage.",
+        u8::from(!a.down),
+    );
+    single(&mut out, "ent_store_outages_total", "counter", "Outages of the event store: a failed batch after a committed one.", a.outages);
+    single(&mut out, "ent_store_reconnects_total", "counter", "Outages ended by a batch committed on a fresh connection.", a.reconnects);
+    single(
+        &mut out,
+        "ent_store_unavailable_seconds_total",
+        "counter",
+        "Time the event store was unavailable, the current outage included.",
+        a.unavailable_seconds,
+    );
+    out
+}
+
 /// The usage tally's gauge: cells waiting in memory for the next flush.
 pub fn render_usage(pending_cells: usize) -> String {
     let mut out = String::new();

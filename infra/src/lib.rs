@@ -4,6 +4,7 @@
 //! Invariant: this is the only crate that talks SQL.
 
 pub mod allocator;
+pub mod availability;
 mod batch;
 mod feed;
 mod group_commit;
@@ -18,6 +19,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use ent_commands::{EventStore, StoreError};
 use ent_projections::{EventFeed, ReadModelError, ReadModelStore};
 
+pub use availability::{Availability, StoreAvailability};
 pub use feed::StoreFeed;
 pub use keyring::{Keyring, MasterKey};
 
@@ -38,6 +40,8 @@ pub enum InfraError {
 #[derive(Clone)]
 pub struct Backend {
     pub kind: BackendKind,
+    /// Outages of the event store met by its writer (PostgreSQL; SQLite reports none yet).
+    pub availability: Arc<StoreAvailability>,
     pub events: Arc<dyn EventStore>,
     pub feed: Arc<dyn EventFeed>,
     pub read_models: Arc<dyn ReadModelStore>,
@@ -74,9 +78,12 @@ impl Backend {
             Ok(Self::assemble(BackendKind::Sqlite, events, read_models))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = postgres::open_pool(url).await?;
-            let events = Arc::new(postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms).await?);
+            let availability = Arc::new(StoreAvailability::default());
+            let events = Arc::new(postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms, availability.clone()).await?);
             let read_models = Arc::new(postgres::PgReadModels::new(pool));
-            Ok(Self::assemble(BackendKind::Postgres, events, read_models))
+            let mut backend = Self::assemble(BackendKind::Postgres, events, read_models);
+            backend.availability = availability;
+            Ok(backend)
         } else {
             Err(InfraError::Config(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")))
         }
@@ -84,7 +91,7 @@ impl Backend {
 
     fn assemble(kind: BackendKind, events: Arc<dyn EventStore>, read_models: Arc<dyn ReadModelStore>) -> Self {
         let feed = Arc::new(StoreFeed::new(events.clone()));
-        Self { kind, events, feed, read_models }
+        Self { kind, availability: Arc::new(StoreAvailability::default()), events, feed, read_models }
     }
 }
 

@@ -82,6 +82,7 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
         body.push_str(&crate::metrics::render_publisher(p));
     }
     body.push_str(&crate::metrics::render_usage(s.usage.pending_cells()));
+    body.push_str(&crate::metrics::render_availability(&s.backend.availability.snapshot()));
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body))
 }
 

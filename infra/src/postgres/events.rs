@@ -7,6 +7,7 @@
 //! process, the group-commit writer amortizes the lock over many commands.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -20,6 +21,7 @@ use sqlx::{Connection, PgPool, Postgres, QueryBuilder, Row};
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::availability::StoreAvailability;
 use crate::backend;
 use crate::batch::{BatchPlan, lookups, plan_batch};
 use crate::group_commit::{BatchWriter, GroupCommitter};
@@ -41,11 +43,11 @@ pub struct PgEventStore {
 
 impl PgEventStore {
     /// Opens the store and starts listening for other processes' appends.
-    pub async fn open(pool: PgPool, commit_delay_ms: Option<(u64, u64)>) -> Result<Self, StoreError> {
+    pub async fn open(pool: PgPool, commit_delay_ms: Option<(u64, u64)>, availability: Arc<StoreAvailability>) -> Result<Self, StoreError> {
         let head_now: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await.map_err(backend)?;
         let (head, _) = watch::channel(head_now as u64);
         let conn = pool.acquire().await.map_err(backend)?;
-        let writer = GroupCommitter::spawn(PgWriter { pool: pool.clone(), conn: Some(conn), commit_delay_ms }, head.clone());
+        let writer = GroupCommitter::spawn(PgWriter { pool: pool.clone(), conn: Some(conn), commit_delay_ms, availability }, head.clone());
         tokio::spawn(listen(pool.clone(), head.clone()));
         Ok(Self { pool, writer, head })
     }
@@ -90,6 +92,7 @@ struct PgWriter {
     pool: PgPool,
     conn: Option<PoolConnection<Postgres>>,
     commit_delay_ms: Option<(u64, u64)>,
+    availability: Arc<StoreAvailability>,
 }
 
 #[async_trait]
@@ -97,15 +100,17 @@ impl BatchWriter for PgWriter {
     async fn write_batch(&mut self, batch: &[AppendRequest]) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), StoreError> {
         let conn = match self.conn.take() {
             Some(conn) => conn,
-            None => self.pool.acquire().await.map_err(backend)?,
+            None => self.pool.acquire().await.inspect_err(|_| self.availability.batch_failed()).map_err(backend)?,
         };
         let mut conn = conn;
         let outcome = write_in_transaction(&mut conn, batch, self.commit_delay_ms).await;
         // Keep the connection only when the batch went through: after an error its state
         // (broken socket, aborted transaction) is not worth probing.
         if outcome.is_ok() {
+            self.availability.batch_committed();
             self.conn = Some(conn);
         } else {
+            self.availability.batch_failed();
             tracing::warn!("event writer: dropping its database connection after a failed batch; the next batch reconnects");
             conn.detach();
         }
