@@ -40,7 +40,7 @@ pub enum InfraError {
 #[derive(Clone)]
 pub struct Backend {
     pub kind: BackendKind,
-    /// Outages of the event store met by its writer (PostgreSQL; SQLite reports none yet).
+    /// Outages of the event store met by its writer.
     pub availability: Arc<StoreAvailability>,
     pub events: Arc<dyn EventStore>,
     pub feed: Arc<dyn EventFeed>,
@@ -73,25 +73,29 @@ impl Backend {
         if url.starts_with("sqlite:") {
             let (pool, opts) = sqlite::open_pool(url).await?;
             let gate = sqlite::WriteGate::default();
-            let events = Arc::new(sqlite::SqliteEventStore::open(pool.clone(), &opts, gate.clone()).await?);
+            let availability = Arc::new(StoreAvailability::default());
+            let events = Arc::new(sqlite::SqliteEventStore::open(pool.clone(), &opts, gate.clone(), availability.clone()).await?);
             let read_models = Arc::new(sqlite::SqliteReadModels::new(pool, gate, opts.get_filename().to_path_buf()));
-            Ok(Self::assemble(BackendKind::Sqlite, events, read_models))
+            Ok(Self::assemble(BackendKind::Sqlite, events, read_models, availability))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = postgres::open_pool(url).await?;
             let availability = Arc::new(StoreAvailability::default());
             let events = Arc::new(postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms, availability.clone()).await?);
             let read_models = Arc::new(postgres::PgReadModels::new(pool));
-            let mut backend = Self::assemble(BackendKind::Postgres, events, read_models);
-            backend.availability = availability;
-            Ok(backend)
+            Ok(Self::assemble(BackendKind::Postgres, events, read_models, availability))
         } else {
             Err(InfraError::Config(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")))
         }
     }
 
-    fn assemble(kind: BackendKind, events: Arc<dyn EventStore>, read_models: Arc<dyn ReadModelStore>) -> Self {
+    fn assemble(
+        kind: BackendKind,
+        events: Arc<dyn EventStore>,
+        read_models: Arc<dyn ReadModelStore>,
+        availability: Arc<StoreAvailability>,
+    ) -> Self {
         let feed = Arc::new(StoreFeed::new(events.clone()));
-        Self { kind, availability: Arc::new(StoreAvailability::default()), events, feed, read_models }
+        Self { kind, availability, events, feed, read_models }
     }
 }
 

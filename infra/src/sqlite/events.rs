@@ -1,6 +1,7 @@
 //! The SQLite event store: group-commit writer on a dedicated connection, reads from a pool.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::availability::StoreAvailability;
 use crate::batch::{BatchPlan, lookups, plan_batch};
 use crate::group_commit::{BatchWriter, GroupCommitter};
 use crate::{backend, ts};
@@ -29,11 +31,16 @@ pub struct SqliteEventStore {
 
 impl SqliteEventStore {
     /// Opens the store on a migrated pool; the writer gets a connection of its own.
-    pub async fn open(pool: SqlitePool, options: &SqliteConnectOptions, gate: super::WriteGate) -> Result<Self, StoreError> {
+    pub async fn open(
+        pool: SqlitePool,
+        options: &SqliteConnectOptions,
+        gate: super::WriteGate,
+        availability: Arc<StoreAvailability>,
+    ) -> Result<Self, StoreError> {
         let conn = SqliteConnection::connect_with(options).await.map_err(backend)?;
         let head_now: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await.map_err(backend)?;
         let (head, _) = watch::channel(head_now as u64);
-        let writer = GroupCommitter::spawn(SqliteWriter { conn, gate }, head.clone());
+        let writer = GroupCommitter::spawn(SqliteWriter { conn: Some(conn), options: options.clone(), gate, availability }, head.clone());
         let log = super::replay::LogReader::new(options.get_filename().to_path_buf());
         Ok(Self { pool, writer, head, log })
     }
@@ -44,49 +51,79 @@ impl SqliteEventStore {
     }
 }
 
+/// The group-commit writer and its own connection. After a failed batch (a full disk, an I/O
+/// error) the connection is closed and the next batch opens a fresh one: a connection whose
+/// COMMIT failed may be left inside a transaction, and would refuse every later batch.
 struct SqliteWriter {
-    conn: SqliteConnection,
+    conn: Option<SqliteConnection>,
+    options: SqliteConnectOptions,
     gate: super::WriteGate,
+    availability: Arc<StoreAvailability>,
 }
 
 #[async_trait]
 impl BatchWriter for SqliteWriter {
     async fn write_batch(&mut self, batch: &[AppendRequest]) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), StoreError> {
         let _gate = self.gate.lock().await;
-        let mut tx = self.conn.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
-        let (streams, commands) = lookups(batch);
-        let mut versions = HashMap::new();
-        for chunk in streams.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new("SELECT stream, version FROM streams WHERE stream IN (");
-            let mut sep = q.separated(", ");
-            for s in chunk {
-                sep.push_bind(s);
+        let mut conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => {
+                SqliteConnection::connect_with(&self.options).await.inspect_err(|_| self.availability.batch_failed()).map_err(backend)?
             }
-            q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await.map_err(backend)? {
-                versions.insert(row.get::<String, _>(0), row.get::<i64, _>(1) as u64);
-            }
-        }
-        let mut known = HashMap::new();
-        for chunk in commands.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new("SELECT result, actor, fingerprint FROM commands WHERE command_id IN (");
-            let mut sep = q.separated(", ");
-            for c in chunk {
-                sep.push_bind(c.to_string());
-            }
-            q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await.map_err(backend)? {
-                let stored = decode_command(&row)?;
-                known.insert(stored.result.command_id, stored);
+        };
+        let outcome = write_in_transaction(&mut conn, batch).await;
+        if outcome.is_ok() {
+            self.availability.batch_committed();
+            self.conn = Some(conn);
+        } else {
+            self.availability.batch_failed();
+            tracing::warn!("event writer: closing its SQLite connection after a failed batch; the next batch reopens one");
+            if let Err(e) = conn.close().await {
+                tracing::warn!(error = %e, "closing the failed writer connection");
             }
         }
-        let plan = plan_batch(batch, versions, known, head as u64, Utc::now());
-        write_plan(&mut tx, &plan).await?;
-        tx.commit().await.map_err(backend)?;
-        let last = plan.last_position();
-        Ok((plan.results, last))
+        outcome
     }
+}
+
+/// One batch in one `BEGIN IMMEDIATE` transaction: numbering, every append.
+async fn write_in_transaction(
+    conn: &mut SqliteConnection,
+    batch: &[AppendRequest],
+) -> Result<(Vec<Result<AppendResult, StoreError>>, Option<u64>), StoreError> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+    let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
+    let (streams, commands) = lookups(batch);
+    let mut versions = HashMap::new();
+    for chunk in streams.chunks(500) {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT stream, version FROM streams WHERE stream IN (");
+        let mut sep = q.separated(", ");
+        for s in chunk {
+            sep.push_bind(s);
+        }
+        q.push(")");
+        for row in q.build().fetch_all(&mut *tx).await.map_err(backend)? {
+            versions.insert(row.get::<String, _>(0), row.get::<i64, _>(1) as u64);
+        }
+    }
+    let mut known = HashMap::new();
+    for chunk in commands.chunks(500) {
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT result, actor, fingerprint FROM commands WHERE command_id IN (");
+        let mut sep = q.separated(", ");
+        for c in chunk {
+            sep.push_bind(c.to_string());
+        }
+        q.push(")");
+        for row in q.build().fetch_all(&mut *tx).await.map_err(backend)? {
+            let stored = decode_command(&row)?;
+            known.insert(stored.result.command_id, stored);
+        }
+    }
+    let plan = plan_batch(batch, versions, known, head as u64, Utc::now());
+    write_plan(&mut tx, &plan).await?;
+    tx.commit().await.map_err(backend)?;
+    let last = plan.last_position();
+    Ok((plan.results, last))
 }
 
 async fn write_plan(tx: &mut SqliteConnection, plan: &BatchPlan) -> Result<(), StoreError> {
