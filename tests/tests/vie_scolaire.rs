@@ -153,6 +153,7 @@ async fn absences_flow(kind: &str) {
     let (status, inbox) = s.get(Some(&sc.parent_a), "/api/v1/notifications", at).await;
     assert_eq!(status, StatusCode::OK, "{inbox}");
     assert_eq!(inbox["unread"], 4);
+    assert_eq!(inbox["items"][0]["subject_name"], "Mathématiques", "{inbox}");
     let first = inbox["items"][0]["id"].clone();
     let r = s.ok(&sc.parent_a, "MarkNotificationsRead", json!({"notifications": [first]})).await;
     let (_, inbox) = s.get(Some(&sc.parent_a), "/api/v1/notifications", pos(&r)).await;

@@ -228,6 +228,8 @@ fn notify_parents(view: &mut DocView<'_>, recorded: &RecordedEvent, lesson: &Les
                         pupil: *pupil,
                         pupil_name: format!("{} {}", person.first_name, person.last_name),
                         lesson_id: lesson.lesson_id,
+                        subject_id: Some(lesson.subject_id),
+                        subject_name: None,
                         date: lesson.date,
                         start: lesson.start,
                         created_at: recorded.recorded_at,

@@ -146,6 +146,12 @@ pub struct Notification {
     pub pupil: Uuid,
     pub pupil_name: String,
     pub lesson_id: Uuid,
+    /// The lesson's subject (notifications folded before it was kept have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_id: Option<Uuid>,
+    /// Filled in by the query from the directory; never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
     pub date: NaiveDate,
     pub start: NaiveTime,
     pub created_at: DateTime<Utc>,

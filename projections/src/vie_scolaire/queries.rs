@@ -296,6 +296,12 @@ pub async fn notifications(store: &dyn ReadModelStore, actor: &Actor) -> Result<
     let user = actor.user().ok_or_else(|| QueryError::Forbidden("only users have notifications".into()))?;
     let mut inbox: InboxDoc = get(store, INBOX, &user.user_id.to_string()).await?.unwrap_or_default();
     inbox.items.reverse();
+    if inbox.items.iter().any(|n| n.subject_id.is_some()) {
+        let names = crate::names::Names::load(store, &user.structure, []).await?;
+        for n in &mut inbox.items {
+            n.subject_name = n.subject_id.and_then(|id| names.subject(id));
+        }
+    }
     Ok(Notifications { unread: inbox.items.iter().filter(|n| !n.read).count(), items: inbox.items })
 }
 
