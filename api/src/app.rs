@@ -84,6 +84,7 @@ impl App {
             status,
             metrics: Arc::new(Metrics::default()),
             token_ttl: config.token_ttl,
+            timeouts: (config.request_timeout, config.body_timeout),
             account_throttle: config.account_throttle,
             address_throttle: Arc::new(AddressThrottle::new(config.address_throttle)),
         };

@@ -31,10 +31,18 @@ pub struct Config {
     pub address_throttle: Backoff,
     /// On SIGTERM, how long requests in flight may still take before they are cut.
     pub shutdown_deadline: Duration,
+    /// Longest time a request may take, body included (then 503).
+    pub request_timeout: Duration,
+    /// Longest wait for the next bytes of a request body (a slow client then gets a 400).
+    pub body_timeout: Duration,
 }
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE: &str = "sqlite://./ent-data/ent.db";
+/// The default longest time a request may take.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default longest wait for the next bytes of a request body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(15);
 /// The default time requests in flight get to finish at shutdown.
 pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(30);
 /// The default interval between two appends of tallied reads.
@@ -62,6 +70,8 @@ impl Config {
             nats: None,
             usage_flush_interval: Duration::from_secs(3600),
             shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
             // The production thresholds, with short delays so that tests run through them.
             account_throttle: AccountThrottle {
                 backoff: Backoff { free_failures: 5, base_delay: Duration::from_millis(300), max_delay: Duration::from_millis(300) },

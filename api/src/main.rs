@@ -62,6 +62,12 @@ enum Cmd {
         /// On SIGTERM, seconds the requests in flight get to finish before they are cut.
         #[arg(long, env = "ENT_SHUTDOWN_DEADLINE_SECONDS", default_value_t = 30)]
         shutdown_deadline_seconds: u64,
+        /// Longest time a request may take, body included, in seconds (then 503).
+        #[arg(long, env = "ENT_REQUEST_TIMEOUT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        request_timeout_seconds: u64,
+        /// Longest wait for the next bytes of a request body, in seconds (a slow client gets a 400).
+        #[arg(long, env = "ENT_BODY_TIMEOUT_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout_seconds: u64,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -223,7 +229,16 @@ async fn run() -> Result<()> {
         ent_api::config::load_master_key(hex.as_deref(), &cli.master_key_file).map_err(anyhow::Error::msg)
     };
     match cli.command {
-        Cmd::Serve { listen, token_ttl_hours, retention_interval_minutes, nats, usage_flush_seconds, shutdown_deadline_seconds } => {
+        Cmd::Serve {
+            listen,
+            token_ttl_hours,
+            retention_interval_minutes,
+            nats,
+            usage_flush_seconds,
+            shutdown_deadline_seconds,
+            request_timeout_seconds,
+            body_timeout_seconds,
+        } => {
             let config = Config {
                 database: cli.database.clone(),
                 listen,
@@ -235,6 +250,8 @@ async fn run() -> Result<()> {
                 account_throttle: Default::default(),
                 address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
                 shutdown_deadline: Duration::from_secs(shutdown_deadline_seconds),
+                request_timeout: Duration::from_secs(request_timeout_seconds),
+                body_timeout: Duration::from_secs(body_timeout_seconds),
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -255,6 +272,8 @@ async fn run() -> Result<()> {
                 account_throttle: Default::default(),
                 address_throttle: ent_api::config::DEFAULT_ADDRESS_THROTTLE,
                 shutdown_deadline: ent_api::config::DEFAULT_SHUTDOWN_DEADLINE,
+                request_timeout: ent_api::config::DEFAULT_REQUEST_TIMEOUT,
+                body_timeout: ent_api::config::DEFAULT_BODY_TIMEOUT,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

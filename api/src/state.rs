@@ -24,6 +24,8 @@ pub struct AppState {
     pub status: Arc<StatusBoard>,
     pub metrics: Arc<Metrics>,
     pub token_ttl: Duration,
+    /// Longest time a request may take, and longest wait for the next bytes of its body.
+    pub timeouts: (Duration, Duration),
     /// Figures of the NATS publisher, when publication is on.
     pub publisher: Option<Arc<ent_infra::nats::PublisherMetrics>>,
     /// Reads tallied in memory, appended by the flush task and at shutdown.

@@ -152,3 +152,42 @@ async fn framework_errors_are_problems_sqlite() {
 async fn framework_errors_are_problems_postgres() {
     framework_errors_are_problems("postgres").await;
 }
+
+/// A client that sends half a body and stalls gets a 400 problem when the body timeout passes;
+/// the server keeps serving everyone else meanwhile.
+async fn slow_clients_cannot_hold_the_server(kind: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start_with(kind, |c| c.body_timeout = std::time::Duration::from_millis(500)).await;
+    let mut slow = tokio::net::TcpStream::connect(s.app.addr).await.expect("connect");
+    let head = "POST /api/v1/auth/login HTTP/1.1\r\nHost: ent\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"login\"";
+    slow.write_all(head.as_bytes()).await.expect("write");
+    let (status, _) = s.get(None, "/health", None).await;
+    assert_eq!(status, StatusCode::OK, "the server is held by a slow client");
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), slow.read(&mut buf))
+            .await
+            .expect("no answer to a stalled body")
+            .expect("read");
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer).to_lowercase();
+    assert!(answer.starts_with("http/1.1 400"), "{answer}");
+    assert!(answer.contains("content-type: application/problem+json"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "answered after {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn slow_clients_cannot_hold_the_server_sqlite() {
+    slow_clients_cannot_hold_the_server("sqlite").await;
+}
+
+#[tokio::test]
+async fn slow_clients_cannot_hold_the_server_postgres() {
+    slow_clients_cannot_hold_the_server("postgres").await;
+}

@@ -19,6 +19,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Router, middleware};
 use serde_json::Value;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -50,7 +51,9 @@ pub fn all() -> Vec<Route> {
 }
 
 /// The router of every route in [`all`]; reads of a service's routes are counted for it; any
-/// other path or method answers a problem.
+/// other path or method answers a problem. A request that takes longer than the request timeout
+/// answers 503; a body whose next bytes do not come within the body timeout, 400 (slow clients
+/// cannot hold the server).
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for route in all() {
@@ -63,9 +66,12 @@ pub fn router(state: AppState) -> Router {
         };
         router = router.route(route.path, handler);
     }
+    let (request_timeout, body_timeout) = state.timeouts;
     router
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         .layer(middleware::from_fn(crate::policy::apply))
         .with_state(state)
 }
