@@ -18,6 +18,33 @@ pub const ROOT_PASSWORD: &str = "tour-de-garde-42";
 /// Password of users created by the helpers.
 pub const USER_PASSWORD: &str = "user-password-1";
 
+/// Creates the platform administrator ([`ROOT_LOGIN`]) in the database at `url`.
+pub async fn bootstrap(url: &str) {
+    let backend = Backend::open(url).await.expect("open backend");
+    bootstrap_admin(&CommandHandler::new(backend.events.clone()), ROOT_LOGIN, ROOT_PASSWORD).await.expect("bootstrap admin");
+}
+
+/// The server on a database the test manages itself (a private cluster, a small disk), with the
+/// platform administrator created.
+pub async fn serve_on(url: &str) -> App {
+    bootstrap(url).await;
+    App::build(Config::for_tests(url)).await.expect("server starts")
+}
+
+/// The platform administrator's token from the server at `base`.
+pub async fn root_token(http: &reqwest::Client, base: &str) -> String {
+    let body: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"login": ROOT_LOGIN, "password": ROOT_PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("token");
+    body["token"].as_str().expect("token").to_string()
+}
+
 /// A server under test, its database and a client.
 pub struct TestServer {
     pub app: App,
@@ -35,9 +62,7 @@ impl TestServer {
     /// [`TestServer::start`] with a change to the configuration (e.g. NATS publication).
     pub async fn start_with(kind: &str, adjust: impl FnOnce(&mut Config)) -> Self {
         let db = TestDb::of_kind(kind).await;
-        let backend = Backend::open(db.url()).await.expect("open backend");
-        bootstrap_admin(&CommandHandler::new(backend.events.clone()), ROOT_LOGIN, ROOT_PASSWORD).await.expect("bootstrap admin");
-        drop(backend);
+        bootstrap(db.url()).await;
         let mut config = Config::for_tests(db.url());
         adjust(&mut config);
         Self::serve(db, config).await

@@ -135,6 +135,12 @@ async fn framework_errors_are_problems(kind: &str) {
     assert_eq!(body["errors"][0]["field"], "body", "{body}");
     let (status, _) = problem(s.client.get(s.url("/api/v1/me")).send().await.expect("request")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = problem(
+        s.client.get(s.url("/api/v1/me")).bearer_auth(&root).header("ent-min-position", "999999999").send().await.expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a position past the log's head");
+    assert_eq!(body["errors"][0]["field"], "ent-min-position", "{body}");
 
     // Personal data is never cached; the document itself says so too.
     let resp = s.client.get(s.url("/api/v1/me")).bearer_auth(&root).send().await.expect("request");

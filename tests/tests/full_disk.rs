@@ -8,11 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use ent_api::{App, Config};
-use ent_commands::CommandHandler;
-use ent_commands::directory::bootstrap_admin;
-use ent_infra::Backend;
-use ent_tests::server::{ROOT_LOGIN, ROOT_PASSWORD};
+use ent_tests::server::{root_token, serve_on};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -75,22 +71,10 @@ async fn tree(http: &reqwest::Client, base: &str, token: &str, fresh: bool) -> (
 async fn sqlite_on_a_full_disk_refuses_writes_then_resumes() {
     let disk = SmallDisk::mount("24m");
     let url = format!("sqlite://{}", disk.0.join("ent.db").display());
-    let backend = Backend::open(&url).await.expect("open");
-    bootstrap_admin(&CommandHandler::new(backend.events.clone()), ROOT_LOGIN, ROOT_PASSWORD).await.expect("admin");
-    drop(backend);
-    let app = App::build(Config::for_tests(&url)).await.expect("server");
+    let app = serve_on(&url).await;
     let base = app.url();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-    let login: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"login": ROOT_LOGIN, "password": ROOT_PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("token");
-    let token = login["token"].as_str().expect("token").to_string();
+    let token = root_token(&http, &base).await;
     let structure =
         json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}});
     assert_eq!(command(&http, &base, &token, &structure).await.0, StatusCode::OK);

@@ -7,12 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ent_api::{App, Config};
-use ent_commands::CommandHandler;
-use ent_commands::directory::bootstrap_admin;
-use ent_infra::Backend;
 use ent_tests::pg_cluster::PgCluster;
-use ent_tests::server::{ROOT_LOGIN, ROOT_PASSWORD};
+use ent_tests::server::{root_token, serve_on};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -30,19 +26,6 @@ struct Outcomes {
     last_ok: Option<Instant>,
     /// Class codes whose outcome stayed unknown (still failing 30 s after the end).
     unresolved: BTreeSet<String>,
-}
-
-async fn login(client: &reqwest::Client, base: &str) -> String {
-    let body: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"login": ROOT_LOGIN, "password": ROOT_PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("token");
-    body["token"].as_str().expect("token").to_string()
 }
 
 /// One client: creates classes one after the other; a 503 (or a broken connection) is retried
@@ -92,13 +75,10 @@ async fn client(n: usize, base: String, token: String, outcomes: Arc<Mutex<Outco
 async fn postgres_killed_and_restarted_under_load() {
     let cluster = PgCluster::start();
     let url = cluster.url();
-    let backend = Backend::open(&url).await.expect("open");
-    bootstrap_admin(&CommandHandler::new(backend.events.clone()), ROOT_LOGIN, ROOT_PASSWORD).await.expect("admin");
-    drop(backend);
-    let app = App::build(Config::for_tests(&url)).await.expect("server");
+    let app = serve_on(&url).await;
     let base = app.url();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client");
-    let token = login(&http, &base).await;
+    let token = root_token(&http, &base).await;
     let created: Value = http
         .post(format!("{base}/api/v1/commands"))
         .bearer_auth(&token)

@@ -98,9 +98,12 @@ pub(crate) async fn await_position(state: &AppState, headers: &HeaderMap, projec
         .and_then(|s| s.trim().parse().ok())
         .ok_or_else(|| ApiError::bad_field(MIN_POSITION_HEADER, "expected a non-negative integer"))?;
     // A position past the log's head was never returned by a command: waiting would be in vain.
-    let head = state.backend.events.head().await?;
-    if position > head {
-        return Err(ApiError::bad_field(MIN_POSITION_HEADER, format!("position {position} is beyond the end of the log ({head})")));
+    // The head this process has seen answers most requests; the store is asked only beyond it.
+    if position > *state.backend.feed.watch_head().borrow() {
+        let head = state.backend.events.head().await?;
+        if position > head {
+            return Err(ApiError::bad_field(MIN_POSITION_HEADER, format!("position {position} is beyond the end of the log ({head})")));
+        }
     }
     if state.status.wait_for(projection, position, Duration::from_secs(5)).await {
         Ok(())
