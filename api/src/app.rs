@@ -45,7 +45,8 @@ pub struct App {
 impl App {
     /// Opens the database, starts the projection runner, binds and serves.
     pub async fn build(config: Config) -> Result<App, StartupError> {
-        let backend = Backend::open(&config.database).await?;
+        let options = ent_infra::BackendOptions { call_timeout: config.database_timeout, ..Default::default() };
+        let backend = Backend::open_with(&config.database, options).await?;
         Self::build_on(config, backend).await
     }
 
@@ -92,17 +93,8 @@ impl App {
             tokio::net::TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Listen { addr: config.listen, source })?;
         let router = routes::router(state.clone()).layer(TraceLayer::new_for_http());
-        let mut stop = shutdown_rx;
-        let server = tokio::spawn(async move {
-            // The peer's address reaches handlers (`ConnectInfo`): failed logins are throttled per address.
-            let serve =
-                axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "server stopped");
-            }
-        });
+        let header_timeout = config.header_timeout;
+        let server = tokio::spawn(crate::serve::serve(listener, router, header_timeout, shutdown_rx));
         tracing::info!(%addr, database = %redact(&config.database), "ENT server listening");
         Ok(App { addr, state, shutdown, server, runners, shutdown_deadline: config.shutdown_deadline })
     }

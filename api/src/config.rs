@@ -35,6 +35,12 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Longest wait for the next bytes of a request body (a slow client then gets a 400).
     pub body_timeout: Duration,
+    /// Longest time a client may take to send a request's headers (then the connection is
+    /// closed): slow clients cannot hold connections open by trickling headers.
+    pub header_timeout: Duration,
+    /// PostgreSQL: the longest a call to the database may take before it fails (a statement, an
+    /// append batch, the check of a pooled connection).
+    pub database_timeout: Duration,
 }
 
 /// The embedded default database.
@@ -43,6 +49,8 @@ pub const DEFAULT_DATABASE: &str = "sqlite://./ent-data/ent.db";
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default longest wait for the next bytes of a request body.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(15);
+/// The default longest time to receive a request's headers.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time requests in flight get to finish at shutdown.
 pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(30);
 /// The default interval between two appends of tallied reads.
@@ -72,6 +80,8 @@ impl Config {
             shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            database_timeout: ent_infra::DEFAULT_CALL_TIMEOUT,
             // The production thresholds, with short delays so that tests run through them.
             account_throttle: AccountThrottle {
                 backoff: Backoff { free_failures: 5, base_delay: Duration::from_millis(300), max_delay: Duration::from_millis(300) },

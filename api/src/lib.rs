@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod policy;
 pub mod read_tally;
 pub mod routes;
+pub mod serve;
 pub mod state;
 pub mod throttle;
 

@@ -68,6 +68,14 @@ enum Cmd {
         /// Longest wait for the next bytes of a request body, in seconds (a slow client gets a 400).
         #[arg(long, env = "ENT_BODY_TIMEOUT_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
         body_timeout_seconds: u64,
+        /// Longest time a client may take to send a request's headers, in seconds (then the
+        /// connection is closed).
+        #[arg(long, env = "ENT_HEADER_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout_seconds: u64,
+        /// PostgreSQL: longest time of one call to the database, in seconds (a statement, an
+        /// append batch, the check of a pooled connection); then the call fails (503).
+        #[arg(long, env = "ENT_DATABASE_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        database_timeout_seconds: u64,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -238,6 +246,8 @@ async fn run() -> Result<()> {
             shutdown_deadline_seconds,
             request_timeout_seconds,
             body_timeout_seconds,
+            header_timeout_seconds,
+            database_timeout_seconds,
         } => {
             let config = Config {
                 database: cli.database.clone(),
@@ -252,6 +262,8 @@ async fn run() -> Result<()> {
                 shutdown_deadline: Duration::from_secs(shutdown_deadline_seconds),
                 request_timeout: Duration::from_secs(request_timeout_seconds),
                 body_timeout: Duration::from_secs(body_timeout_seconds),
+                header_timeout: Duration::from_secs(header_timeout_seconds),
+                database_timeout: Duration::from_secs(database_timeout_seconds),
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -274,6 +286,8 @@ async fn run() -> Result<()> {
                 shutdown_deadline: ent_api::config::DEFAULT_SHUTDOWN_DEADLINE,
                 request_timeout: ent_api::config::DEFAULT_REQUEST_TIMEOUT,
                 body_timeout: ent_api::config::DEFAULT_BODY_TIMEOUT,
+                header_timeout: ent_api::config::DEFAULT_HEADER_TIMEOUT,
+                database_timeout: ent_infra::DEFAULT_CALL_TIMEOUT,
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

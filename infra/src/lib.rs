@@ -14,6 +14,7 @@ pub mod postgres;
 pub mod sqlite;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use ent_commands::{EventStore, StoreError};
@@ -54,12 +55,24 @@ pub enum BackendKind {
     Postgres,
 }
 
-/// Options that only tests and benchmarks change.
-#[derive(Debug, Clone, Default)]
+/// Options of a backend beyond its URL.
+#[derive(Debug, Clone)]
 pub struct BackendOptions {
     /// PostgreSQL only: hold every append transaction open for a random time in this range (ms)
     /// before committing, to provoke out-of-order commits in tests.
     pub pg_commit_delay_ms: Option<(u64, u64)>,
+    /// PostgreSQL: the longest a call to the database may take (statement, batch, connection
+    /// check) before it fails (docs/operations.md, "Timeouts").
+    pub call_timeout: Duration,
+}
+
+/// The default longest time of a call to the database.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Default for BackendOptions {
+    fn default() -> Self {
+        BackendOptions { pg_commit_delay_ms: None, call_timeout: DEFAULT_CALL_TIMEOUT }
+    }
 }
 
 impl Backend {
@@ -78,9 +91,11 @@ impl Backend {
             let read_models = Arc::new(sqlite::SqliteReadModels::new(pool, gate, opts.get_filename().to_path_buf()));
             Ok(Self::assemble(BackendKind::Sqlite, events, read_models, availability))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = postgres::open_pool(url).await?;
+            let pool = postgres::open_pool(url, options.call_timeout).await?;
             let availability = Arc::new(StoreAvailability::default());
-            let events = Arc::new(postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms, availability.clone()).await?);
+            let events = Arc::new(
+                postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms, options.call_timeout, availability.clone()).await?,
+            );
             let read_models = Arc::new(postgres::PgReadModels::new(pool));
             Ok(Self::assemble(BackendKind::Postgres, events, read_models, availability))
         } else {

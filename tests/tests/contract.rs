@@ -160,10 +160,35 @@ async fn framework_errors_are_problems_postgres() {
 }
 
 /// A client that sends half a body and stalls gets a 400 problem when the body timeout passes;
-/// the server keeps serving everyone else meanwhile.
+/// one that trickles its headers a byte at a time has its connection closed when the header
+/// timeout passes; the server keeps serving everyone else meanwhile.
 async fn slow_clients_cannot_hold_the_server(kind: &str) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let s = TestServer::start_with(kind, |c| c.body_timeout = std::time::Duration::from_millis(500)).await;
+    let s = TestServer::start_with(kind, |c| {
+        c.body_timeout = std::time::Duration::from_millis(500);
+        c.header_timeout = std::time::Duration::from_millis(700);
+    })
+    .await;
+
+    // Headers trickled one byte every 100 ms, never finished: closed after the header timeout.
+    let mut trickle = tokio::net::TcpStream::connect(s.app.addr).await.expect("connect");
+    let started = std::time::Instant::now();
+    let closed_after = loop {
+        let header = b"GET /health HTTP/1.1\r\nHost: ent\r\nX-Slow: ";
+        let byte = header.get(started.elapsed().as_millis() as usize / 100).copied().unwrap_or(b'a');
+        if trickle.write_all(&[byte]).await.is_err() {
+            break started.elapsed();
+        }
+        let mut buf = [0u8; 256];
+        match tokio::time::timeout(std::time::Duration::from_millis(100), trickle.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break started.elapsed(),
+            Ok(Ok(n)) => panic!("answered a request whose headers never ended: {}", String::from_utf8_lossy(&buf[..n])),
+            Err(_) => {}
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "a client trickling headers held its connection for 10 s");
+    };
+    assert!(closed_after >= std::time::Duration::from_millis(600), "closed before the header timeout: {closed_after:?}");
+
     let mut slow = tokio::net::TcpStream::connect(s.app.addr).await.expect("connect");
     let head = "POST /api/v1/auth/login HTTP/1.1\r\nHost: ent\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"login\"";
     slow.write_all(head.as_bytes()).await.expect("write");

@@ -41,7 +41,7 @@ conformance_tests!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_subscriber_never_skips_events_committed_out_of_order() {
     let db = TestDb::postgres().await;
-    let options = BackendOptions { pg_commit_delay_ms: Some((0, 15)) };
+    let options = BackendOptions { pg_commit_delay_ms: Some((0, 15)), ..Default::default() };
     conformance::no_skipped_events_under_concurrent_writers(&db, 16, 25, options).await;
 }
 

@@ -161,3 +161,134 @@ async fn head(http: &reqwest::Client, base: &str, token: &str) -> u64 {
     let ready: Value = http.get(format!("{base}/ready")).send().await.expect("ready").json().await.expect("ready body");
     ready["head"].as_u64().expect("head")
 }
+
+/// Events of no read model's interest that make the log long enough for a rebuild to take a while.
+fn filler(n: u64) -> ent_commands::NewEvent {
+    ent_commands::NewEvent {
+        event_type: "PasswordSet".into(),
+        payload: json!({"user_id": Uuid::from_u128(u128::from(n))}),
+        ..ent_tests::conformance::event(n)
+    }
+}
+
+async fn projection_generation(http: &reqwest::Client, base: &str, token: &str, name: &str) -> u64 {
+    let list: Value = http
+        .get(format!("{base}/api/v1/admin/projections"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("projections")
+        .json()
+        .await
+        .expect("projections body");
+    let entry = list.as_array().expect("list").iter().find(|p| p["name"] == name).expect("the projection").clone();
+    entry["generation"].as_u64().expect("a generation")
+}
+
+async fn create_class(http: &reqwest::Client, base: &str, token: &str, code: &str) -> StatusCode {
+    let envelope = json!({"command_id": Uuid::new_v4(), "type": "CreateClass", "payload": {"structure": UAI, "code": code, "level": "5e"}});
+    match http.post(format!("{base}/api/v1/commands")).bearer_auth(token).json(&envelope).send().await {
+        Ok(r) => r.status(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// PostgreSQL killed while a rebuild runs: the rebuild fails cleanly (503), its generation is never
+/// activated, the old one keeps serving, and once the database is back the server serves again
+/// without a restart and a new rebuild succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_killed_during_a_rebuild() {
+    let cluster = PgCluster::start();
+    let url = cluster.url();
+    let app = serve_on(&url).await;
+    let base = app.url();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    let token = root_token(&http, &base).await;
+    let created = http
+        .post(format!("{base}/api/v1/commands"))
+        .bearer_auth(&token)
+        .json(&json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}}))
+        .send()
+        .await
+        .expect("structure");
+    assert_eq!(created.status(), StatusCode::OK);
+    for n in 0..10 {
+        assert_eq!(create_class(&http, &base, &token, &format!("A{n}")).await, StatusCode::OK);
+    }
+    // A long log: 300,000 events, appended straight to the store in batches.
+    let store = ent_infra::Backend::open(&url).await.expect("store");
+    for batch in 0..300u64 {
+        let events = (0..1_000).map(|i| filler(batch * 1_000 + i)).collect();
+        let stream = format!("{UAI}/user/{}", Uuid::from_u128(u128::from(batch)));
+        store
+            .events
+            .append(ent_tests::conformance::append(&stream, ent_commands::ExpectedVersion::Any, events))
+            .await
+            .expect("filler append");
+    }
+    drop(store);
+    let tree = |min: u64| {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        async move {
+            let t: Value = http
+                .get(format!("{base}/api/v1/structures/{UAI}"))
+                .bearer_auth(&token)
+                .header("ent-min-position", min.to_string())
+                .send()
+                .await
+                .expect("tree")
+                .json()
+                .await
+                .expect("tree body");
+            t
+        }
+    };
+    let before = tree(head(&http, &base, &token).await).await;
+    assert_eq!(before["classes"].as_array().map(Vec::len), Some(10), "{before}");
+    let generation = projection_generation(&http, &base, &token, "directory").await;
+
+    let rebuild = {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        tokio::spawn(async move {
+            let r = http.post(format!("{base}/api/v1/admin/projections/directory/rebuild")).bearer_auth(&token).send().await;
+            let r = r.expect("the rebuild request is answered");
+            let status = r.status();
+            (status, r.text().await.expect("rebuild body"))
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    cluster.kill();
+    let (status, body) = tokio::time::timeout(Duration::from_secs(30), rebuild).await.expect("the rebuild answers").expect("rebuild task");
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "a rebuild cut by the outage: {body}");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    cluster.resume();
+
+    // Commands succeed again within 10 s, without restarting the server.
+    let resumed = Instant::now();
+    loop {
+        let status = create_class(&http, &base, &token, "B0").await;
+        if status == StatusCode::OK {
+            break;
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(resumed.elapsed() < Duration::from_secs(10), "no command succeeded 10 s after the database came back");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The old generation still serves, and the live runner went on folding into it.
+    assert_eq!(projection_generation(&http, &base, &token, "directory").await, generation, "the cut rebuild was activated");
+    let after = tree(head(&http, &base, &token).await).await;
+    let codes = |t: &Value| -> BTreeSet<String> {
+        t["classes"].as_array().expect("classes").iter().map(|c| c["code"].as_str().expect("code").to_string()).collect()
+    };
+    let mut expected = codes(&before);
+    expected.insert("B0".into());
+    assert_eq!(codes(&after), expected);
+
+    // A new rebuild succeeds and gives the same read model.
+    let rebuilt =
+        http.post(format!("{base}/api/v1/admin/projections/directory/rebuild")).bearer_auth(&token).send().await.expect("rebuild");
+    assert_eq!(rebuilt.status(), StatusCode::OK);
+    assert!(projection_generation(&http, &base, &token, "directory").await > generation);
+    assert_eq!(tree(head(&http, &base, &token).await).await, after, "the read model differs from a rebuild");
+    app.shutdown().await;
+}

@@ -43,11 +43,19 @@ pub struct PgEventStore {
 
 impl PgEventStore {
     /// Opens the store and starts listening for other processes' appends.
-    pub async fn open(pool: PgPool, commit_delay_ms: Option<(u64, u64)>, availability: Arc<StoreAvailability>) -> Result<Self, StoreError> {
+    pub async fn open(
+        pool: PgPool,
+        commit_delay_ms: Option<(u64, u64)>,
+        call_timeout: Duration,
+        availability: Arc<StoreAvailability>,
+    ) -> Result<Self, StoreError> {
         let head_now: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&pool).await.map_err(backend)?;
         let (head, _) = watch::channel(head_now as u64);
         let conn = pool.acquire().await.map_err(backend)?;
-        let writer = GroupCommitter::spawn(PgWriter { pool: pool.clone(), conn: Some(conn), commit_delay_ms, availability }, head.clone());
+        let writer = GroupCommitter::spawn(
+            PgWriter { pool: pool.clone(), conn: Some(conn), commit_delay_ms, call_timeout, availability },
+            head.clone(),
+        );
         tokio::spawn(listen(pool.clone(), head.clone()));
         Ok(Self { pool, writer, head })
     }
@@ -92,6 +100,9 @@ struct PgWriter {
     pool: PgPool,
     conn: Option<PoolConnection<Postgres>>,
     commit_delay_ms: Option<(u64, u64)>,
+    /// A batch taking longer is given up, and its connection with it (a partition can leave a
+    /// socket waiting forever); its commands' outcome is then unknown until retried by id.
+    call_timeout: Duration,
     availability: Arc<StoreAvailability>,
 }
 
@@ -103,7 +114,12 @@ impl BatchWriter for PgWriter {
             None => self.pool.acquire().await.inspect_err(|_| self.availability.batch_failed()).map_err(backend)?,
         };
         let mut conn = conn;
-        let outcome = write_in_transaction(&mut conn, batch, self.commit_delay_ms).await;
+        // The whole batch, beyond the statement timeout the server applies to each statement.
+        let limit = self.call_timeout + Duration::from_secs(1);
+        let outcome = match tokio::time::timeout(limit, write_in_transaction(&mut conn, batch, self.commit_delay_ms)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(StoreError::Backend(format!("the database did not answer within {} ms", limit.as_millis()))),
+        };
         // Keep the connection only when the batch went through: after an error its state
         // (broken socket, aborted transaction) is not worth probing.
         if outcome.is_ok() {
