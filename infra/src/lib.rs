@@ -93,10 +93,10 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = postgres::open_pool(url, options.call_timeout).await?;
             let availability = Arc::new(StoreAvailability::default());
-            let events = Arc::new(
-                postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms, options.call_timeout, availability.clone()).await?,
-            );
-            let read_models = Arc::new(postgres::PgReadModels::new(pool));
+            let limit = options.call_timeout;
+            let events = postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms, limit, availability.clone()).await?;
+            let events = Arc::new(postgres::Bounded { inner: events, limit });
+            let read_models = Arc::new(postgres::Bounded { inner: postgres::PgReadModels::new(pool), limit });
             Ok(Self::assemble(BackendKind::Postgres, events, read_models, availability))
         } else {
             Err(InfraError::Config(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")))

@@ -5,6 +5,7 @@ pub mod conformance;
 pub mod hot;
 pub mod nats;
 pub mod pg_cluster;
+pub mod relay;
 pub mod school;
 pub mod server;
 

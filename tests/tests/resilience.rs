@@ -7,8 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use ent_api::app::App;
+use ent_api::config::Config;
 use ent_tests::pg_cluster::PgCluster;
-use ent_tests::server::{root_token, serve_on};
+use ent_tests::relay::Relay;
+use ent_tests::server::{bootstrap, root_token, serve_on};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -26,6 +29,10 @@ struct Outcomes {
     last_ok: Option<Instant>,
     /// Class codes whose outcome stayed unknown (still failing 30 s after the end).
     unresolved: BTreeSet<String>,
+    /// When each command was acknowledged.
+    acknowledged_at: Vec<Instant>,
+    /// The longest wait for an answer.
+    slowest: Duration,
 }
 
 /// One client: creates classes one after the other; a 503 (or a broken connection) is retried
@@ -43,7 +50,12 @@ async fn client(n: usize, base: String, token: String, outcomes: Arc<Mutex<Outco
                 outcomes.lock().expect("outcomes").unresolved.insert(code.clone());
                 break;
             }
+            let sent = Instant::now();
             let answer = http.post(format!("{base}/api/v1/commands")).bearer_auth(&token).json(&envelope).send().await;
+            {
+                let mut o = outcomes.lock().expect("outcomes");
+                o.slowest = o.slowest.max(sent.elapsed());
+            }
             let Ok(resp) = answer else {
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 continue;
@@ -57,6 +69,7 @@ async fn client(n: usize, base: String, token: String, outcomes: Arc<Mutex<Outco
                 if acknowledged {
                     o.acknowledged.insert(code.clone());
                     o.last_ok = Some(Instant::now());
+                    o.acknowledged_at.push(Instant::now());
                 }
             }
             if acknowledged {
@@ -290,5 +303,96 @@ async fn postgres_killed_during_a_rebuild() {
     assert_eq!(rebuilt.status(), StatusCode::OK);
     assert!(projection_generation(&http, &base, &token, "directory").await > generation);
     assert_eq!(tree(head(&http, &base, &token).await).await, after, "the read model differs from a rebuild");
+    app.shutdown().await;
+}
+
+/// A network partition between the server and PostgreSQL (bytes stop, sockets stay open,
+/// nobody is told), healed 8 s later: no request waits longer than the request timeout, commands
+/// answer 503 meanwhile (never 409 or 500), `/ready` says so, and once the link is back the
+/// server serves again by itself, although every connection it had stays dead: each database
+/// call has a deadline (`--database-timeout-seconds`), after which the connection is dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_partitioned_then_healed() {
+    let cluster = PgCluster::start();
+    let relay = Relay::start(cluster.port).await;
+    let url = format!("postgres://postgres@127.0.0.1:{}/postgres", relay.port);
+    bootstrap(&url).await;
+    let mut config = Config::for_tests(&url);
+    config.database_timeout = Duration::from_secs(2);
+    config.request_timeout = Duration::from_secs(4);
+    let app = App::build(config).await.expect("server starts");
+    let base = app.url();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client");
+    let token = root_token(&http, &base).await;
+    let created = http
+        .post(format!("{base}/api/v1/commands"))
+        .bearer_auth(&token)
+        .json(&json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}}))
+        .send()
+        .await
+        .expect("structure");
+    assert_eq!(created.status(), StatusCode::OK);
+
+    let outcomes = Arc::new(Mutex::new(Outcomes::default()));
+    let stop = Instant::now() + Duration::from_secs(22);
+    let clients: Vec<_> = (0..8).map(|n| tokio::spawn(client(n, base.clone(), token.clone(), outcomes.clone(), stop))).collect();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    relay.cut();
+    let cut_at = Instant::now();
+    let mut not_ready = false;
+    while cut_at.elapsed() < Duration::from_secs(8) {
+        let ready = http.get(format!("{base}/ready")).send().await.map(|r| r.status());
+        not_ready |= ready.is_ok_and(|s| s != StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(not_ready, "/ready answered 200 during the partition");
+    relay.heal();
+    let healed_at = Instant::now();
+    for c in clients {
+        c.await.expect("client task");
+    }
+
+    let o = std::mem::take(&mut *outcomes.lock().expect("outcomes"));
+    let first_after = o.acknowledged_at.iter().filter(|t| **t > healed_at).min().expect("no command succeeded after the partition");
+    assert!(
+        first_after.duration_since(healed_at) < Duration::from_secs(10),
+        "commands succeeded again only {:?} after the partition ended",
+        first_after.duration_since(healed_at)
+    );
+    assert!(o.slowest < Duration::from_secs(8), "a request waited {:?} (request timeout 4 s)", o.slowest);
+    for bad in [409, 500] {
+        assert_eq!(o.statuses.get(&bad), None, "answered {bad} because of the partition: {:?}", o.statuses);
+    }
+    assert!(o.statuses.contains_key(&503), "the partition was not seen: {:?}", o.statuses);
+    assert!(o.unresolved.is_empty(), "commands still failing 30 s after the partition: {:?}", o.unresolved);
+
+    // Every acknowledged command is in the log exactly once, and the read model equals a rebuild.
+    let tree = || {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        async move {
+            let min = head(&http, &base, &token).await;
+            let t: Value = http
+                .get(format!("{base}/api/v1/structures/{UAI}"))
+                .bearer_auth(&token)
+                .header("ent-min-position", min.to_string())
+                .send()
+                .await
+                .expect("tree")
+                .json()
+                .await
+                .expect("tree body");
+            t
+        }
+    };
+    let before = tree().await;
+    let codes: Vec<String> =
+        before["classes"].as_array().expect("classes").iter().map(|c| c["code"].as_str().expect("code").to_string()).collect();
+    let unique: BTreeSet<String> = codes.iter().cloned().collect();
+    assert_eq!(codes.len(), unique.len(), "a class created twice");
+    assert_eq!(unique, o.acknowledged, "the log and the acknowledged commands differ");
+    let rebuilt =
+        http.post(format!("{base}/api/v1/admin/projections/directory/rebuild")).bearer_auth(&token).send().await.expect("rebuild");
+    assert_eq!(rebuilt.status(), StatusCode::OK);
+    assert_eq!(tree().await, before, "the read model differs from a rebuild");
     app.shutdown().await;
 }

@@ -1,5 +1,6 @@
 //! The scale-out backend: PostgreSQL, with appends serialized by an advisory lock at commit.
 
+mod bounded;
 mod events;
 mod read_models;
 
@@ -11,6 +12,7 @@ use std::str::FromStr;
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub use bounded::Bounded;
 pub use events::PgEventStore;
 pub use read_models::PgReadModels;
 
