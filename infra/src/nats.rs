@@ -58,6 +58,8 @@ impl NatsSettings {
 pub enum NatsError {
     #[error("NATS: {0}")]
     Nats(String),
+    #[error("NATS did not take a publication within {} s", NATS_TIMEOUT.as_secs())]
+    Timeout,
     #[error(transparent)]
     Store(#[from] ent_commands::StoreError),
     #[error(transparent)]
@@ -102,13 +104,21 @@ pub fn headers(e: &RecordedEvent) -> HeaderMap {
 pub async fn connect(settings: &NatsSettings) -> Result<jetstream::Context, NatsError> {
     let client = async_nats::ConnectOptions::new()
         .retry_on_initial_connect()
-        .connection_timeout(Duration::from_secs(5))
+        .connection_timeout(NATS_TIMEOUT)
         .name("ent-publisher")
         .connect(&settings.url)
         .await
         .map_err(nats_err)?;
-    Ok(jetstream::new(client))
+    let mut js = jetstream::new(client);
+    // Every JetStream request (stream management, publication acknowledgements) fails after
+    // this long rather than waiting on a server that does not answer (docs/operations.md, "Timeouts").
+    js.set_timeout(NATS_TIMEOUT);
+    Ok(js)
 }
+
+/// The longest wait for NATS: a connection attempt, a request, an acknowledgement, or room in
+/// the client's outgoing buffer.
+pub const NATS_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Creates the stream, or brings its configuration up to date.
 pub async fn ensure_stream(js: &jetstream::Context, settings: &NatsSettings) -> Result<(), NatsError> {
@@ -139,7 +149,9 @@ pub async fn publish_all(js: &jetstream::Context, events: &[RecordedEvent]) -> R
             fresh += u64::from(!wait_ack(ack).await?);
         }
         let body = serde_json::to_vec(e).map_err(nats_err)?;
-        pending.push_back(js.publish_with_headers(subject(e), headers(e), body.into()).await.map_err(nats_err)?);
+        let publish = js.publish_with_headers(subject(e), headers(e), body.into());
+        let ack = tokio::time::timeout(NATS_TIMEOUT, publish).await.map_err(|_| NatsError::Timeout)?.map_err(nats_err)?;
+        pending.push_back(ack);
     }
     for ack in pending {
         fresh += u64::from(!wait_ack(ack).await?);

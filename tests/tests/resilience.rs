@@ -121,6 +121,16 @@ async fn postgres_killed_and_restarted_under_load() {
     assert!(not_ready, "/ready answered 200 while the database was down");
     cluster.resume();
     let resumed_at = Instant::now();
+    // Readiness comes back within 2 s of the database's return.
+    loop {
+        let ready = http.get(format!("{base}/ready")).send().await.map(|r| r.status());
+        if ready.is_ok_and(|s| s == StatusCode::OK) {
+            break;
+        }
+        assert!(resumed_at.elapsed() < Duration::from_secs(2), "/ready still not 200 2 s after the database came back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("ready again {:?} after the database came back", resumed_at.elapsed());
     for c in clients {
         c.await.expect("client task");
     }
