@@ -61,7 +61,7 @@ fn free_port() -> u16 {
 }
 
 async fn start(database: &str, port: u16, http: &reqwest::Client) -> Child {
-    let child = ent(database)
+    let mut child = ent(database)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--shutdown-deadline-seconds", "10"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -73,6 +73,8 @@ async fn start(database: &str, port: u16, http: &reqwest::Client) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("ent serve on port {port} did not become ready");
 }
 
@@ -173,11 +175,11 @@ async fn rolling_restart_of_two_servers_loses_no_retried_request() {
     let clients: Vec<_> = (0..8).map(|n| tokio::spawn(client(n, ports, token.clone(), outcomes.clone(), running.clone()))).collect();
     let mut children = vec![a, b];
     let mut restarted_at = Vec::new();
-    for i in 0..2 {
+    for (i, port) in ports.iter().enumerate() {
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let exit = stop(children.remove(i)).await;
         assert!(exit.success(), "process {i} exited with {exit:?}");
-        children.insert(i, start(&url, ports[i], &http).await);
+        children.insert(i, start(&url, *port, &http).await);
         restarted_at.push(Instant::now());
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
