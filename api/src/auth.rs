@@ -10,9 +10,11 @@ use chrono::{DateTime, Utc};
 use ent_commands::EventStore;
 use ent_commands::actors::load_actor;
 use ent_domain::Actor;
+use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -37,6 +39,8 @@ pub struct Claims {
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Keys the portal's CSRF tokens (derived from the signing key, so every node agrees).
+    csrf: Hmac<Sha256>,
 }
 
 impl TokenKeys {
@@ -48,9 +52,13 @@ impl TokenKeys {
         let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
         let key = store.init_secret(SIGNING_KEY, &fresh).await?;
         let bad = |e: jsonwebtoken::errors::Error| ApiError::Internal(format!("token key: {e}"));
+        let mut derive = Hmac::<Sha256>::new_from_slice(key.as_bytes()).map_err(|e| ApiError::Internal(format!("CSRF key: {e}")))?;
+        derive.update(b"ent portal csrf v1");
+        let csrf_key = derive.finalize().into_bytes();
         Ok(Self {
             encoding: EncodingKey::from_secret(key.as_bytes()).map_err(bad)?,
             decoding: DecodingKey::from_secret(key.as_bytes()).map_err(bad)?,
+            csrf: Hmac::<Sha256>::new_from_slice(&csrf_key).map_err(|e| ApiError::Internal(format!("CSRF key: {e}")))?,
         })
     }
 
@@ -63,12 +71,35 @@ impl TokenKeys {
         Ok((token, expires))
     }
 
+    /// The CSRF token of a portal session (or of a login form, keyed by its nonce): an HMAC of
+    /// its id, so nothing needs storing and every node recognises it.
+    pub fn csrf_token(&self, id: Uuid) -> String {
+        let mut mac = self.csrf.clone();
+        mac.update(id.as_bytes());
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Whether `token` is the CSRF token of `id` (compared in constant time).
+    pub fn csrf_valid(&self, id: Uuid, token: &str) -> bool {
+        let Some(bytes) = decode_hex(token) else { return false };
+        let mut mac = self.csrf.clone();
+        mac.update(id.as_bytes());
+        mac.verify_slice(&bytes).is_ok()
+    }
+
     /// The claims of a valid, unexpired token.
     pub fn verify(&self, token: &str) -> Option<Claims> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
     }
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| text.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect()
 }
 
 /// The actor of a request and the session of its token: checked, and loaded from the store.
@@ -79,7 +110,14 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<(Actor, Claims)
         .and_then(|h| h.to_str().ok())
         .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer token".into()))?;
     let token = header.strip_prefix("Bearer ").ok_or_else(|| ApiError::Unauthorized("expected a Bearer token".into()))?;
-    let claims = state.tokens.verify(token.trim()).ok_or_else(|| ApiError::Unauthorized("invalid or expired token".into()))?;
+    authenticate_token(state, token.trim()).await
+}
+
+/// The actor and session of a token (a bearer token, or the portal's session cookie): the
+/// signature and expiry checked, the user loaded from the store (a deactivation takes effect at
+/// once) and the session still open (not logged out nor revoked).
+pub async fn authenticate_token(state: &AppState, token: &str) -> Result<(Actor, Claims), ApiError> {
+    let claims = state.tokens.verify(token).ok_or_else(|| ApiError::Unauthorized("invalid or expired token".into()))?;
     let actor = load_actor(state.backend.events.as_ref(), claims.sub)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("account unknown or deactivated".into()))?;

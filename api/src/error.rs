@@ -74,6 +74,21 @@ impl ApiError {
         ApiError::BadRequest(vec![FieldError { field: field.into(), message: message.into() }])
     }
 
+    /// The HTTP status this error answers.
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    /// The fields at fault with their messages (empty when the error names none).
+    pub fn fields(&self) -> Vec<FieldError> {
+        self.parts().3
+    }
+
+    /// The problem's human-readable detail.
+    pub fn detail(&self) -> String {
+        self.parts().2
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, String, Vec<FieldError>, Option<serde_json::Value>) {
         match self {
             ApiError::Command(e) => match e {

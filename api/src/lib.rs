@@ -10,6 +10,7 @@ pub mod extract;
 pub mod metrics;
 pub mod openapi;
 pub mod policy;
+pub mod portal;
 pub mod read_tally;
 pub mod routes;
 pub mod serve;

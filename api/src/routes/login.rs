@@ -78,12 +78,19 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
         }
     };
     let request = LoginRequest { login: field("login")?, password: field("password")? };
+    Ok(Json(sign_in(&state, address, &request.login, &request.password).await?))
+}
+
+/// Checks credentials the one way every entry point shares (the API, the portal): the
+/// per-address and per-account throttles, the lockout, the password; then issues a token of a
+/// new session and records the login.
+pub(crate) async fn sign_in(state: &AppState, address: Option<IpAddr>, login: &str, password: &str) -> Result<LoginResponse, ApiError> {
     if let Some(wait) = address.and_then(|a| state.address_throttle.wait(a, Instant::now())) {
         state.metrics.login("throttled_address");
         tracing::warn!(?address, "login refused: too many failures from this address");
         return Err(too_many(wait, "from this address"));
     }
-    let outcome = attempt_login(&state.handler, &state.account_throttle, &request.login, &request.password, Utc::now()).await?;
+    let outcome = attempt_login(&state.handler, &state.account_throttle, login, password, Utc::now()).await?;
     let user = match outcome {
         LoginOutcome::Accepted(user) => user,
         LoginOutcome::Refused { account_failure } => {
@@ -122,7 +129,7 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
     state.usage.record_login(&user).await?;
     state.metrics.login("accepted");
     tracing::info!(user = %user.user_id, "login");
-    Ok(Json(LoginResponse { token, expires_at, user_id: user.user_id }))
+    Ok(LoginResponse { token, expires_at, user_id: user.user_id })
 }
 
 fn too_many(retry_after: Duration, scope: &str) -> ApiError {
@@ -138,11 +145,17 @@ pub struct LogoutResponse {
 
 /// `POST /api/v1/auth/logout`: revokes the session of the token used (`SessionRevoked`).
 pub async fn logout(State(state): State<AppState>, Session { actor, claims }: Session) -> Result<Json<LogoutResponse>, ApiError> {
+    sign_out(&state, &actor, claims.sid).await?;
+    Ok(Json(LogoutResponse { session_id: claims.sid }))
+}
+
+/// Closes session `sid` of `actor` (`SessionRevoked`): its token is refused from now on.
+pub(crate) async fn sign_out(state: &AppState, actor: &ent_domain::Actor, sid: Uuid) -> Result<(), ApiError> {
     let Some(user) = actor.user() else {
         return Err(ApiError::Unauthorized("only a user's session can be closed".into()));
     };
-    ent_commands::authentication::logout(&state.handler, user, claims.sid).await?;
+    ent_commands::authentication::logout(&state.handler, user, sid).await?;
     state.metrics.sessions_revoked();
-    tracing::info!(user = %user.user_id, session = %claims.sid, "logout");
-    Ok(Json(LogoutResponse { session_id: claims.sid }))
+    tracing::info!(user = %user.user_id, session = %sid, "logout");
+    Ok(())
 }

@@ -7,7 +7,7 @@ mod commands;
 mod competences;
 mod directory;
 
-mod login;
+pub(crate) mod login;
 mod notes;
 mod ops;
 pub mod spec;
@@ -66,17 +66,35 @@ pub fn router(state: AppState) -> Router {
         };
         router = router.route(route.path, handler);
     }
+    // The portal's pages (HTML) beside the API: same state, same commands and queries in process.
+    for (path, page) in crate::portal::pages() {
+        router = router.route(path, page);
+    }
     let (request_timeout, body_timeout) = state.timeouts;
     router
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, request_timeout))
-        .layer(middleware::from_fn(crate::policy::apply))
+        .layer(middleware::from_fn(response_policy))
         .with_state(state)
 }
 
-async fn no_route() -> Problem {
+/// The portal's answers carry the portal's policy (HTML errors, CSP), every other one the API's.
+async fn response_policy(request: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    if crate::portal::owns(request.uri().path()) {
+        crate::portal::policy(request, next).await
+    } else {
+        crate::policy::apply(request, next).await
+    }
+}
+
+async fn no_route(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if crate::portal::owns(uri.path()) { crate::portal::not_found().await } else { api_no_route().await.into_response() }
+}
+
+async fn api_no_route() -> Problem {
     Problem::new(StatusCode::NOT_FOUND, "Not found", "no such route; see /api/openapi.json")
 }
 

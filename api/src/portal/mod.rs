@@ -1,0 +1,57 @@
+//! The portal: the web interface of the ENT, server-rendered HTML in French, served by the same
+//! binary under `/` (docs/ARCHITECTURE.md, "The portal"). Pages call the same commands and
+//! queries as the API, in process — never the API over HTTP — so every rule (authorization,
+//! validation, idempotency) stays where it is. Templates are askama's, compiled with the code.
+//!
+//! Pages are declared in [`pages`]; `routes/mod.rs` mounts them beside the API routes.
+
+mod assets;
+mod family;
+mod forms;
+mod login;
+mod page;
+mod policy;
+mod session;
+mod vie_scolaire;
+
+use axum::routing::{MethodRouter, get, post};
+
+pub use page::not_found;
+pub use policy::apply as policy;
+
+use crate::state::AppState;
+
+/// Every page of the portal: (path, handlers).
+pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(family::home)),
+        ("/connexion", get(login::form).post(login::submit)),
+        ("/deconnexion", post(login::logout)),
+        ("/eleves/{pupil}", get(family::pupil_page)),
+        ("/eleves/{pupil}/justifications", post(family::justify)),
+        ("/vie-scolaire/justifications", get(vie_scolaire::pending)),
+        ("/vie-scolaire/justifications/{justification}", post(vie_scolaire::decide)),
+        (assets::CSS_PATH, get(assets::css)),
+    ]
+}
+
+/// Whether a path belongs to the portal (HTML answers) rather than to the API, the operations
+/// endpoints or the CAS server (problem+json answers).
+pub fn owns(path: &str) -> bool {
+    !["/api/", "/cas/", "/health", "/ready", "/metrics"].iter().any(|p| path.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owns;
+
+    #[test]
+    fn the_portal_owns_every_path_but_the_api_and_operations() {
+        for path in ["/", "/connexion", "/eleves/x", "/static/portal.css", "/nulle-part"] {
+            assert!(owns(path), "{path}");
+        }
+        for path in ["/api/v1/me", "/api/openapi.json", "/health", "/ready", "/metrics", "/cas/login"] {
+            assert!(!owns(path), "{path}");
+        }
+    }
+}
