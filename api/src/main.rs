@@ -68,6 +68,13 @@ enum Cmd {
         /// Longest wait for the next bytes of a request body, in seconds (a slow client gets a 400).
         #[arg(long, env = "ENT_BODY_TIMEOUT_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
         body_timeout_seconds: u64,
+        /// Seconds a CAS service ticket can be validated after it was issued.
+        #[arg(long, env = "ENT_CAS_TICKET_VALIDITY_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+        cas_ticket_validity_seconds: u64,
+        /// Send the CAS single sign-on cookie over plain http too (a developer's machine only:
+        /// by default it is `Secure`, sent over https only).
+        #[arg(long, env = "ENT_CAS_INSECURE_COOKIE")]
+        cas_insecure_cookie: bool,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -238,6 +245,8 @@ async fn run() -> Result<()> {
             shutdown_deadline_seconds,
             request_timeout_seconds,
             body_timeout_seconds,
+            cas_ticket_validity_seconds,
+            cas_insecure_cookie,
         } => {
             let config = Config {
                 database: cli.database.clone(),
@@ -252,6 +261,11 @@ async fn run() -> Result<()> {
                 shutdown_deadline: Duration::from_secs(shutdown_deadline_seconds),
                 request_timeout: Duration::from_secs(request_timeout_seconds),
                 body_timeout: Duration::from_secs(body_timeout_seconds),
+                cas: ent_api::config::CasSettings {
+                    ticket_validity: Duration::from_secs(cas_ticket_validity_seconds),
+                    secure_cookie: !cas_insecure_cookie,
+                    ..Default::default()
+                },
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -274,6 +288,8 @@ async fn run() -> Result<()> {
                 shutdown_deadline: ent_api::config::DEFAULT_SHUTDOWN_DEADLINE,
                 request_timeout: ent_api::config::DEFAULT_REQUEST_TIMEOUT,
                 body_timeout: ent_api::config::DEFAULT_BODY_TIMEOUT,
+                // The demo is served over plain http on the developer's machine.
+                cas: ent_api::config::CasSettings { secure_cookie: false, ..Default::default() },
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

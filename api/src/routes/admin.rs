@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use ent_domain::usage::Service;
 use ent_projections::admin::{self, ProjectionState, RebuildSummary};
+use ent_projections::directory::cas::CasServiceDoc;
 
 use super::spec::{Route, ServiceRoutes, schema};
 use crate::auth::Authenticated;
@@ -27,6 +28,10 @@ pub fn routes() -> ServiceRoutes {
                 .path("name", schema::one_of(&ent_projections::all().iter().map(|p| p.name()).collect::<Vec<_>>()), "the projection")
                 .ok::<RebuildSummary>("the rebuild's report")
                 .errors(&[400, 403, 404, 503]),
+            Route::get("/api/v1/admin/cas-services", cas_services)
+                .summary("The applications registered with the single sign-on (CAS), with what each is released (platform admin)")
+                .ok::<Vec<CasServiceDoc>>("every registration in force")
+                .errors(&[403, 503]),
         ],
     )
 }
@@ -43,4 +48,9 @@ pub async fn rebuild(
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<RebuildSummary>, ApiError> {
     Ok(Json(admin::rebuild(s.backend.feed.as_ref(), s.backend.read_models.as_ref(), &actor, &name).await?))
+}
+
+/// `GET /api/v1/admin/cas-services`: the CAS service registry.
+pub async fn cas_services(State(s): State<AppState>, Authenticated(actor): Authenticated) -> Result<Json<Vec<CasServiceDoc>>, ApiError> {
+    Ok(Json(ent_projections::directory::cas::cas_services(s.backend.read_models.as_ref(), &actor).await?))
 }

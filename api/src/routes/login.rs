@@ -78,12 +78,31 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
         }
     };
     let request = LoginRequest { login: field("login")?, password: field("password")? };
+    let user = check_credentials(&state, address, &request.login, &request.password).await?;
+    let now = issue_time(&user).await;
+    let (token, expires_at) = state.tokens.issue(user.user_id, now, state.token_ttl)?;
+    state.usage.record_login(&user).await?;
+    state.metrics.login("accepted");
+    tracing::info!(user = %user.user_id, "login");
+    Ok(Json(LoginResponse { token, expires_at, user_id: user.user_id }))
+}
+
+/// The one path every login takes — `POST /api/v1/auth/login` and the single sign-on's form
+/// (`POST /cas/login`): the throttle of the source address, then [`attempt_login`] (throttle and
+/// lockout of the account, password checked, failures appended), metrics and logs. An accepted
+/// login returns the user; every refusal is the error to answer.
+pub(crate) async fn check_credentials(
+    state: &AppState,
+    address: Option<IpAddr>,
+    login: &str,
+    password: &str,
+) -> Result<Box<ent_domain::directory::UserState>, ApiError> {
     if let Some(wait) = address.and_then(|a| state.address_throttle.wait(a, Instant::now())) {
         state.metrics.login("throttled_address");
         tracing::warn!(?address, "login refused: too many failures from this address");
         return Err(too_many(wait, "from this address"));
     }
-    let outcome = attempt_login(&state.handler, &state.account_throttle, &request.login, &request.password, Utc::now()).await?;
+    let outcome = attempt_login(&state.handler, &state.account_throttle, login, password, Utc::now()).await?;
     let user = match outcome {
         LoginOutcome::Accepted(user) => user,
         LoginOutcome::Refused { account_failure } => {
@@ -111,18 +130,19 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
             )));
         }
     };
-    // Tokens carry whole seconds: one issued in the second of a `RevokeSessions` would be refused.
-    let mut now = Utc::now();
-    if user.must_wait_to_issue(now) {
-        let next_second = chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
-        tokio::time::sleep(next_second.to_std().unwrap_or(Duration::from_secs(1))).await;
-        now = Utc::now();
+    Ok(user)
+}
+
+/// When a session of `user` may be opened: now, or the next second after a `RevokeSessions` of
+/// this very second (tokens carry whole seconds: one issued in that second would be refused).
+pub(crate) async fn issue_time(user: &ent_domain::directory::UserState) -> DateTime<Utc> {
+    let now = Utc::now();
+    if !user.must_wait_to_issue(now) {
+        return now;
     }
-    let (token, expires_at) = state.tokens.issue(user.user_id, now, state.token_ttl)?;
-    state.usage.record_login(&user).await?;
-    state.metrics.login("accepted");
-    tracing::info!(user = %user.user_id, "login");
-    Ok(Json(LoginResponse { token, expires_at, user_id: user.user_id }))
+    let next_second = chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
+    tokio::time::sleep(next_second.to_std().unwrap_or(Duration::from_secs(1))).await;
+    Utc::now()
 }
 
 fn too_many(retry_after: Duration, scope: &str) -> ApiError {

@@ -1,5 +1,6 @@
 //! The scale-out backend: PostgreSQL, with appends serialized by an advisory lock at commit.
 
+mod cas_tickets;
 mod events;
 mod read_models;
 
@@ -8,6 +9,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
+pub use cas_tickets::PgCasTickets;
 pub use events::PgEventStore;
 pub use read_models::PgReadModels;
 
