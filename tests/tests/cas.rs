@@ -25,6 +25,11 @@ fn python() -> String {
     python
 }
 
+/// `/cas/login?service=…`.
+fn login_url(s: &TestServer, service: &str) -> String {
+    s.url(&format!("/cas/login?{}", serde_urlencoded::to_string([("service", service)]).expect("query")))
+}
+
 async fn stream_types(s: &TestServer, root: &str, stream: &str) -> Vec<String> {
     let (status, events) = s.get(Some(root), &format!("/api/v1/streams/{stream}"), None).await;
     assert_eq!(status, StatusCode::OK, "{events}");
@@ -85,7 +90,7 @@ async fn single_sign_on_with_a_third_party_client(kind: &str) {
     let done = s.ok(&root, "UnregisterCasService", json!({"service_id": app["service_id"]})).await;
     let (_, services) = s.get(Some(&root), "/api/v1/admin/cas-services", done["position"].as_u64()).await;
     assert_eq!(services.as_array().map(Vec::len), Some(1));
-    let resp = s.client.get(s.url("/cas/login")).query(&[("service", format!("{pattern}/callback"))]).send().await.expect("login page");
+    let resp = s.client.get(login_url(&s, &format!("{pattern}/callback"))).send().await.expect("login page");
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     // A second unregistration is refused, and appends nothing.
     let (status, _) = s.command(&root, "UnregisterCasService", json!({"service_id": app["service_id"]})).await;
@@ -122,7 +127,7 @@ async fn revoking_sessions_ends_the_single_sign_on(kind: &str) {
     s.get(Some(&root), "/api/v1/admin/cas-services", r["position"].as_u64()).await;
     let service = "http://127.0.0.1:9/app/cb";
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let form = browser.get(s.url("/cas/login")).query(&[("service", service)]).send().await.expect("form");
+    let form = browser.get(login_url(&s, service)).send().await.expect("form");
     let cookie = form.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("form cookie").split(';').next().expect("pair").to_string();
     let page = form.text().await.expect("page");
     let lt = page.split("name=\"lt\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("lt").to_string();
@@ -153,10 +158,10 @@ async fn revoking_sessions_ends_the_single_sign_on(kind: &str) {
         .and_then(|c| c.split(';').next())
         .expect("session cookie")
         .to_string();
-    let sso = browser.get(s.url("/cas/login")).query(&[("service", service)]).header("cookie", &session).send().await.expect("sso");
+    let sso = browser.get(login_url(&s, service)).header("cookie", &session).send().await.expect("sso");
     assert_eq!(sso.status(), StatusCode::FOUND, "the session gives tickets");
     s.ok(&root, "RevokeSessions", json!({"user": pupil})).await;
-    let sso = browser.get(s.url("/cas/login")).query(&[("service", service)]).header("cookie", &session).send().await.expect("sso");
+    let sso = browser.get(login_url(&s, service)).header("cookie", &session).send().await.expect("sso");
     assert_eq!(sso.status(), StatusCode::OK, "the form again: the session was revoked");
 }
 

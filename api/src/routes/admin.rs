@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use ent_domain::usage::Service;
 use ent_projections::admin::{self, ProjectionState, RebuildSummary};
 use ent_projections::directory::cas::CasServiceDoc;
@@ -30,6 +31,7 @@ pub fn routes() -> ServiceRoutes {
                 .errors(&[400, 403, 404, 503]),
             Route::get("/api/v1/admin/cas-services", cas_services)
                 .summary("The applications registered with the single sign-on (CAS), with what each is released (platform admin)")
+                .min_position()
                 .ok::<Vec<CasServiceDoc>>("every registration in force")
                 .errors(&[403, 503]),
         ],
@@ -51,6 +53,11 @@ pub async fn rebuild(
 }
 
 /// `GET /api/v1/admin/cas-services`: the CAS service registry.
-pub async fn cas_services(State(s): State<AppState>, Authenticated(actor): Authenticated) -> Result<Json<Vec<CasServiceDoc>>, ApiError> {
+pub async fn cas_services(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Json<Vec<CasServiceDoc>>, ApiError> {
+    super::await_position(&s, &headers, ent_projections::directory::NAME).await?;
     Ok(Json(ent_projections::directory::cas::cas_services(s.backend.read_models.as_ref(), &actor).await?))
 }

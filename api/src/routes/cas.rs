@@ -134,8 +134,12 @@ fn not_allowed() -> Response {
     .into_response()
 }
 
-/// The registration of `service`, if it is allowed.
+/// The registration of `service`, if it is allowed. A URL with control characters is not (URL
+/// parsing would drop some of them, and the URL is sent back as it came, in `Location`).
 async fn registration(state: &AppState, service: &str) -> Result<Option<CasServiceDoc>, ApiError> {
+    if service.chars().any(char::is_control) {
+        return Ok(None);
+    }
     Ok(cas_service_for(state.backend.read_models.as_ref(), service).await?)
 }
 
