@@ -53,7 +53,11 @@ pub struct CasSettings {
 
 impl Default for CasSettings {
     fn default() -> Self {
-        CasSettings { ticket_validity: ent_domain::cas::ticket::TICKET_VALIDITY, secure_cookie: true, logout_timeout: Duration::from_secs(5) }
+        CasSettings {
+            ticket_validity: ent_domain::cas::ticket::TICKET_VALIDITY,
+            secure_cookie: true,
+            logout_timeout: Duration::from_secs(5),
+        }
     }
 }
 

@@ -72,7 +72,8 @@ mod tests {
         for route in routes::all() {
             // The CAS protocol's routes (`/cas/…`) read nothing of a service for a user: they
             // count for none, like the operational ones.
-            let operational = ["/health", "/ready", "/metrics", "/api/openapi.json"].contains(&route.path) || route.path.starts_with("/cas/");
+            let operational =
+                ["/health", "/ready", "/metrics", "/api/openapi.json"].contains(&route.path) || route.path.starts_with("/cas/");
             if route.method == Method::GET && !operational {
                 assert!(route.service.is_some(), "GET {} counts for no service", route.path);
             }

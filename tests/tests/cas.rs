@@ -128,14 +128,23 @@ async fn revoking_sessions_ends_the_single_sign_on(kind: &str) {
     let service = "http://127.0.0.1:9/app/cb";
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let form = browser.get(login_url(&s, service)).send().await.expect("form");
-    let cookie = form.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("form cookie").split(';').next().expect("pair").to_string();
+    let cookie =
+        form.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("form cookie").split(';').next().expect("pair").to_string();
     let page = form.text().await.expect("page");
     let lt = page.split("name=\"lt\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("lt").to_string();
     // Without the form's cookie the submission is refused (anti-forgery).
     let forged = browser
         .post(s.url("/cas/login"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string([("username", login.as_str()), ("password", USER_PASSWORD), ("lt", lt.as_str()), ("service", service)]).expect("form"))
+        .body(
+            serde_urlencoded::to_string([
+                ("username", login.as_str()),
+                ("password", USER_PASSWORD),
+                ("lt", lt.as_str()),
+                ("service", service),
+            ])
+            .expect("form"),
+        )
         .send()
         .await
         .expect("post");
@@ -144,7 +153,15 @@ async fn revoking_sessions_ends_the_single_sign_on(kind: &str) {
         .post(s.url("/cas/login"))
         .header("cookie", &cookie)
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(serde_urlencoded::to_string([("username", login.as_str()), ("password", USER_PASSWORD), ("lt", lt.as_str()), ("service", service)]).expect("form"))
+        .body(
+            serde_urlencoded::to_string([
+                ("username", login.as_str()),
+                ("password", USER_PASSWORD),
+                ("lt", lt.as_str()),
+                ("service", service),
+            ])
+            .expect("form"),
+        )
         .send()
         .await
         .expect("post");

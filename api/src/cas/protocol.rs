@@ -47,8 +47,15 @@ impl FailureCode {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Validation {
     /// The user's login and the attributes released, as (name, value) pairs (a name may repeat).
-    Success { user: String, attributes: Vec<(&'static str, String)>, multi_valued: Vec<&'static str> },
-    Failure { code: FailureCode, description: String },
+    Success {
+        user: String,
+        attributes: Vec<(&'static str, String)>,
+        multi_valued: Vec<&'static str>,
+    },
+    Failure {
+        code: FailureCode,
+        description: String,
+    },
 }
 
 impl Validation {
@@ -184,7 +191,11 @@ mod tests {
     #[test]
     fn a_failure_names_its_code() {
         let xml = service_response_xml(&Validation::failure(FailureCode::InvalidTicket, "ticket \"ST-1\" not recognized")).unwrap();
-        assert!(xml.contains(r#"<cas:authenticationFailure code="INVALID_TICKET">ticket "ST-1" not recognized</cas:authenticationFailure>"#) || xml.contains("code=\"INVALID_TICKET\""), "{xml}");
+        assert!(
+            xml.contains(r#"<cas:authenticationFailure code="INVALID_TICKET">ticket "ST-1" not recognized</cas:authenticationFailure>"#)
+                || xml.contains("code=\"INVALID_TICKET\""),
+            "{xml}"
+        );
         let json = serde_json::to_value(service_response_json(&Validation::failure(FailureCode::InvalidService, "x"))).unwrap();
         assert_eq!(json["serviceResponse"]["authenticationFailure"]["code"], "INVALID_SERVICE");
     }

@@ -144,7 +144,14 @@ async fn registration(state: &AppState, service: &str) -> Result<Option<CasServi
 }
 
 /// The login form, with a fresh anti-forgery token in its cookie.
-fn form_page(state: &AppState, status: StatusCode, service: Option<(&str, &CasServiceDoc)>, renew: bool, error: Option<&str>, username: &str) -> Page {
+fn form_page(
+    state: &AppState,
+    status: StatusCode,
+    service: Option<(&str, &CasServiceDoc)>,
+    renew: bool,
+    error: Option<&str>,
+    username: &str,
+) -> Page {
     let token = session::random_token();
     let html = pages::login_form(&LoginForm {
         service_name: service.map(|(_, r)| r.name.as_str()),
@@ -172,10 +179,15 @@ pub async fn login_page(State(state): State<AppState>, headers: HeaderMap, RawQu
     if !renew && let Some((user, claims)) = session::current(&state, &headers).await? {
         return Ok(match &service {
             Some((url, r)) => redirect(StatusCode::FOUND, &session::issue_ticket(&state, &user, claims.sid, r, url, false).await?, vec![]),
-            None => page(StatusCode::OK, pages::message("Connexion", &format!("Vous êtes connecté à l'ENT ({}).", user.login))).into_response(),
+            None => {
+                page(StatusCode::OK, pages::message("Connexion", &format!("Vous êtes connecté à l'ENT ({}).", user.login))).into_response()
+            }
         });
     }
-    if gateway && !renew && let Some((url, _)) = &service {
+    if gateway
+        && !renew
+        && let Some((url, _)) = &service
+    {
         return Ok(redirect(StatusCode::FOUND, url, vec![]));
     }
     Ok(form_page(&state, StatusCode::OK, service.as_ref().map(|(u, r)| (*u, r)), renew, None, "").into_response())
@@ -199,9 +211,11 @@ pub async fn login_submit(
         None => None,
     };
     let service_ref = service.as_ref().map(|(u, r)| (*u, r));
-    let (Some(username), Some(password), Some(token)) = (param(&fields, "username"), param(&fields, "password"), param(&fields, "lt")) else {
+    let (Some(username), Some(password), Some(token)) = (param(&fields, "username"), param(&fields, "password"), param(&fields, "lt"))
+    else {
         let message = "Veuillez saisir votre identifiant et votre mot de passe.";
-        return Ok(form_page(&state, StatusCode::BAD_REQUEST, service_ref, renew, Some(message), param(&fields, "username").unwrap_or("")).into_response());
+        return Ok(form_page(&state, StatusCode::BAD_REQUEST, service_ref, renew, Some(message), param(&fields, "username").unwrap_or(""))
+            .into_response());
     };
     let expected = cookies::read(&headers, cookies::FORM_TOKEN);
     if !expected.is_some_and(|e| constant_time_eq(e.as_bytes(), token.as_bytes())) {

@@ -20,7 +20,8 @@ pub async fn record_ticket_validated(
     service_id: Uuid,
     service: &str,
 ) -> Result<(), CommandError> {
-    let event = Event::CasTicketValidated(CasTicketValidated { user_id: user.user_id, session_id, service_id, service: service.to_string() });
+    let event =
+        Event::CasTicketValidated(CasTicketValidated { user_id: user.user_id, session_id, service_id, service: service.to_string() });
     let stream: StreamId = UserState::stream(&user.structure, user.user_id);
     let plan = Plan::one(PlannedAppend { stream, expected: ExpectedVersion::Any, events: vec![event] });
     let command_id = Uuid::now_v7();

@@ -109,7 +109,14 @@ mod tests {
 
     #[test]
     fn patterns_and_services_that_are_not_http_urls_are_refused() {
-        for bad in ["app.example.fr", "ftp://app.example.fr/", "https://u:p@app.example.fr/", "https://app.example.fr/?a=1", "https://app.example.fr/#x", "javascript:alert(1)"] {
+        for bad in [
+            "app.example.fr",
+            "ftp://app.example.fr/",
+            "https://u:p@app.example.fr/",
+            "https://app.example.fr/?a=1",
+            "https://app.example.fr/#x",
+            "javascript:alert(1)",
+        ] {
             let err = ServicePattern::parse(bad).unwrap_err();
             assert!(matches!(err, DomainError::InvalidField { ref field, .. } if field == "url_pattern"), "{bad}: {err:?}");
         }

@@ -100,7 +100,8 @@ mod tests {
         let id = Uuid::new_v4();
         let cmd = UnregisterCasService { service_id: id };
         assert!(matches!(unregister_cas_service(&CasServiceState::default(), &cmd), Err(DomainError::NotFound(_))));
-        let state = CasServiceState::from_history(&register_cas_service(&CasServiceState::default(), id, &register("https://a.example/")).unwrap());
+        let state =
+            CasServiceState::from_history(&register_cas_service(&CasServiceState::default(), id, &register("https://a.example/")).unwrap());
         let events = unregister_cas_service(&state, &cmd).unwrap();
         let state = state.evolve(&events[0]);
         assert!(state.unregistered);

@@ -35,7 +35,13 @@ pub struct IssuedTicket<'a> {
 }
 
 /// Whether a ticket, consumed from the store at `now`, validates for `service`.
-pub fn check_ticket(ticket: &IssuedTicket<'_>, service: &str, renew: bool, now: DateTime<Utc>, validity: Duration) -> Result<(), TicketRefusal> {
+pub fn check_ticket(
+    ticket: &IssuedTicket<'_>,
+    service: &str,
+    renew: bool,
+    now: DateTime<Utc>,
+    validity: Duration,
+) -> Result<(), TicketRefusal> {
     let validity = chrono::Duration::from_std(validity).unwrap_or(chrono::Duration::MAX);
     if now - ticket.issued_at > validity || now < ticket.issued_at - chrono::Duration::seconds(1) {
         return Err(TicketRefusal::Expired);
