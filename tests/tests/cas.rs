@@ -191,3 +191,59 @@ async fn revoking_sessions_ends_the_single_sign_on_sqlite() {
 async fn revoking_sessions_ends_the_single_sign_on_postgres() {
     revoking_sessions_ends_the_single_sign_on("postgres").await;
 }
+
+/// The ticket store: of many concurrent validations of one ticket — on PostgreSQL through two
+/// backends (two servers' pools) — exactly one gets it; the session's single logout list is
+/// handed out once; tickets issued long ago are dropped at the next issue.
+async fn a_ticket_is_consumed_exactly_once(kind: &str) {
+    use ent_commands::cas::{PendingTicket, SloEntry, ticket_hash};
+    let db = ent_tests::TestDb::of_kind(kind).await;
+    let (one, two) = (db.open().await, db.open().await);
+    let now = chrono::Utc::now();
+    let pending = |issued_at| PendingTicket {
+        service: "https://a.example/cb".into(),
+        service_id: uuid::Uuid::new_v4(),
+        user_id: uuid::Uuid::new_v4(),
+        session_id: uuid::Uuid::new_v4(),
+        issued_at,
+        from_credentials: true,
+    };
+    let ticket = pending(now);
+    one.cas_tickets.issue(&ticket_hash("ST-1"), &ticket, now - chrono::Duration::minutes(1)).await.expect("issue");
+    let attempts = (0..16).map(|i| {
+        let store = if i % 2 == 0 { one.cas_tickets.clone() } else { two.cas_tickets.clone() };
+        tokio::spawn(async move { store.consume(&ticket_hash("ST-1")).await.expect("consume") })
+    });
+    let got: Vec<_> = futures::future::join_all(attempts).await.into_iter().map(|r| r.expect("join")).flatten().collect();
+    assert_eq!(got.len(), 1, "exactly one validation gets the ticket");
+    assert_eq!(got[0].service, ticket.service);
+    assert_eq!(got[0].issued_at.timestamp_micros(), ticket.issued_at.timestamp_micros());
+    assert!(got[0].from_credentials);
+
+    // Old tickets are dropped when the next one is issued.
+    one.cas_tickets
+        .issue(&ticket_hash("ST-old"), &pending(now - chrono::Duration::hours(1)), now - chrono::Duration::hours(2))
+        .await
+        .expect("issue");
+    two.cas_tickets.issue(&ticket_hash("ST-new"), &pending(now), now - chrono::Duration::minutes(1)).await.expect("issue");
+    assert!(one.cas_tickets.consume(&ticket_hash("ST-old")).await.expect("consume").is_none(), "dropped");
+    assert!(one.cas_tickets.consume(&ticket_hash("ST-new")).await.expect("consume").is_some());
+
+    // Single logout: what a session validated, handed out once.
+    let session = uuid::Uuid::new_v4();
+    let entry = SloEntry { service: "https://a.example/cb".into(), service_id: uuid::Uuid::new_v4(), ticket: "ST-2".into() };
+    one.cas_tickets.remember(session, &entry).await.expect("remember");
+    two.cas_tickets.remember(session, &entry).await.expect("remembered once");
+    assert_eq!(two.cas_tickets.forget_session(session).await.expect("forget"), vec![entry]);
+    assert!(one.cas_tickets.forget_session(session).await.expect("forget").is_empty());
+}
+
+#[tokio::test]
+async fn a_ticket_is_consumed_exactly_once_sqlite() {
+    a_ticket_is_consumed_exactly_once("sqlite").await;
+}
+
+#[tokio::test]
+async fn a_ticket_is_consumed_exactly_once_postgres() {
+    a_ticket_is_consumed_exactly_once("postgres").await;
+}
