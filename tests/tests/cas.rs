@@ -60,9 +60,11 @@ async fn single_sign_on_with_a_third_party_client(kind: &str) {
     });
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/cas/cas_e2e.py");
     let python = python();
-    let output = tokio::task::spawn_blocking(move || Command::new(python).arg(script).arg(config.to_string()).output())
+    // Bounded: the script sleeps 11 s once (an expired ticket) and otherwise waits on the servers.
+    let run = tokio::process::Command::new(python).arg(script).arg(config.to_string()).kill_on_drop(true).output();
+    let output = tokio::time::timeout(std::time::Duration::from_secs(180), run)
         .await
-        .expect("join")
+        .expect("the CAS client script finishes within 3 minutes")
         .expect("run the CAS client script");
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "the CAS client script failed:\n{stdout}\n{stderr}");
