@@ -216,7 +216,7 @@ async fn a_ticket_is_consumed_exactly_once(kind: &str) {
         let store = if i % 2 == 0 { one.cas_tickets.clone() } else { two.cas_tickets.clone() };
         tokio::spawn(async move { store.consume(&ticket_hash("ST-1")).await.expect("consume") })
     });
-    let got: Vec<_> = futures::future::join_all(attempts).await.into_iter().map(|r| r.expect("join")).flatten().collect();
+    let got: Vec<_> = futures::future::join_all(attempts).await.into_iter().filter_map(|r| r.expect("join")).collect();
     assert_eq!(got.len(), 1, "exactly one validation gets the ticket");
     assert_eq!(got[0].service, ticket.service);
     assert_eq!(got[0].issued_at.timestamp_micros(), ticket.issued_at.timestamp_micros());
