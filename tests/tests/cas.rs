@@ -249,3 +249,50 @@ async fn a_ticket_is_consumed_exactly_once_sqlite() {
 async fn a_ticket_is_consumed_exactly_once_postgres() {
     a_ticket_is_consumed_exactly_once("postgres").await;
 }
+
+/// The form takes the login path of `POST /api/v1/auth/login`: failures through it count for the
+/// account, and past the free ones both answer 429 with `Retry-After` — the form as a page.
+async fn the_form_is_throttled_like_the_api_login(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+    s.ok(&root, "CreateStructure", json!({"uai": UAI, "name": "Collège", "kind": "college"})).await;
+    let (_, login, _) = s.user(&root, UAI, "eleve", None, "Léa", "Martin").await;
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let attempt = || async {
+        let form = browser.get(s.url("/cas/login")).send().await.expect("form");
+        let cookie =
+            form.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).expect("cookie").to_string();
+        let page = form.text().await.expect("page");
+        let lt = page.split("name=\"lt\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("lt").to_string();
+        let body = serde_urlencoded::to_string([("username", login.as_str()), ("password", "not-the-password-1"), ("lt", lt.as_str())])
+            .expect("form");
+        browser
+            .post(s.url("/cas/login"))
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post")
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt().await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let throttled = attempt().await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.headers().contains_key("retry-after"));
+    assert!(throttled.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("text/html")), "a page, not a problem");
+    assert!(throttled.text().await.expect("page").contains("essais infructueux"));
+    let (status, _) = s.post_json(None, "/api/v1/auth/login", &json!({"login": login, "password": USER_PASSWORD})).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the same account throttle");
+}
+
+#[tokio::test]
+async fn the_form_is_throttled_like_the_api_login_sqlite() {
+    the_form_is_throttled_like_the_api_login("sqlite").await;
+}
+
+#[tokio::test]
+async fn the_form_is_throttled_like_the_api_login_postgres() {
+    the_form_is_throttled_like_the_api_login("postgres").await;
+}
