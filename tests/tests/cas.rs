@@ -3,7 +3,10 @@
 //! real login through the form, ticket validation with the attributes released, a replayed
 //! ticket, a ticket for another service, a service not registered, `gateway`, `renew`, the JSON
 //! format, an expired ticket, logout with single logout; and on PostgreSQL a ticket issued by one
-//! server validated on a second one, once. Then the log: what the single sign-on appended.
+//! server validated on a second one, once. Then the log: what the single sign-on appended. Also:
+//! `RevokeSessions` ends the single sign-on session, the form refuses a missing anti-forgery
+//! cookie and is throttled like the API login, and the ticket store hands a ticket out once under
+//! concurrent validations.
 
 use std::process::Command;
 
