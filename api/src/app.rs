@@ -29,6 +29,8 @@ pub enum StartupError {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("cannot load the token signing key: {0}")]
     Keys(#[from] ApiError),
+    #[error("{0}")]
+    Other(String),
 }
 
 /// A running server.
@@ -88,6 +90,12 @@ impl App {
             timeouts: (config.request_timeout, config.body_timeout),
             account_throttle: config.account_throttle,
             address_throttle: Arc::new(AddressThrottle::new(config.address_throttle)),
+            http: reqwest::Client::builder()
+                .timeout(config.cas.logout_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| StartupError::Other(format!("HTTP client: {e}")))?,
+            cas: config.cas.clone(),
         };
         let listener =
             tokio::net::TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })?;

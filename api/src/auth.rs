@@ -41,6 +41,10 @@ pub struct TokenKeys {
     decoding: DecodingKey,
     /// Keys the portal's CSRF tokens (derived from the signing key, so every node agrees).
     csrf: Hmac<Sha256>,
+    /// The single sign-on cookie's keys, derived from the same secret but distinct, so that the
+    /// cookie cannot be used as a bearer token nor a bearer token as the cookie.
+    sso_encoding: EncodingKey,
+    sso_decoding: DecodingKey,
 }
 
 impl TokenKeys {
@@ -52,6 +56,7 @@ impl TokenKeys {
         let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
         let key = store.init_secret(SIGNING_KEY, &fresh).await?;
         let bad = |e: jsonwebtoken::errors::Error| ApiError::Internal(format!("token key: {e}"));
+        let sso_key = format!("{key}:cas-sso-session");
         let mut derive = Hmac::<Sha256>::new_from_slice(key.as_bytes()).map_err(|e| ApiError::Internal(format!("CSRF key: {e}")))?;
         derive.update(b"ent portal csrf v1");
         let csrf_key = derive.finalize().into_bytes();
@@ -59,6 +64,8 @@ impl TokenKeys {
             encoding: EncodingKey::from_secret(key.as_bytes()).map_err(bad)?,
             decoding: DecodingKey::from_secret(key.as_bytes()).map_err(bad)?,
             csrf: Hmac::<Sha256>::new_from_slice(&csrf_key).map_err(|e| ApiError::Internal(format!("CSRF key: {e}")))?,
+            sso_encoding: EncodingKey::from_secret(sso_key.as_bytes()).map_err(bad)?,
+            sso_decoding: DecodingKey::from_secret(sso_key.as_bytes()).map_err(bad)?,
         })
     }
 
@@ -92,6 +99,25 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
+    }
+
+    /// The single sign-on cookie of a new session of `user_id` (docs/domain.md, "Single sign-on
+    /// (CAS)"): a session like a login's, revoked the same ways.
+    pub fn issue_sso(&self, user_id: Uuid, now: DateTime<Utc>, ttl: Duration) -> Result<(String, Claims), ApiError> {
+        let expires = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(12));
+        let claims = Claims { sub: user_id, exp: expires.timestamp(), iat: now.timestamp(), sid: Uuid::new_v4() };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.sso_encoding)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok((token, claims))
+    }
+
+    /// The claims of a single sign-on cookie, if it is genuine; expired ones too when
+    /// `even_expired` (a logout still closes their session).
+    pub fn verify_sso(&self, token: &str, even_expired: bool) -> Option<Claims> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.validate_exp = !even_expired;
+        jsonwebtoken::decode::<Claims>(token, &self.sso_decoding, &validation).ok().map(|d| d.claims)
     }
 }
 

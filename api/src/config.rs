@@ -41,6 +41,30 @@ pub struct Config {
     /// PostgreSQL: the longest a call to the database may take before it fails (a statement, an
     /// append batch, the check of a pooled connection).
     pub database_timeout: Duration,
+    /// The single sign-on (CAS 3.0 server).
+    pub cas: CasSettings,
+}
+
+/// Settings of the CAS 3.0 server (docs/domain.md, "Single sign-on (CAS)").
+#[derive(Debug, Clone)]
+pub struct CasSettings {
+    /// How long a service ticket can be validated after it was issued.
+    pub ticket_validity: Duration,
+    /// Mark the single sign-on cookie `Secure` (sent over https only): on whenever the ENT is
+    /// reached over https, which is every deployment but a developer's machine.
+    pub secure_cookie: bool,
+    /// Longest wait for a service to answer a single logout request.
+    pub logout_timeout: Duration,
+}
+
+impl Default for CasSettings {
+    fn default() -> Self {
+        CasSettings {
+            ticket_validity: ent_domain::cas::ticket::TICKET_VALIDITY,
+            secure_cookie: true,
+            logout_timeout: Duration::from_secs(5),
+        }
+    }
 }
 
 /// The embedded default database.
@@ -88,6 +112,8 @@ impl Config {
                 ..AccountThrottle::default()
             },
             address_throttle: Backoff { free_failures: 10_000, ..DEFAULT_ADDRESS_THROTTLE },
+            // Test servers are reached over plain http.
+            cas: CasSettings { secure_cookie: false, ..CasSettings::default() },
         }
     }
 }

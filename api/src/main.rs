@@ -76,6 +76,13 @@ enum Cmd {
         /// append batch, the check of a pooled connection); then the call fails (503).
         #[arg(long, env = "ENT_DATABASE_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         database_timeout_seconds: u64,
+        /// Seconds a CAS service ticket can be validated after it was issued.
+        #[arg(long, env = "ENT_CAS_TICKET_VALIDITY_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+        cas_ticket_validity_seconds: u64,
+        /// Send the CAS single sign-on cookie over plain http too (a developer's machine only:
+        /// by default it is `Secure`, sent over https only).
+        #[arg(long, env = "ENT_CAS_INSECURE_COOKIE")]
+        cas_insecure_cookie: bool,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -248,6 +255,8 @@ async fn run() -> Result<()> {
             body_timeout_seconds,
             header_timeout_seconds,
             database_timeout_seconds,
+            cas_ticket_validity_seconds,
+            cas_insecure_cookie,
         } => {
             let config = Config {
                 database: cli.database.clone(),
@@ -264,6 +273,11 @@ async fn run() -> Result<()> {
                 body_timeout: Duration::from_secs(body_timeout_seconds),
                 header_timeout: Duration::from_secs(header_timeout_seconds),
                 database_timeout: Duration::from_secs(database_timeout_seconds),
+                cas: ent_api::config::CasSettings {
+                    ticket_validity: Duration::from_secs(cas_ticket_validity_seconds),
+                    secure_cookie: !cas_insecure_cookie,
+                    ..Default::default()
+                },
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -288,6 +302,8 @@ async fn run() -> Result<()> {
                 body_timeout: ent_api::config::DEFAULT_BODY_TIMEOUT,
                 header_timeout: ent_api::config::DEFAULT_HEADER_TIMEOUT,
                 database_timeout: ent_infra::DEFAULT_CALL_TIMEOUT,
+                // The demo is served over plain http on the developer's machine.
+                cas: ent_api::config::CasSettings { secure_cookie: false, ..Default::default() },
             };
             let app = App::build_on(config, backend).await?;
             print_demo(&app, &summary, &cli.database);

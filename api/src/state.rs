@@ -34,6 +34,10 @@ pub struct AppState {
     pub account_throttle: AccountThrottle,
     /// Failed logins per source address, in memory.
     pub address_throttle: Arc<AddressThrottle>,
+    /// The single sign-on's settings.
+    pub cas: crate::config::CasSettings,
+    /// The HTTP client single logout requests are sent with.
+    pub http: reqwest::Client,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! The catalogue of commands: one variant per imperative command type, each with its handler.
 
 use ent_domain::cahier_de_textes::commands::*;
+use ent_domain::cas::commands::*;
 use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
 use ent_domain::notes::commands::*;
@@ -77,6 +78,8 @@ commands! {
     ChangePassword => crate::directory::change_password;
     UnlockAccount => crate::directory::unlock_account;
     RevokeSessions => crate::directory::revoke_sessions;
+    RegisterCasService => crate::cas::register_cas_service;
+    UnregisterCasService => crate::cas::unregister_cas_service;
     SetHalfDayBoundary => crate::vie_scolaire::set_half_day_boundary;
     ScheduleLesson => crate::vie_scolaire::schedule_lesson;
     ImportTimetable => crate::vie_scolaire::import_timetable;

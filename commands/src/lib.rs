@@ -8,6 +8,7 @@ pub mod authentication;
 pub mod authorization;
 pub mod cache;
 pub mod cahier_de_textes;
+pub mod cas;
 pub mod command;
 pub mod competences;
 pub mod context;

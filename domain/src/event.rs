@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::cahier_de_textes::events::*;
+use crate::cas::events::*;
 use crate::competences::events::*;
 use crate::directory::events::*;
 use crate::notes::events::*;
@@ -37,6 +38,9 @@ pub enum Event {
     LoginSucceeded(LoginSucceeded),
     SessionRevoked(SessionRevoked),
     SessionsRevoked(SessionsRevoked),
+    CasServiceRegistered(CasServiceRegistered),
+    CasServiceUnregistered(CasServiceUnregistered),
+    CasTicketValidated(CasTicketValidated),
     LessonScheduled(LessonScheduled),
     RollCallTaken(RollCallTaken),
     RollCallAmended(RollCallAmended),
@@ -141,6 +145,9 @@ event_types! {
     LoginSucceeded => "directory", 1;
     SessionRevoked => "directory", 1;
     SessionsRevoked => "directory", 1;
+    CasServiceRegistered => "directory", 1;
+    CasServiceUnregistered => "directory", 1;
+    CasTicketValidated => "directory", 1;
     LessonScheduled => "vie_scolaire", 1;
     RollCallTaken => "vie_scolaire", 1;
     RollCallAmended => "vie_scolaire", 1;

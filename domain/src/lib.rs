@@ -7,6 +7,7 @@
 pub mod actor;
 pub mod aggregate;
 pub mod cahier_de_textes;
+pub mod cas;
 pub mod competences;
 pub mod directory;
 pub mod envelope;

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use ent_commands::cas::CasTicketStore;
 use ent_commands::{EventStore, StoreError};
 use ent_projections::{EventFeed, ReadModelError, ReadModelStore};
 
@@ -46,6 +47,8 @@ pub struct Backend {
     pub events: Arc<dyn EventStore>,
     pub feed: Arc<dyn EventFeed>,
     pub read_models: Arc<dyn ReadModelStore>,
+    /// CAS service tickets waiting for their validation (shared by every server).
+    pub cas_tickets: Arc<dyn CasTicketStore>,
 }
 
 /// Which database a backend runs on.
@@ -88,16 +91,18 @@ impl Backend {
             let gate = sqlite::WriteGate::default();
             let availability = Arc::new(StoreAvailability::default());
             let events = Arc::new(sqlite::SqliteEventStore::open(pool.clone(), &opts, gate.clone(), availability.clone()).await?);
+            let cas_tickets = Arc::new(sqlite::SqliteCasTickets::new(pool.clone(), gate.clone()));
             let read_models = Arc::new(sqlite::SqliteReadModels::new(pool, gate, opts.get_filename().to_path_buf()));
-            Ok(Self::assemble(BackendKind::Sqlite, events, read_models, availability))
+            Ok(Self::assemble(BackendKind::Sqlite, events, read_models, cas_tickets, availability))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = postgres::open_pool(url, options.call_timeout).await?;
             let availability = Arc::new(StoreAvailability::default());
             let limit = options.call_timeout;
             let events = postgres::PgEventStore::open(pool.clone(), options.pg_commit_delay_ms, limit, availability.clone()).await?;
             let events = Arc::new(postgres::Bounded { inner: events, limit });
+            let cas_tickets = Arc::new(postgres::PgCasTickets::new(pool.clone()));
             let read_models = Arc::new(postgres::Bounded { inner: postgres::PgReadModels::new(pool), limit });
-            Ok(Self::assemble(BackendKind::Postgres, events, read_models, availability))
+            Ok(Self::assemble(BackendKind::Postgres, events, read_models, cas_tickets, availability))
         } else {
             Err(InfraError::Config(format!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")))
         }
@@ -107,10 +112,11 @@ impl Backend {
         kind: BackendKind,
         events: Arc<dyn EventStore>,
         read_models: Arc<dyn ReadModelStore>,
+        cas_tickets: Arc<dyn CasTicketStore>,
         availability: Arc<StoreAvailability>,
     ) -> Self {
         let feed = Arc::new(StoreFeed::new(events.clone()));
-        Self { kind, availability, events, feed, read_models }
+        Self { kind, availability, events, feed, read_models, cas_tickets }
     }
 }
 

@@ -69,6 +69,12 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/events", "/api/v1/events?limit=5".into(),                                          [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/streams/{*stream}", format!("/api/v1/streams/{uai}/structure/{uai}"),              [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/admin/projections", "/api/v1/admin/projections".into(),                            [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
+    row("/api/v1/admin/cas-services", "/api/v1/admin/cas-services".into(),                          [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
+    // The CAS protocol is not read with a token: the form, a validation failure, the logout page.
+    row("/cas/login", "/cas/login".into(),                                                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/cas/serviceValidate", "/cas/serviceValidate".into(),                                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/cas/p3/serviceValidate", "/cas/p3/serviceValidate".into(),                                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/cas/logout", "/cas/logout".into(),                                                        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     t
 }
 

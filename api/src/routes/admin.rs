@@ -3,8 +3,10 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use ent_domain::usage::Service;
 use ent_projections::admin::{self, ProjectionState, RebuildSummary};
+use ent_projections::directory::cas::CasServiceDoc;
 
 use super::spec::{Route, ServiceRoutes, schema};
 use crate::auth::Authenticated;
@@ -27,6 +29,11 @@ pub fn routes() -> ServiceRoutes {
                 .path("name", schema::one_of(&ent_projections::all().iter().map(|p| p.name()).collect::<Vec<_>>()), "the projection")
                 .ok::<RebuildSummary>("the rebuild's report")
                 .errors(&[400, 403, 404, 503]),
+            Route::get("/api/v1/admin/cas-services", cas_services)
+                .summary("The applications registered with the single sign-on (CAS), with what each is released (platform admin)")
+                .min_position()
+                .ok::<Vec<CasServiceDoc>>("every registration in force")
+                .errors(&[403, 503]),
         ],
     )
 }
@@ -43,4 +50,14 @@ pub async fn rebuild(
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<RebuildSummary>, ApiError> {
     Ok(Json(admin::rebuild(s.backend.feed.as_ref(), s.backend.read_models.as_ref(), &actor, &name).await?))
+}
+
+/// `GET /api/v1/admin/cas-services`: the CAS service registry.
+pub async fn cas_services(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Json<Vec<CasServiceDoc>>, ApiError> {
+    super::await_position(&s, &headers, ent_projections::directory::NAME).await?;
+    Ok(Json(ent_projections::directory::cas::cas_services(s.backend.read_models.as_ref(), &actor).await?))
 }

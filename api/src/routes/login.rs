@@ -81,10 +81,28 @@ pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAdd
     Ok(Json(sign_in(&state, address, &request.login, &request.password).await?))
 }
 
-/// Checks credentials the one way every entry point shares (the API, the portal): the
-/// per-address and per-account throttles, the lockout, the password; then issues a token of a
-/// new session and records the login.
+/// A login through the API or the portal: the credentials checked ([`check_credentials`]), then
+/// a token of a new session issued and the login recorded.
 pub(crate) async fn sign_in(state: &AppState, address: Option<IpAddr>, login: &str, password: &str) -> Result<LoginResponse, ApiError> {
+    let user = check_credentials(state, address, login, password).await?;
+    let now = issue_time(&user).await;
+    let (token, expires_at) = state.tokens.issue(user.user_id, now, state.token_ttl)?;
+    state.usage.record_login(&user).await?;
+    state.metrics.login("accepted");
+    tracing::info!(user = %user.user_id, "login");
+    Ok(LoginResponse { token, expires_at, user_id: user.user_id })
+}
+
+/// The one path every login takes — `POST /api/v1/auth/login`, the portal's form and the single
+/// sign-on's form (`POST /cas/login`): the throttle of the source address, then [`attempt_login`] (throttle and
+/// lockout of the account, password checked, failures appended), metrics and logs. An accepted
+/// login returns the user; every refusal is the error to answer.
+pub(crate) async fn check_credentials(
+    state: &AppState,
+    address: Option<IpAddr>,
+    login: &str,
+    password: &str,
+) -> Result<Box<ent_domain::directory::UserState>, ApiError> {
     if let Some(wait) = address.and_then(|a| state.address_throttle.wait(a, Instant::now())) {
         state.metrics.login("throttled_address");
         tracing::warn!(?address, "login refused: too many failures from this address");
@@ -118,18 +136,19 @@ pub(crate) async fn sign_in(state: &AppState, address: Option<IpAddr>, login: &s
             )));
         }
     };
-    // Tokens carry whole seconds: one issued in the second of a `RevokeSessions` would be refused.
-    let mut now = Utc::now();
-    if user.must_wait_to_issue(now) {
-        let next_second = chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
-        tokio::time::sleep(next_second.to_std().unwrap_or(Duration::from_secs(1))).await;
-        now = Utc::now();
+    Ok(user)
+}
+
+/// When a session of `user` may be opened: now, or the next second after a `RevokeSessions` of
+/// this very second (tokens carry whole seconds: one issued in that second would be refused).
+pub(crate) async fn issue_time(user: &ent_domain::directory::UserState) -> DateTime<Utc> {
+    let now = Utc::now();
+    if !user.must_wait_to_issue(now) {
+        return now;
     }
-    let (token, expires_at) = state.tokens.issue(user.user_id, now, state.token_ttl)?;
-    state.usage.record_login(&user).await?;
-    state.metrics.login("accepted");
-    tracing::info!(user = %user.user_id, "login");
-    Ok(LoginResponse { token, expires_at, user_id: user.user_id })
+    let next_second = chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
+    tokio::time::sleep(next_second.to_std().unwrap_or(Duration::from_secs(1))).await;
+    Utc::now()
 }
 
 fn too_many(retry_after: Duration, scope: &str) -> ApiError {

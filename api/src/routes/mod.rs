@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod cahier_de_textes;
+mod cas;
 mod commands;
 mod competences;
 mod directory;
@@ -35,6 +36,7 @@ pub fn all() -> Vec<Route> {
     [
         ops::routes(),
         login::routes(),
+        cas::routes(),
         commands::routes(),
         directory::routes(),
         vie_scolaire::routes(),

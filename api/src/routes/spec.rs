@@ -218,6 +218,12 @@ impl Route {
         self.errors(&[400, 413])
     }
 
+    /// A form body (`application/x-www-form-urlencoded`) with the fields of `T`.
+    pub fn form_body<T: JsonSchema>(mut self, description: &'static str) -> Self {
+        self.body = Some(("application/x-www-form-urlencoded", schema_of::<T>, description));
+        self.errors(&[413])
+    }
+
     /// `200` with a JSON body of type `T`.
     pub fn ok<T: JsonSchema>(self, description: &'static str) -> Self {
         self.answer(200, description, "application/json", schema_of::<T>)

@@ -1,6 +1,7 @@
 //! The scale-out backend: PostgreSQL, with appends serialized by an advisory lock at commit.
 
 mod bounded;
+mod cas_tickets;
 mod events;
 mod read_models;
 
@@ -13,6 +14,7 @@ use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use bounded::Bounded;
+pub use cas_tickets::PgCasTickets;
 pub use events::PgEventStore;
 pub use read_models::PgReadModels;
 

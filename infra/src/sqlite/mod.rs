@@ -1,5 +1,6 @@
 //! The embedded backend: one SQLite file in WAL mode, a group-commit writer, a read pool.
 
+mod cas_tickets;
 mod doc_writer;
 mod events;
 mod read_models;
@@ -17,6 +18,7 @@ use sqlx::SqlitePool;
 pub type WriteGate = std::sync::Arc<tokio::sync::Mutex<()>>;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use cas_tickets::SqliteCasTickets;
 pub use events::SqliteEventStore;
 pub use read_models::SqliteReadModels;
 

@@ -22,7 +22,7 @@ impl Projection for DirectoryProjection {
     }
 
     fn description(&self) -> &'static str {
-        "structure trees, class and group rosters, user cards (children, classes, assignments)"
+        "structure trees, class and group rosters, user cards (children, classes, assignments), the CAS service registry"
     }
 
     fn apply(&self, view: &mut DocView<'_>, _recorded: &RecordedEvent, event: &Event) -> Result<(), ApplyError> {
@@ -41,6 +41,8 @@ impl Projection for DirectoryProjection {
                     c.admin_of.push(e.structure.clone());
                 }
             }),
+            Event::CasServiceRegistered(e) => super::cas::cas_service_registered(view, e),
+            Event::CasServiceUnregistered(e) => super::cas::cas_service_unregistered(view, e),
             Event::UserDeactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = false),
             _ => Ok(()),
         }
