@@ -1,143 +1,12 @@
-// The portal in a real browser: Debian's Chromium, headless, driven by playwright-core (no
-// browser download), against `ent demo` on a free port with a fresh database. axe-core checks
-// every page for accessibility; every page is checked at a 375 px wide viewport. Screenshots of
-// each profile's home page, at desktop and phone widths, go to $ENT_SCREENSHOTS (default under
-// the cargo target directory), for a reviewer to look at.
-//
-// Run by ./scripts/test (ENT_BIN names the `ent` binary it built).
+// The portal's family and vie scolaire pages in a real browser (see lib.mjs): a parent's home and
+// child page, justifying an absence and the CPE accepting it, idempotent forms, the 403 and 404
+// pages, CSRF, the login page, every profile's home page.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ENT_BIN = process.env.ENT_BIN ?? '/var/tmp/ent-cargo-target/debug/ent';
-const CHROMIUM = process.env.ENT_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.ENT_SCREENSHOTS ?? '/var/tmp/ent-cargo-target/portal-screenshots';
-const PASSWORD = 'ent-demo-2026';
-const UAI = '0750680G';
-const PHONE = { width: 375, height: 812 };
-const DESKTOP = { width: 1280, height: 900 };
-
-let server;
-let dataDir;
-let base;
-let browser;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitReady(url) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      const r = await fetch(`${url}/ready`);
-      if (r.ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`ent demo did not become ready at ${url}`);
-}
-
-// --- The API, to set the scene and to read the log (the portal itself is driven in the browser).
-
-async function apiLogin(login) {
-  const r = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200, `API login of ${login}`);
-  return (await r.json()).token;
-}
-
-async function api(token, path, minPosition) {
-  const headers = { authorization: `Bearer ${token}` };
-  if (minPosition !== undefined) headers['ent-min-position'] = String(minPosition);
-  const r = await fetch(`${base}${path}`, { headers });
-  assert.equal(r.status, 200, `GET ${path}: ${await r.clone().text()}`);
-  return r.json();
-}
-
-async function command(token, type, payload) {
-  const r = await fetch(`${base}/api/v1/commands`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ command_id: crypto.randomUUID(), type, payload }),
-  });
-  const body = await r.json();
-  assert.equal(r.status, 200, `${type}: ${JSON.stringify(body)}`);
-  return body;
-}
-
-async function head() {
-  return (await (await fetch(`${base}/ready`)).json()).head;
-}
-
-const isoDay = (d) => d.toISOString().slice(0, 10);
-
-// --- The browser.
-
-async function newPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, locale: 'fr-FR' });
-  const page = await context.newPage();
-  return page;
-}
-
-async function signIn(page, login) {
-  await page.goto(`${base}/connexion`);
-  await page.getByLabel('Identifiant').fill(login);
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${base}/`);
-}
-
-/** axe-core on the page: no violation of impact serious or critical. */
-async function assertAccessible(page, what) {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  });
-  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${what}: accessibility violations ${JSON.stringify(bad)}`);
-}
-
-/** At a 375 px viewport nothing scrolls sideways. */
-async function assertFitsPhone(page, what) {
-  const size = page.viewportSize();
-  await page.setViewportSize(PHONE);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= PHONE.width, `${what}: ${width} px wide at a 375 px viewport`);
-  await page.setViewportSize(size);
-}
-
-async function checkPage(page, what) {
-  await assertAccessible(page, what);
-  await assertFitsPhone(page, what);
-}
-
-async function screenshots(page, name) {
-  const size = page.viewportSize();
-  for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
-  }
-  await page.setViewportSize(size);
-}
+import {
+  env, start, stop, apiLogin, api, command, head, isoDay, newPage, signIn, cookieHeader, checkPage, screenshots, PHONE, UAI,
+} from './lib.mjs';
 
 // --- The scene: the demo collège, with homework due tomorrow and a fresh grade for Léa.
 
@@ -145,26 +14,7 @@ let lea;
 let otherPupil;
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ent-portal-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(ENT_BIN, ['demo', '--listen', `127.0.0.1:${port}`], {
-    env: {
-      ...process.env,
-      ENT_DATABASE: `sqlite://${join(dataDir, 'ent.db')}`,
-      ENT_MASTER_KEY_FILE: join(dataDir, 'master.key'),
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitReady(base);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  await start();
 
   const parent = await apiLogin('parent.martin');
   const me = await api(parent, '/api/v1/me');
@@ -196,12 +46,7 @@ before(async () => {
   otherPupil = roster.members.find((p) => p.id !== lea).id;
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  await new Promise((r) => (server ? server.on('exit', r) : r()));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(stop);
 
 test('a parent sees homework and grades, justifies an absence; the CPE accepts it; the parent sees it justified', async () => {
   const parent = await newPage();
@@ -211,7 +56,7 @@ test('a parent sees homework and grades, justifies an absence; the CPE accepts i
   await checkPage(parent, 'parent home');
   await screenshots(parent, 'parent-home');
 
-  await parent.goto(`${base}/eleves/${lea}`);
+  await parent.goto(`${env.base}/eleves/${lea}`);
   await checkPage(parent, "child's page");
   const absence = parent.locator('li.absence', { hasText: 'À justifier' }).first();
   await absence.getByLabel('Motif').selectOption('Maladie');
@@ -223,7 +68,7 @@ test('a parent sees homework and grades, justifies an absence; the CPE accepts i
   await signIn(cpe, 'karim.benali');
   await screenshots(cpe, 'cpe-home');
   await checkPage(cpe, 'CPE home');
-  await cpe.goto(`${base}/vie-scolaire/justifications`);
+  await cpe.goto(`${env.base}/vie-scolaire/justifications`);
   const pending = cpe.locator('li.pending', { hasText: 'Léa Martin' }).first();
   await pending.getByText('Fièvre <b>forte</b>').waitFor();
   await checkPage(cpe, 'justifications to process');
@@ -231,7 +76,7 @@ test('a parent sees homework and grades, justifies an absence; the CPE accepts i
   await cpe.waitForURL(/\/vie-scolaire\/justifications/);
   assert.equal(await cpe.locator('li.pending', { hasText: 'Fièvre' }).count(), 0, 'the accepted justification is still pending');
 
-  await parent.goto(`${base}/eleves/${lea}`);
+  await parent.goto(`${env.base}/eleves/${lea}`);
   await parent.locator('li.absence .status-ok', { hasText: 'Justifiée' }).first().waitFor();
 });
 
@@ -239,20 +84,19 @@ test('a form sent twice (double click, resent form) appends once', async () => {
   const token = await apiLogin('parent.martin');
   const parent = await newPage();
   await signIn(parent, 'parent.martin');
-  await parent.goto(`${base}/eleves/${lea}`);
+  await parent.goto(`${env.base}/eleves/${lea}`);
   // A fresh absence to justify: the CPE records one for yesterday.
   const cpeToken = await apiLogin('karim.benali');
   const yesterday = isoDay(new Date(Date.now() - 86_400_000));
   const recorded = await command(cpeToken, 'RecordAbsence', { pupil: lea, date: yesterday, halves: ['am'] });
   await api(token, `/api/v1/pupils/${lea}/absences`, recorded.position);
-  await parent.goto(`${base}/eleves/${lea}`);
+  await parent.goto(`${env.base}/eleves/${lea}`);
   const form = parent.locator('li.absence', { hasText: 'À justifier' }).first().locator('form');
   await form.getByLabel('Motif').selectOption('Rendez-vous médical');
   const fields = Object.fromEntries(await form.evaluate((f) => [...new FormData(f).entries()]));
-  const cookies = await parent.context().cookies();
-  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const cookie = await cookieHeader(parent);
   const action = await form.getAttribute('action');
-  const post = () => fetch(`${base}${action}`, {
+  const post = () => fetch(`${env.base}${action}`, {
     method: 'POST', redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams(fields).toString(),
@@ -260,7 +104,7 @@ test('a form sent twice (double click, resent form) appends once', async () => {
   const [first, second] = await Promise.all([post(), post()]);
   assert.equal(first.status, 303);
   assert.equal(second.status, 303);
-  const position = Math.max(...[first, second].map((r) => Number(new URL(r.headers.get('location'), base).searchParams.get('apres'))));
+  const position = Math.max(...[first, second].map((r) => Number(new URL(r.headers.get('location'), env.base).searchParams.get('apres'))));
   const absences = await api(token, `/api/v1/pupils/${lea}/absences`, position);
   assert.equal(absences.justifications.filter((j) => j.reason === 'Rendez-vous médical').length, 1);
 });
@@ -268,13 +112,13 @@ test('a form sent twice (double click, resent form) appends once', async () => {
 test("a parent editing the URL to another family's child gets the 403 page and no data", async () => {
   const parent = await newPage();
   await signIn(parent, 'parent.martin');
-  const response = await parent.goto(`${base}/eleves/${otherPupil}`);
+  const response = await parent.goto(`${env.base}/eleves/${otherPupil}`);
   assert.equal(response.status(), 403);
   await parent.getByRole('heading', { name: 'Accès refusé' }).waitFor();
   const text = await parent.locator('main').innerText();
   assert.ok(!/Travail à faire|Dernières notes|Absences/.test(text), `the 403 page shows data: ${text}`);
   await checkPage(parent, '403 page');
-  const missing = await parent.goto(`${base}/nulle-part`);
+  const missing = await parent.goto(`${env.base}/nulle-part`);
   assert.equal(missing.status(), 404);
   await parent.getByRole('heading', { name: 'Page introuvable' }).waitFor();
   await checkPage(parent, '404 page');
@@ -283,17 +127,16 @@ test("a parent editing the URL to another family's child gets the 403 page and n
 test('a POST without the CSRF token is refused with 403 and appends nothing', async () => {
   const parent = await newPage();
   await signIn(parent, 'parent.martin');
-  const cookies = await parent.context().cookies();
-  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const cookie = await cookieHeader(parent);
   const before = await head();
-  const forged = await fetch(`${base}/eleves/${lea}/justifications`, {
+  const forged = await fetch(`${env.base}/eleves/${lea}/justifications`, {
     method: 'POST', redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams({ command_id: crypto.randomUUID(), from: '2026-11-23T00:00:00', to: '2026-11-23T23:59:00', reason: 'Autre' }).toString(),
   });
   assert.equal(forged.status, 403);
   assert.match(await forged.text(), /rien n&#39;a été enregistré|rien n'a été enregistré/);
-  const wrong = await fetch(`${base}/deconnexion`, {
+  const wrong = await fetch(`${env.base}/deconnexion`, {
     method: 'POST', redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: '_csrf=00',
@@ -304,7 +147,7 @@ test('a POST without the CSRF token is refused with 403 and appends nothing', as
 
 test('the login page: accessible, wrong password answered in French, every page sets a strict CSP', async () => {
   const page = await newPage(PHONE);
-  const response = await page.goto(`${base}/connexion`);
+  const response = await page.goto(`${env.base}/connexion`);
   const csp = response.headers()['content-security-policy'];
   assert.ok(csp && !csp.includes('unsafe-inline') && csp.includes("script-src 'self'"), `CSP: ${csp}`);
   await checkPage(page, 'login page');
@@ -324,8 +167,8 @@ test("every profile's home page is accessible and fits a phone", async () => {
     await screenshots(page, `home-${login}`);
     // Signing out closes the session: the cookie no longer opens the home page.
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
-    await page.waitForURL(`${base}/connexion`);
-    await page.goto(`${base}/`);
+    await page.waitForURL(`${env.base}/connexion`);
+    await page.goto(`${env.base}/`);
     assert.equal(new URL(page.url()).pathname, '/connexion');
     await page.context().close();
   }

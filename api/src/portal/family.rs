@@ -92,14 +92,6 @@ struct FamilyPage {
     reasons: &'static [&'static str],
 }
 
-#[derive(Template)]
-#[template(path = "staff.html")]
-struct StaffPage {
-    shell: Shell,
-    heading: String,
-    vie_scolaire: bool,
-}
-
 /// Reasons a parent can give (the form also takes a comment).
 pub const REASONS: &[&str] = &["Maladie", "Rendez-vous médical", "Raison familiale", "Transport", "Autre"];
 
@@ -233,10 +225,7 @@ pub async fn home(State(state): State<AppState>, who: SignedIn, Query(after): Qu
                 reasons: REASONS,
             }))
         }
-        _ => {
-            let heading = format!("Bonjour {}", who.card.first_name);
-            Ok(render(&StaffPage { shell: who.shell("Accueil", None), heading, vie_scolaire: who.is_vie_scolaire() }))
-        }
+        _ => super::staff::home(&state, &who).await,
     }
 }
 

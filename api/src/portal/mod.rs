@@ -9,9 +9,11 @@ mod assets;
 mod family;
 mod forms;
 mod login;
+mod nav;
 mod page;
 mod policy;
 mod session;
+mod staff;
 mod vie_scolaire;
 
 use axum::routing::{MethodRouter, get, post};

@@ -68,10 +68,7 @@ impl Shell {
             .iter()
             .map(|c| ChildLink { href: format!("/eleves/{}", c.id), name: format!("{} {}", c.first_name, c.last_name) })
             .collect();
-        let mut nav = vec![NavLink { href: "/".into(), label: "Accueil" }];
-        if who.is_vie_scolaire() {
-            nav.push(NavLink { href: "/vie-scolaire/justifications".into(), label: "Justificatifs à traiter" });
-        }
+        let nav = super::nav::links(who);
         Shell {
             title,
             css: css_href(),
