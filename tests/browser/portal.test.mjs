@@ -173,3 +173,52 @@ test("every profile's home page is accessible and fits a phone", async () => {
     await page.context().close();
   }
 });
+
+test("a parent opens a published bulletin, downloads its PDF, and reads the competencies booklet", async () => {
+  const parent = await newPage();
+  await signIn(parent, 'parent.martin');
+  await parent.goto(`${env.base}/eleves/${lea}`);
+  await parent.getByRole('link', { name: 'Bulletin du T1', exact: true }).click();
+  await parent.getByText('Moyenne générale').waitFor();
+  await parent.getByRole('heading', { name: 'Conseil de classe' }).waitFor();
+  await checkPage(parent, 'bulletin page');
+  const [download] = await Promise.all([
+    parent.waitForEvent('download'),
+    parent.getByRole('link', { name: 'Télécharger le bulletin (PDF)' }).click(),
+  ]);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  assert.equal(readFileSync(path).subarray(0, 5).toString(), '%PDF-');
+  await parent.goto(`${env.base}/eleves/${lea}/livret`);
+  await parent.getByRole('heading', { name: /Livret de compétences/ }).waitFor();
+  await checkPage(parent, 'competencies booklet');
+  // Another family's bulletin is not found, like an unknown one.
+  const tree = await api(await apiLogin('parent.martin'), `/api/v1/structures/${UAI}`);
+  const t1 = Object.values(tree.periods).flatMap((y) => y.periods).find((p) => p.name === 'T1');
+  const other = await parent.goto(`${env.base}/eleves/${otherPupil}/bulletins/${t1.period_id}`);
+  assert.equal(other.status(), 404);
+});
+
+test('the CPE: the day, the L131-8 report, a punishment refused with the error next to its field, then given', async () => {
+  const cpe = await newPage();
+  await signIn(cpe, 'karim.benali');
+  await cpe.getByRole('heading', { name: /Vie scolaire/ }).waitFor();
+  await checkPage(cpe, 'vie scolaire day');
+  await cpe.goto(`${env.base}/vie-scolaire/signalements?mois=pas-un-mois`);
+  await cpe.getByText("n'est pas un mois").waitFor();
+  await checkPage(cpe, 'L131-8 report');
+  await cpe.goto(`${env.base}/vie-scolaire/punitions`);
+  await checkPage(cpe, 'punishments');
+  const before = await head();
+  await cpe.getByLabel('Punition', { exact: true }).selectOption('retenue');
+  await cpe.getByLabel('Motif', { exact: true }).fill('<img src=x onerror=alert(1)> Bavardages répétés');
+  await cpe.getByRole('button', { name: 'Enregistrer la punition' }).click();
+  await cpe.locator('#erreur-eleve', { hasText: 'Choisissez un élève.' }).waitFor();
+  assert.equal(await cpe.getByLabel('Motif', { exact: true }).inputValue(), '<img src=x onerror=alert(1)> Bavardages répétés', 'the typed reason was lost');
+  assert.equal(await head(), before, 'a refused form appended events');
+  await cpe.getByLabel('Élève', { exact: true }).selectOption({ label: 'Martin Léa' });
+  await cpe.getByRole('button', { name: 'Enregistrer la punition' }).click();
+  await cpe.waitForURL(/\/vie-scolaire\/punitions\?apres=/);
+  await cpe.locator('li', { hasText: '<img src=x onerror=alert(1)> Bavardages répétés' }).first().waitFor();
+  assert.equal(await cpe.locator('img[src=x]').count(), 0, 'user content was rendered as HTML');
+});

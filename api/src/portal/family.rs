@@ -79,6 +79,8 @@ pub struct ChildView {
     pub absences: Vec<AbsenceView>,
     /// On a child's own page: every missed half-day of the year with its status.
     pub history: Option<Vec<AbsenceView>>,
+    /// On a child's own page: the published bulletins.
+    pub bulletins: Vec<super::bulletins::BulletinLink>,
     pub notifications: Vec<String>,
 }
 
@@ -187,6 +189,7 @@ fn child_view(child: &ChildToday, can_justify: bool, failed: Option<&FormState>)
         grades,
         absences,
         history: None,
+        bulletins: Vec::new(),
         notifications: child
             .unread_notifications
             .iter()
@@ -242,6 +245,7 @@ async fn render_child(state: &AppState, who: &SignedIn, pupil: &str, failed: Opt
     let mut view = child_view(child, can_justify, failed.as_ref());
     let record = ent_projections::vie_scolaire::queries::pupil_absences(state.backend.read_models.as_ref(), &who.actor, id).await?;
     view.history = Some(record.half_days.iter().rev().map(|a| absence_view(id, a, can_justify, failed.as_ref())).collect());
+    view.bulletins = super::bulletins::published(state, who, id, &child.structure, today.date).await?;
     let heading = format!("{} — {}", view.name, view.class);
     Ok(render(&FamilyPage {
         shell: who.shell(view.name.clone(), structure_name(&today)),

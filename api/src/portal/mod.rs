@@ -6,6 +6,8 @@
 //! Pages are declared in [`pages`]; `routes/mod.rs` mounts them beside the API routes.
 
 mod assets;
+mod booklet;
+mod bulletins;
 mod family;
 mod forms;
 mod login;
@@ -31,8 +33,14 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/deconnexion", post(login::logout)),
         ("/eleves/{pupil}", get(family::pupil_page)),
         ("/eleves/{pupil}/justifications", post(family::justify)),
-        ("/vie-scolaire/justifications", get(vie_scolaire::pending)),
-        ("/vie-scolaire/justifications/{justification}", post(vie_scolaire::decide)),
+        ("/eleves/{pupil}/bulletins/{period}", get(bulletins::page)),
+        ("/eleves/{pupil}/bulletins/{period}/pdf", get(bulletins::pdf)),
+        ("/eleves/{pupil}/livret", get(booklet::page)),
+        ("/vie-scolaire", get(vie_scolaire::dashboard::page)),
+        ("/vie-scolaire/justifications", get(vie_scolaire::justifications::pending)),
+        ("/vie-scolaire/justifications/{justification}", post(vie_scolaire::justifications::decide)),
+        ("/vie-scolaire/signalements", get(vie_scolaire::report::page)),
+        ("/vie-scolaire/punitions", get(vie_scolaire::punishments::list).post(vie_scolaire::punishments::give)),
         (assets::CSS_PATH, get(assets::css)),
     ]
 }

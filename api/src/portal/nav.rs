@@ -14,9 +14,16 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     let mut nav = vec![link("/", "Accueil")];
     match who.profile() {
         Profile::Personnel if who.is_vie_scolaire() => {
-            nav.push(link("/vie-scolaire/justifications", "Justificatifs à traiter"));
+            nav.push(link("/vie-scolaire", "Vie scolaire"));
+            nav.push(link("/vie-scolaire/justifications", "Justificatifs"));
+            nav.push(link("/vie-scolaire/signalements", "Signalements"));
+            nav.push(link("/vie-scolaire/punitions", "Punitions"));
         }
-        Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin => {}
+        Profile::Eleve => {
+            nav.push(NavLink { href: format!("/eleves/{}", who.card.id), label: "Mes absences et bulletins" });
+            nav.push(NavLink { href: format!("/eleves/{}/livret", who.card.id), label: "Mon livret" });
+        }
+        Profile::Parent | Profile::Enseignant | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin => {}
     }
     nav
 }

@@ -75,7 +75,7 @@ impl Shell {
             user: Some(ShellUser {
                 name: format!("{} {}", card.first_name, card.last_name),
                 profile: profile_label(card.profile, card.role),
-                structure: structure_name.unwrap_or_else(|| card.structure.clone()),
+                structure: structure_name.or_else(|| who.structure_name.clone()).unwrap_or_else(|| card.structure.clone()),
                 csrf: who.csrf.clone(),
                 children,
                 nav,

@@ -45,6 +45,8 @@ pub struct SignedIn {
     pub claims: Claims,
     pub card: UserCard,
     pub csrf: String,
+    /// The name of the visitor's structure (its UAI when it has none, e.g. the platform).
+    pub structure_name: Option<String>,
 }
 
 impl SignedIn {
@@ -80,7 +82,9 @@ impl FromRequestParts<AppState> for SignedIn {
         let (actor, claims) = authenticate_token(state, &token).await.map_err(|_| PortalError::SignIn)?;
         let card = ent_projections::directory::queries::me(state.backend.read_models.as_ref(), &actor).await?;
         let csrf = state.tokens.csrf_token(claims.sid);
-        Ok(SignedIn { actor, claims, card, csrf })
+        let structure_name =
+            ent_projections::names::Names::load(state.backend.read_models.as_ref(), &card.structure, []).await?.structure();
+        Ok(SignedIn { actor, claims, card, csrf, structure_name })
     }
 }
 

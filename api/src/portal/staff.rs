@@ -19,8 +19,10 @@ struct StaffPage {
 
 /// `GET /` for everyone but families.
 pub async fn home(state: &AppState, who: &SignedIn) -> Result<Response, PortalError> {
-    let _ = state;
     match who.profile() {
+        Profile::Personnel if who.is_vie_scolaire() && who.card.role == Some(ent_domain::directory::Role::Cpe) => {
+            super::vie_scolaire::dashboard::day(state, who, chrono::Utc::now().date_naive()).await
+        }
         Profile::Enseignant | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin | Profile::Eleve | Profile::Parent => {
             let heading = format!("Bonjour {}", who.card.first_name);
             Ok(render(&StaffPage { shell: who.shell("Accueil", None), heading, vie_scolaire: who.is_vie_scolaire() }))

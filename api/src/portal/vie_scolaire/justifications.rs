@@ -9,10 +9,10 @@ use axum::response::Response;
 use chrono::Utc;
 use serde_json::json;
 
-use super::family::{After, french_date};
-use super::forms::{self, FormData, Rejected};
-use super::page::{PortalError, Shell, parse_id, render};
-use super::session::{SignedIn, command_id};
+use super::super::family::{After, french_date};
+use super::super::forms::{self, FormData, Rejected};
+use super::super::page::{PortalError, Shell, parse_id, render};
+use super::super::session::{SignedIn, command_id};
 use crate::state::AppState;
 
 pub struct PendingView {
