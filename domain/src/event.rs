@@ -37,6 +37,11 @@ pub enum Event {
     LoginSucceeded(LoginSucceeded),
     SessionRevoked(SessionRevoked),
     SessionsRevoked(SessionsRevoked),
+    UserImported(UserImported),
+    ContactDetailsSet(ContactDetailsSet),
+    ActivationCodeIssued(ActivationCodeIssued),
+    AccountActivated(AccountActivated),
+    DirectoryImported(DirectoryImported),
     LessonScheduled(LessonScheduled),
     RollCallTaken(RollCallTaken),
     RollCallAmended(RollCallAmended),
@@ -141,6 +146,11 @@ event_types! {
     LoginSucceeded => "directory", 1;
     SessionRevoked => "directory", 1;
     SessionsRevoked => "directory", 1;
+    UserImported => "directory", 1;
+    ContactDetailsSet => "directory", 1;
+    ActivationCodeIssued => "directory", 1;
+    AccountActivated => "directory", 1;
+    DirectoryImported => "directory", 1;
     LessonScheduled => "vie_scolaire", 1;
     RollCallTaken => "vie_scolaire", 1;
     RollCallAmended => "vie_scolaire", 1;
