@@ -77,6 +77,9 @@ commands! {
     ChangePassword => crate::directory::change_password;
     UnlockAccount => crate::directory::unlock_account;
     RevokeSessions => crate::directory::revoke_sessions;
+    ImportDirectory => crate::directory::import_directory;
+    IssueActivationCode => crate::directory::issue_activation_code;
+    IssueClassActivationCodes => crate::directory::issue_class_activation_codes;
     SetHalfDayBoundary => crate::vie_scolaire::set_half_day_boundary;
     ScheduleLesson => crate::vie_scolaire::schedule_lesson;
     ImportTimetable => crate::vie_scolaire::import_timetable;

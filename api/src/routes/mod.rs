@@ -6,6 +6,7 @@ mod cahier_de_textes;
 mod commands;
 mod competences;
 mod directory;
+pub mod imports;
 
 mod login;
 mod notes;
@@ -37,6 +38,7 @@ pub fn all() -> Vec<Route> {
         login::routes(),
         commands::routes(),
         directory::routes(),
+        imports::routes(),
         vie_scolaire::routes(),
         notes::routes(),
         cahier_de_textes::routes(),

@@ -149,3 +149,18 @@ mod tests {
         assert_eq!(activate_account(&user, true, good, at(3)), Err(ActivationRefusal::Refused), "used");
     }
 }
+
+/// A code just issued, answered once to the administrator who issued it (for the slips) and
+/// never kept in clear.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct IssuedCode {
+    pub user_id: Uuid,
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The pupil's class code (a guardian: the class of the child the slip was printed for).
+    pub class: Option<String>,
+    /// The code, `ABCDE-FGHJK`.
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}

@@ -228,3 +228,17 @@ pub struct ImportDirectory {
 pub struct IssueActivationCode {
     pub user: Uuid,
 }
+
+/// Issue fresh activation codes to the pupils of a class and to their guardians, for printing
+/// one slip per person (`POST /api/v1/classes/{id}/activation-slips` answers them as a PDF):
+/// every earlier code of these accounts stops working. Accounts already activated are skipped
+/// unless `include_activated`. Local administrators (ADML) of the class's structure and platform
+/// administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueClassActivationCodes {
+    pub class: Uuid,
+    /// Also reissue codes to accounts that already have a password (a reset for the class).
+    #[serde(default)]
+    pub include_activated: bool,
+}

@@ -3,6 +3,7 @@
 mod fold;
 mod models;
 pub mod queries;
+pub mod slips;
 
 pub use fold::DirectoryProjection;
 pub use models::*;
