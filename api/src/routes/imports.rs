@@ -17,6 +17,7 @@ use ent_domain::directory::commands::{ImportDirectory, IssueClassActivationCodes
 use ent_domain::directory::events::{DirectoryImported, ImportKind};
 use ent_domain::directory::import::ColumnMapping;
 use serde::{Deserialize, Serialize};
+use ent_domain::usage::Service;
 use uuid::Uuid;
 
 use super::spec::{Route, ServiceRoutes, binary_schema, schema, text_schema};
@@ -25,7 +26,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
-/// The import and activation slip routes.
+/// The import and activation slip routes (writes).
 pub fn routes() -> ServiceRoutes {
     ServiceRoutes::new(
         "directory",
@@ -39,18 +40,28 @@ pub fn routes() -> ServiceRoutes {
                 .text_body("text/csv", "the file, UTF-8, `;` or `,` separated, with a header row")
                 .ok::<ImportResponse>("the import's report")
                 .errors(&[403, 404, 409, 422, 503]),
-            Route::get("/api/v1/structures/{uai}/imports/{import_id}/report.csv", get_report_csv)
-                .summary("The report of an import as CSV: its counts, then one line per rejected row (line, id, column, reason)")
-                .path("uai", schema::uai(), "the structure's UAI")
-                .path_uuid("import_id", "the import")
-                .answer(200, "the report", "text/csv", text_schema)
-                .errors(&[400, 404, 503]),
             Route::post("/api/v1/classes/{id}/activation-slips", post_slips)
                 .summary("Issue fresh activation codes to the pupils of a class and their guardians (earlier codes stop working) and answer the slips to print, one per person")
                 .path_uuid("id", "the class")
                 .query("include_activated", false, schema::of::<bool>(), "also reset the accounts that already have a password")
                 .answer(200, "the slips", "application/pdf", binary_schema)
                 .errors(&[400, 403, 404, 409, 422, 503]),
+        ],
+    )
+}
+
+/// The read of an import's report (counted for the directory in the usage indicators).
+pub fn read_routes() -> ServiceRoutes {
+    ServiceRoutes::new(
+        "directory",
+        Some(Service::Directory),
+        vec![
+            Route::get("/api/v1/structures/{uai}/imports/{import_id}/report.csv", get_report_csv)
+                .summary("The report of an import as CSV: its counts, then one line per rejected row (line, id, column, reason)")
+                .path("uai", schema::uai(), "the structure's UAI")
+                .path_uuid("import_id", "the import")
+                .answer(200, "the report", "text/csv", text_schema)
+                .errors(&[400, 404, 503]),
         ],
     )
 }

@@ -39,6 +39,7 @@ pub fn all() -> Vec<Route> {
         commands::routes(),
         directory::routes(),
         imports::routes(),
+        imports::read_routes(),
         vie_scolaire::routes(),
         notes::routes(),
         cahier_de_textes::routes(),
