@@ -364,3 +364,116 @@ impl Decider<'_> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Aggregate;
+    use crate::directory::commands::{CreateClass, CreateStructure, CreateSubject};
+    use crate::directory::import::parse::parse_file;
+    use crate::directory::structure::{create_class, create_structure, create_subject};
+    use crate::directory::types::{Level, StructureKind};
+
+    fn now() -> DateTime<Utc> {
+        chrono::NaiveDate::from_ymd_opt(2026, 9, 1).and_then(|d| d.and_hms_opt(8, 0, 0)).map(|d| d.and_utc()).unwrap()
+    }
+
+    fn school() -> StructureState {
+        let cmd = CreateStructure { uai: "0751234A".into(), name: "Collège".into(), kind: StructureKind::College };
+        let mut s = StructureState::from_history(&create_structure(&StructureState::default(), &cmd).unwrap());
+        for code in ["6A", "6B"] {
+            let cmd = CreateClass { class_id: None, structure: s.uai.clone(), code: code.into(), level: Level::Sixieme };
+            for e in create_class(&s, &cmd, Uuid::new_v4()).unwrap() {
+                s.apply(&e);
+            }
+        }
+        let cmd = CreateSubject { subject_id: None, structure: s.uai.clone(), code: "MATHS".into(), name: "Maths".into() };
+        for e in create_subject(&s, &cmd, Uuid::new_v4()).unwrap() {
+            s.apply(&e);
+        }
+        s
+    }
+
+    /// Decides `text` and applies it as the commands layer would: the registry and the users.
+    fn import(
+        s: &StructureState,
+        registry: &mut ImportRegistry,
+        users: &mut BTreeMap<Uuid, UserState>,
+        kind: ImportKind,
+        text: &str,
+    ) -> ImportDecision {
+        let parsed = parse_file(kind, &ColumnMapping::default(), text).unwrap();
+        let input = ImportInput {
+            structure: s,
+            registry,
+            kind,
+            mapping: &ColumnMapping::default(),
+            import_id: Uuid::new_v4(),
+            file_sha256: format!("{:x}", text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()),
+            now: now(),
+            users,
+        };
+        let decision = decide_import(&input, parsed, |_| Uuid::new_v4());
+        if decision.same_as_last.is_none() {
+            for p in &decision.new_people {
+                users.insert(p.user_id, UserState::from_history(&p.events(&s.uai, kind, "x.y", now())));
+            }
+            for (id, events) in &decision.changes {
+                if let Some(u) = users.get_mut(id) {
+                    events.iter().for_each(|e| u.apply(e));
+                }
+            }
+            registry.apply(&Event::DirectoryImported(decision.report.clone()));
+        }
+        decision
+    }
+
+    const PUPILS: &str = "INE;NOM;PRENOM;DATE_NAISSANCE;DIVISION\n1A;Martin;Léa;02/03/2014;6A\n2A;Roux;Noé;02/03/2014;6A\n3A;Petit;Inès;02/03/2014;6C\n";
+
+    #[test]
+    fn pupils_are_created_once_moved_when_their_class_changes_and_deactivated_when_they_leave() {
+        let (s, mut registry, mut users) = (school(), ImportRegistry::default(), BTreeMap::new());
+        let first = import(&s, &mut registry, &mut users, ImportKind::Pupils, PUPILS);
+        assert_eq!((first.new_people.len(), first.report.rejected.len()), (2, 1));
+        assert_eq!(first.report.rejected[0].reason, "unknown class \"6C\"");
+        assert_eq!(import(&s, &mut registry, &mut users, ImportKind::Pupils, PUPILS).same_as_last, Some(first.report.import_id));
+
+        let next = "INE;NOM;PRENOM;DATE_NAISSANCE;DIVISION\n1A;Martin;Léa;02/03/2014;6B\n3A;Petit;Inès;02/03/2014;6C\n";
+        let second = import(&s, &mut registry, &mut users, ImportKind::Pupils, next);
+        let lea = registry.person(ImportKind::Pupils, "1A").unwrap();
+        let noe = registry.person(ImportKind::Pupils, "2A").unwrap();
+        assert!(matches!(&second.changes[&lea][..], [Event::PupilEnrolled(e)] if e.previous_class.is_some()));
+        assert!(matches!(&second.changes[&noe][..], [Event::UserDeactivated(_)]));
+        assert_eq!((second.report.counts.updated, second.report.counts.deactivated), (1, 1));
+        assert!(!users[&noe].active);
+        // Noé comes back: his account was deactivated, the row is reported, nothing else changes.
+        let back = import(&s, &mut registry, &mut users, ImportKind::Pupils, PUPILS);
+        assert_eq!(back.report.rejected.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4]);
+        assert!(back.changes.values().all(|events| events.iter().all(|e| matches!(e, Event::PupilEnrolled(_)))));
+    }
+
+    #[test]
+    fn a_pupil_with_a_bad_row_this_week_is_not_taken_for_a_departure() {
+        let (s, mut registry, mut users) = (school(), ImportRegistry::default(), BTreeMap::new());
+        import(&s, &mut registry, &mut users, ImportKind::Pupils, PUPILS);
+        let next = "INE;NOM;PRENOM;DATE_NAISSANCE;DIVISION\n1A;Martin;Léa;02/03/2014;6A\n2A;Roux;Noé;31/02/2014;6A\n";
+        let d = import(&s, &mut registry, &mut users, ImportKind::Pupils, next);
+        assert_eq!((d.report.counts.deactivated, d.report.counts.rejected), (0, 1));
+    }
+
+    #[test]
+    fn guardians_are_linked_to_imported_pupils_only_and_teachers_to_known_subjects_and_classes() {
+        let (s, mut registry, mut users) = (school(), ImportRegistry::default(), BTreeMap::new());
+        import(&s, &mut registry, &mut users, ImportKind::Pupils, PUPILS);
+        let guardians = "ID_RESPONSABLE;NOM;PRENOM;INE_ELEVE;LIEN;EMAIL;TELEPHONE\n\
+                         R1;Martin;Anne;1A;mère;;\nR1;Martin;Anne;2A;mère;;\nR1;Martin;Anne;9Z;mère;;\n";
+        let d = import(&s, &mut registry, &mut users, ImportKind::Guardians, guardians);
+        let links = d.new_people[0].follow_up.iter().filter(|e| matches!(e, Event::ParentLinked(_))).count();
+        assert_eq!((links, d.report.rejected.len(), d.report.rejected[0].line), (2, 1, 4));
+        let teachers = "ID_STS;NOM;PRENOM;MATIERE;DIVISIONS\nT1;Blanc;Ana;MATHS;6A,6B\nT2;Noir;Léo;MATHS;6A,5Z\n";
+        let d = import(&s, &mut registry, &mut users, ImportKind::Teachers, teachers);
+        assert_eq!(d.new_people.len(), 1);
+        assert_eq!(d.new_people[0].follow_up.len(), 2);
+        assert_eq!(d.report.rejected[0].reason, "unknown class \"5Z\"");
+    }
+}

@@ -13,7 +13,7 @@ use crate::{Aggregate, Event, StreamId};
 pub struct ImportRegistry {
     /// The accounts the import manages, by kind and external id.
     pub people: BTreeMap<(ImportKind, String), Uuid>,
-    /// The last import of each kind: its file hash and the version of its event.
+    /// The last import of each kind: its file hash and its import id.
     pub last: BTreeMap<ImportKind, (String, Uuid)>,
     /// Every import's report, by import id.
     pub reports: BTreeMap<Uuid, DirectoryImported>,
