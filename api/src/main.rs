@@ -554,7 +554,8 @@ async fn import(database: &str, args: ImportArgs) -> Result<()> {
     let bar = indicatif::ProgressBar::new(rows);
     if std::io::stderr().is_terminal() {
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
     } else {
@@ -571,8 +572,7 @@ async fn import(database: &str, args: ImportArgs) -> Result<()> {
     bar.finish_and_clear();
     let executed = executed?;
     let import_id = executed.result.created.get("import_id").copied().context("the import has no id")?;
-    let report =
-        ent_commands::directory::import_report(handler.store(), &ent_domain::Actor::System, &args.structure, import_id).await?;
+    let report = ent_commands::directory::import_report(handler.store(), &ent_domain::Actor::System, &args.structure, import_id).await?;
     let c = &report.counts;
     if executed.result.event_ids.is_empty() {
         println!("unchanged: the same file as import {import_id}; nothing appended");

@@ -166,7 +166,10 @@ async fn import_reads_a_file_with_a_mapping_and_is_idempotent() {
     let (ok, out) = ent(&dir, &args);
     assert!(ok && out.contains("unchanged: the same file as import"), "{out}");
     let (ok, out) = ent(&dir, &["import", "--structure", "0751234A", "--kind", "pupils", file.to_str().unwrap()]);
-    assert!(!ok && out.contains("the header has no column \"DATE_NAISSANCE\""), "without the mapping, the default columns are missing: {out}");
+    assert!(
+        !ok && out.contains("the header has no column \"DATE_NAISSANCE\""),
+        "without the mapping, the default columns are missing: {out}"
+    );
 }
 
 /// Runs `ent demo` on a fresh database until it prints its banner, then stops it; returns the

@@ -37,8 +37,8 @@ pub fn activation_key(user_id: Uuid) -> String {
 /// of codes), which their entropy (about 50 bits, random), their 90-day life and the throttling
 /// of attempts allow (docs/domain.md, "Activation codes").
 fn code_hasher() -> Result<Argon2<'static>, CommandError> {
-    let params = argon2::Params::new(1024, 1, 1, None)
-        .map_err(|e| CommandError::Store(StoreError::Backend(format!("argon2 parameters: {e}"))))?;
+    let params =
+        argon2::Params::new(1024, 1, 1, None).map_err(|e| CommandError::Store(StoreError::Backend(format!("argon2 parameters: {e}"))))?;
     Ok(Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
 }
 
@@ -65,7 +65,11 @@ pub async fn hash_codes(codes: Vec<String>) -> Result<Vec<String>, CommandError>
 pub fn dummy_code_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
-        code_hasher().ok().and_then(|h| h.hash_password(Uuid::new_v4().to_string().as_bytes()).ok()).map(|h| h.to_string()).unwrap_or_default()
+        code_hasher()
+            .ok()
+            .and_then(|h| h.hash_password(Uuid::new_v4().to_string().as_bytes()).ok())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
     })
 }
 

@@ -160,7 +160,9 @@ async fn pupils_import(kind: &str) {
         .as_array()
         .expect("rejected")
         .iter()
-        .map(|r| (r["line"].as_u64().unwrap_or(0) as u32, r["field"].as_str().unwrap_or("").into(), r["reason"].as_str().unwrap_or("").into()))
+        .map(|r| {
+            (r["line"].as_u64().unwrap_or(0) as u32, r["field"].as_str().unwrap_or("").into(), r["reason"].as_str().unwrap_or("").into())
+        })
         .collect();
     assert_eq!(rejected.len(), 7);
     for ((line, field, reason), (want_line, want_field, want_reason)) in rejected.iter().zip(&bad) {
@@ -286,10 +288,7 @@ async fn guardians_teachers_and_activation(kind: &str) {
                       R1;Martin;Anne;000000002AB;mère;anne.martin@example.org;07 00 00 00 00\n";
     let report2 = import_ok(&s, &adml, "guardians", guardians2).await;
     assert_eq!(report2["report"]["counts"]["updated"].as_u64(), Some(1), "{report2}");
-    assert_eq!(
-        stream_types(&s, &root, &format!("{UAI}/user/{anne}")).await[6..],
-        ["ParentLinked", "ContactDetailsSet"]
-    );
+    assert_eq!(stream_types(&s, &root, &format!("{UAI}/user/{anne}")).await[6..], ["ParentLinked", "ContactDetailsSet"]);
 
     // Activation of Anne's account with her code: then she logs in and sees her three children.
     let (anne_login, anne_code) = code_of(&report, anne);
@@ -352,13 +351,8 @@ async fn guardians_teachers_and_activation(kind: &str) {
     // The slips of 6A: fresh codes for its pupils (Léa; Hugo only with include_activated) and
     // their guardians; Léa's code of the import no longer works, the slip's does.
     let class_6a = classes.iter().find(|(c, _)| c == "6A").map(|(_, id)| *id).expect("6A");
-    let resp = s
-        .client
-        .post(s.url(&format!("/api/v1/classes/{class_6a}/activation-slips")))
-        .bearer_auth(&adml)
-        .send()
-        .await
-        .expect("request");
+    let resp =
+        s.client.post(s.url(&format!("/api/v1/classes/{class_6a}/activation-slips"))).bearer_auth(&adml).send().await.expect("request");
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
     let text = pdf_text(&resp.bytes().await.expect("PDF"));

@@ -16,8 +16,8 @@ use ent_domain::directory::activation::IssuedCode;
 use ent_domain::directory::commands::{ImportDirectory, IssueClassActivationCodes};
 use ent_domain::directory::events::{DirectoryImported, ImportKind};
 use ent_domain::directory::import::ColumnMapping;
-use serde::{Deserialize, Serialize};
 use ent_domain::usage::Service;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::spec::{Route, ServiceRoutes, binary_schema, schema, text_schema};
@@ -157,7 +157,8 @@ pub fn report_csv(r: &DirectoryImported) -> String {
     );
     out.push_str("line;id;column;reason\n");
     for row in &r.rejected {
-        let fields = [row.line.to_string(), row.external_id.clone().unwrap_or_default(), row.field.clone().unwrap_or_default(), row.reason.clone()];
+        let fields =
+            [row.line.to_string(), row.external_id.clone().unwrap_or_default(), row.field.clone().unwrap_or_default(), row.reason.clone()];
         out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
         out.push('\n');
     }

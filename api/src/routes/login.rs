@@ -175,7 +175,11 @@ const ACTIVATION_REFUSED: &str = "unknown login, or wrong, used or expired activ
 
 /// `POST /api/v1/auth/activate`: the code spent, the password set; a refusal counts as a failed
 /// login of the account and of the source address.
-pub async fn activate(State(state): State<AppState>, ClientAddr(address): ClientAddr, body: Bytes) -> Result<Json<ActivateResponse>, ApiError> {
+pub async fn activate(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    body: Bytes,
+) -> Result<Json<ActivateResponse>, ApiError> {
     let body = parse_json(&body)?;
     let field = |name: &str| -> Result<String, ApiError> {
         match body.get(name) {

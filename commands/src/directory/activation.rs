@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::import::{code_secrets, issued_until, new_code};
 use super::users::password_secret;
-use crate::authentication::{record_failure, user_of_login, LoginOutcome};
+use crate::authentication::{LoginOutcome, record_failure, user_of_login};
 use crate::authorization::require_account_admin;
 use crate::context::{CommandContext, Loaded, Plan, load};
 use crate::error::CommandError;

@@ -56,7 +56,13 @@ pub async fn import_directory(ctx: &CommandContext<'_>, cmd: &ImportDirectory) -
         return Ok(Plan::satisfied(registry.stream.clone(), registry.version.unwrap_or(0)).with_created("import_id", previous));
     }
     let report = &decision.report;
-    tracing::info!(kind = cmd.kind.as_str(), rows = report.counts.rows, rejected = report.counts.rejected, created = report.counts.created, "import decided");
+    tracing::info!(
+        kind = cmd.kind.as_str(),
+        rows = report.counts.rows,
+        rejected = report.counts.rejected,
+        created = report.counts.created,
+        "import decided"
+    );
     let import_id = report.import_id;
     let mut plan = Plan::one(registry.append(vec![Event::DirectoryImported(decision.report.clone())]));
     for (id, events) in decision.changes {

@@ -428,7 +428,8 @@ mod tests {
         decision
     }
 
-    const PUPILS: &str = "INE;NOM;PRENOM;DATE_NAISSANCE;DIVISION\n1A;Martin;Léa;02/03/2014;6A\n2A;Roux;Noé;02/03/2014;6A\n3A;Petit;Inès;02/03/2014;6C\n";
+    const PUPILS: &str =
+        "INE;NOM;PRENOM;DATE_NAISSANCE;DIVISION\n1A;Martin;Léa;02/03/2014;6A\n2A;Roux;Noé;02/03/2014;6A\n3A;Petit;Inès;02/03/2014;6C\n";
 
     #[test]
     fn pupils_are_created_once_moved_when_their_class_changes_and_deactivated_when_they_leave() {

@@ -115,7 +115,9 @@ pub fn parse_file(kind: ImportKind, mapping: &ColumnMapping, text: &str) -> Resu
         let row = Row { kind, mapping, line, cell: &cell };
         let outcome = match kind {
             ImportKind::Pupils => row.pupil().map(|p| (p.national_id.clone(), RowValue::Pupil(p))),
-            ImportKind::Guardians => row.guardian().map(|g| (format!("{}\u{0}{}", g.guardian_id, g.pupil_national_id), RowValue::Guardian(g))),
+            ImportKind::Guardians => {
+                row.guardian().map(|g| (format!("{}\u{0}{}", g.guardian_id, g.pupil_national_id), RowValue::Guardian(g)))
+            }
             ImportKind::Teachers => row.teacher().map(|t| (format!("{}\u{0}{}", t.teacher_id, t.subject_code), RowValue::Teacher(t))),
         };
         match outcome {
@@ -242,8 +244,7 @@ impl Row<'_> {
         let first_name = self.name(Column::FirstName)?;
         let subject_code = self.required(Column::Subject)?;
         let raw = self.required(Column::Classes)?;
-        let mut class_codes: Vec<String> =
-            raw.split([',', '|']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect();
+        let mut class_codes: Vec<String> = raw.split([',', '|']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect();
         class_codes.sort();
         class_codes.dedup();
         if class_codes.is_empty() {
@@ -318,5 +319,23 @@ mod tests {
         let parsed = parse_file(ImportKind::Guardians, &ColumnMapping::default(), g).unwrap();
         assert!(matches!(&parsed.rows, Rows::Guardians(r) if r.len() == 1 && r[0].phone.is_some()));
         assert_eq!(parsed.rejected[0].field.as_deref(), Some("EMAIL"));
+    }
+
+    #[test]
+    fn the_example_files_of_the_documentation_read_without_a_rejected_row() {
+        let examples = [
+            (ImportKind::Pupils, include_str!("../../../../docs/import/pupils.csv"), ColumnMapping::default()),
+            (ImportKind::Guardians, include_str!("../../../../docs/import/guardians.csv"), ColumnMapping::default()),
+            (ImportKind::Teachers, include_str!("../../../../docs/import/teachers.csv"), ColumnMapping::default()),
+            (
+                ImportKind::Pupils,
+                include_str!("../../../../docs/import/pupils-mapped.csv"),
+                serde_json::from_str(include_str!("../../../../docs/import/mapping.json")).unwrap(),
+            ),
+        ];
+        for (kind, text, mapping) in examples {
+            let parsed = parse_file(kind, &mapping, text).unwrap();
+            assert!(parsed.rejected.is_empty() && parsed.total > 0, "{kind:?}: {:?}", parsed.rejected);
+        }
     }
 }
