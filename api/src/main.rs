@@ -539,7 +539,7 @@ async fn import(database: &str, args: ImportArgs) -> Result<()> {
     let mapping = match &args.mapping {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            Some(ent_commands::directory::parse_mapping(&text).with_context(|| format!("mapping file {}", path.display()))?)
+            Some(Box::new(ent_commands::directory::parse_mapping(&text).with_context(|| format!("mapping file {}", path.display()))?))
         }
         None => None,
     };

@@ -58,7 +58,7 @@ fn pupils_file() -> (String, Vec<(u32, &'static str, &'static str)>) {
         let row = match i {
             10 => {
                 bad.push((line, "INE", "missing field INE"));
-                format!(";Sans;Identifiant;01/01/2014;6A")
+                ";Sans;Identifiant;01/01/2014;6A".to_string()
             }
             50 => {
                 bad.push((line, "NOM", "missing field NOM"));
@@ -131,7 +131,7 @@ fn created(report: &Value, external_id: &str) -> Uuid {
     Uuid::parse_str(person.expect("created person")["user_id"].as_str().expect("id")).expect("uuid")
 }
 
-fn code_of<'a>(report: &'a Value, user: Uuid) -> (&'a str, &'a str) {
+fn code_of(report: &Value, user: Uuid) -> (&str, &str) {
     let c = report["activation_codes"].as_array().expect("codes").iter().find(|c| c["user_id"] == user.to_string()).expect("code");
     (c["login"].as_str().expect("login"), c["code"].as_str().expect("code"))
 }

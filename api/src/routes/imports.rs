@@ -120,7 +120,7 @@ pub async fn post_import(
         None => None,
     };
     let csv = String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad_field("body", "the file is not UTF-8 text"))?;
-    let response = run_import(&state, &actor, ImportDirectory { structure: uai, kind, csv, mapping }).await?;
+    let response = run_import(&state, &actor, ImportDirectory { structure: uai, kind, csv, mapping: mapping.map(Box::new) }).await?;
     tracing::info!(import = %response.import_id, unchanged = response.unchanged, "directory import");
     Ok(Json(response))
 }

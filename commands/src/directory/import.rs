@@ -28,7 +28,7 @@ pub async fn import_directory(ctx: &CommandContext<'_>, cmd: &ImportDirectory) -
     let s = load_structure(ctx, &cmd.structure).await?;
     let uai = s.state.uai.clone();
     require_directory_admin(ctx.actor, &uai)?;
-    let mapping = cmd.mapping.clone().unwrap_or_default();
+    let mapping = cmd.mapping.as_deref().cloned().unwrap_or_default();
     let parsed = parse_file(cmd.kind, &mapping, &cmd.csv)?;
     let registry = ctx.load::<ImportRegistry>(ImportRegistry::stream(&uai)).await?;
     let mut loaded: BTreeMap<Uuid, Loaded<UserState>> = BTreeMap::new();

@@ -217,7 +217,7 @@ pub struct ImportDirectory {
     pub csv: String,
     /// Column names, when the file does not use the default ones.
     #[serde(default)]
-    pub mapping: Option<super::import::ColumnMapping>,
+    pub mapping: Option<Box<super::import::ColumnMapping>>,
 }
 
 /// Issue a new activation code to an account (a password reset by the administrator): the code
