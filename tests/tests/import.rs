@@ -149,7 +149,13 @@ async fn pupils_import(kind: &str) {
     let (status, body) = import(&s, &adml, "pupil", &file).await;
     assert_eq!((status, body["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("kind")), "{body}");
 
+    let (status, body) = import(&s, &adml, "pupils", "INE;NOM\n123456789AB;Martin\n").await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("csv")), "{body}");
+    let before = events_after(&s, &root, 0).await.len() as u64;
+
     let first = import_ok(&s, &adml, "pupils", &file).await;
+    let appended = events_after(&s, &root, before).await;
+    assert_eq!(appended.first().map(|e| e["type"].as_str()), Some(Some("DirectoryImported")), "the refused file appended nothing");
     let counts = &first["report"]["counts"];
     assert_eq!(
         (counts["rows"].as_u64(), counts["accepted"].as_u64(), counts["rejected"].as_u64(), counts["created"].as_u64()),

@@ -199,7 +199,9 @@ pub async fn post_slips(
 
 /// The name of the structure whose accounts the command touched.
 async fn structure_name(state: &AppState, executed: &Executed) -> Result<String, ApiError> {
-    let uai = executed.result.stream.split('/').next().unwrap_or_default().to_string();
+    let uai = ent_domain::StreamId::parse(&executed.result.stream)
+        .map(|s| s.structure)
+        .ok_or_else(|| ApiError::Internal(format!("unexpected stream {}", executed.result.stream)))?;
     let s = ent_commands::context::load::<ent_domain::directory::StructureState>(
         state.handler.store(),
         ent_domain::directory::StructureState::stream(&uai),

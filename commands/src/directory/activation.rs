@@ -6,14 +6,16 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use ent_domain::Aggregate;
-use ent_domain::directory::activation::{ActivationRefusal, IssuedCode, activate_account, issue_activation_code, normalize_code};
+use ent_domain::directory::activation::{
+    ActivationRefusal, CODE_VALIDITY, IssuedCode, activate_account, issue_activation_code, normalize_code,
+};
 use ent_domain::directory::commands::{IssueActivationCode, IssueClassActivationCodes};
 use ent_domain::directory::throttle::{AccountThrottle, LoginGate, login_gate};
 use ent_domain::directory::{Profile, StructureState, UserState};
 use ent_domain::{Actor, StreamId};
 use uuid::Uuid;
 
-use super::import::{code_secrets, issued_until, new_code};
+use super::import::{code_secrets, new_code};
 use super::users::password_secret;
 use crate::authentication::{LoginOutcome, record_failure, user_of_login};
 use crate::authorization::require_account_admin;
@@ -30,7 +32,7 @@ pub async fn issue_activation_code_cmd(ctx: &CommandContext<'_>, cmd: &IssueActi
     require_account_admin(ctx.actor, &user.state.structure)?;
     let events = issue_activation_code(&user.state, cmd, ctx.now)?;
     let s = ctx.load::<StructureState>(StructureState::stream(&user.state.structure)).await?;
-    let code = issued(&user.state, &s.state, None, &events);
+    let code = issued(&user.state, &s.state, None, ctx.now);
     let mut plan = Plan::one(user.append(events));
     plan.secrets.extend(code_secrets(std::slice::from_ref(&code)).await?);
     plan.disclosed = vec![code];
@@ -69,7 +71,7 @@ pub async fn issue_class_activation_codes(ctx: &CommandContext<'_>, cmd: &IssueC
     chosen.sort_by_key(|u| (u.state.profile != Some(Profile::Eleve), u.state.last_name.to_lowercase(), u.state.first_name.to_lowercase()));
     for user in chosen {
         let events = issue_activation_code(&user.state, &IssueActivationCode { user: user.state.user_id }, ctx.now)?;
-        codes.push(issued(&user.state, &s.state, class_code.clone(), &events));
+        codes.push(issued(&user.state, &s.state, class_code.clone(), ctx.now));
         plan.appends.push(user.append(events));
     }
     if plan.appends.is_empty() {
@@ -92,7 +94,8 @@ async fn class_structure(ctx: &CommandContext<'_>, class: Uuid) -> Result<String
     Err(CommandError::NotFound("class".into()))
 }
 
-fn issued(user: &UserState, s: &StructureState, class: Option<String>, events: &[ent_domain::Event]) -> IssuedCode {
+/// A fresh code for `user`, issued at `now`.
+fn issued(user: &UserState, s: &StructureState, class: Option<String>, now: DateTime<Utc>) -> IssuedCode {
     let class = class.or_else(|| user.class.and_then(|(c, _)| s.classes.get(&c)).map(|c| c.code.clone()));
     IssuedCode {
         user_id: user.user_id,
@@ -101,7 +104,7 @@ fn issued(user: &UserState, s: &StructureState, class: Option<String>, events: &
         last_name: user.last_name.clone(),
         class,
         code: new_code(),
-        expires_at: issued_until(events).unwrap_or_default(),
+        expires_at: now + CODE_VALIDITY,
     }
 }
 
@@ -121,6 +124,7 @@ pub enum ActivationOutcome {
 /// `ActivateAccount {login, code, new_password}` at `now`: the account's gate (the login
 /// throttle), the code checked against its hash (a dummy one for an unknown login), then the
 /// rule; a refusal is a failed login on the account.
+#[tracing::instrument(name = "activate_account", skip_all)]
 pub async fn attempt_activation(
     handler: &CommandHandler,
     policy: &AccountThrottle,

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ent_domain::directory::activation::{IssuedCode, code_from_random};
+use ent_domain::directory::activation::{CODE_VALIDITY, IssuedCode, code_from_random};
 use ent_domain::directory::commands::ImportDirectory;
 use ent_domain::directory::events::{DirectoryImported, ImportKind};
 use ent_domain::directory::import::decide::{ImportInput, decide_import};
@@ -75,7 +75,6 @@ pub async fn import_directory(ctx: &CommandContext<'_>, cmd: &ImportDirectory) -
     for person in &decision.new_people {
         let login = free_login(ctx, &person.first_name, &person.last_name, &mut taken).await?;
         let events = person.events(&uai, cmd.kind, &login, ctx.now);
-        let expires_at = issued_until(&events).unwrap_or(ctx.now);
         plan.appends.push(PlannedAppend { stream: UserState::stream(&uai, person.user_id), expected: ExpectedVersion::NoStream, events });
         plan.appends.push(reserve_login(&login, person.user_id));
         codes.push(IssuedCode {
@@ -85,20 +84,12 @@ pub async fn import_directory(ctx: &CommandContext<'_>, cmd: &ImportDirectory) -
             last_name: person.last_name.clone(),
             class: person.class.and_then(|c| class_codes.get(&c).cloned()),
             code: new_code(),
-            expires_at,
+            expires_at: ctx.now + CODE_VALIDITY,
         });
     }
     plan.secrets.extend(code_secrets(&codes).await?);
     plan.disclosed = codes;
     Ok(plan.with_created("import_id", import_id))
-}
-
-/// When the code an `ActivationCodeIssued` among `events` issued expires.
-pub(crate) fn issued_until(events: &[Event]) -> Option<chrono::DateTime<chrono::Utc>> {
-    events.iter().find_map(|e| match e {
-        Event::ActivationCodeIssued(i) => Some(i.expires_at),
-        _ => None,
-    })
 }
 
 /// A fresh random activation code (`ABCDE-FGHJK`).

@@ -232,7 +232,7 @@ impl Decider<'_> {
             by_guardian.entry(row.guardian_id.clone()).or_default().push(row);
         }
         for guardian_id in order {
-            let rows = by_guardian.remove(&guardian_id).unwrap_or_default();
+            let Some(rows) = by_guardian.remove(&guardian_id) else { continue };
             let mut children = Vec::new();
             for row in &rows {
                 match self.input.registry.person(ImportKind::Pupils, &row.pupil_national_id).and_then(|id| self.input.users.get(&id)) {
