@@ -589,8 +589,15 @@ async fn import(database: &str, args: ImportArgs) -> Result<()> {
     if let Some(path) = &args.report {
         std::fs::write(path, ent_api::routes::imports::report_csv(&report)).with_context(|| format!("writing {}", path.display()))?;
     }
-    if let Some(path) = &args.slips {
-        let pdf = ent_projections::directory::slips::render_slips(&args.structure, &args.address, &executed.disclosed);
+    if let Some(path) = args.slips.as_ref().filter(|_| executed.disclosed.is_empty()) {
+        println!("no account created: no slips written to {}", path.display());
+    } else if let Some(path) = &args.slips {
+        let structure = ent_commands::context::load::<ent_domain::directory::StructureState>(
+            handler.store(),
+            ent_domain::directory::StructureState::stream(&report.structure),
+        )
+        .await?;
+        let pdf = ent_projections::directory::slips::render_slips(&structure.state.name, &args.address, &executed.disclosed);
         std::fs::write(path, pdf).with_context(|| format!("writing {}", path.display()))?;
         println!("{} activation slips written to {}", executed.disclosed.len(), path.display());
     }

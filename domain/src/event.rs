@@ -38,6 +38,7 @@ pub enum Event {
     SessionRevoked(SessionRevoked),
     SessionsRevoked(SessionsRevoked),
     UserImported(UserImported),
+    UserReactivated(UserReactivated),
     ContactDetailsSet(ContactDetailsSet),
     ActivationCodeIssued(ActivationCodeIssued),
     AccountActivated(AccountActivated),
@@ -147,6 +148,7 @@ event_types! {
     SessionRevoked => "directory", 1;
     SessionsRevoked => "directory", 1;
     UserImported => "directory", 1;
+    UserReactivated => "directory", 1;
     ContactDetailsSet => "directory", 1;
     ActivationCodeIssued => "directory", 1;
     AccountActivated => "directory", 1;

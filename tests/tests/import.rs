@@ -234,6 +234,14 @@ async fn pupils_import(kind: &str) {
     let (_, card) = s.get(Some(&root), &format!("/api/v1/users/{left}"), second["position"].as_u64()).await;
     assert_eq!(card["active"], false, "{card}");
     s.login(&teacher_login, USER_PASSWORD).await;
+
+    // The first file again: pupil 2 is back (reactivated), pupil 1 back in 6B.
+    let third = import_ok(&s, &adml, "pupils", &file).await;
+    let counts = &third["report"]["counts"];
+    assert_eq!((counts["updated"].as_u64(), counts["deactivated"].as_u64()), (Some(2), Some(0)), "{counts}");
+    assert_eq!(third["report"]["reactivated"], json!([left]));
+    let (_, card) = s.get(Some(&root), &format!("/api/v1/users/{left}"), third["position"].as_u64()).await;
+    assert_eq!(card["active"], true, "{card}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

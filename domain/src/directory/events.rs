@@ -230,6 +230,14 @@ pub struct UserImported {
     pub birth_date: Option<NaiveDate>,
 }
 
+/// An account a directory import had deactivated (absent from a file) is listed again: it can
+/// log in again. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UserReactivated {
+    pub user_id: Uuid,
+    pub reason: String,
+}
+
 /// A guardian's contact details, as the last import gave them. Stream: the user's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactDetailsSet {
@@ -266,7 +274,8 @@ pub struct ImportCounts {
     pub rejected: u32,
     /// Accounts created.
     pub created: u32,
-    /// Existing accounts changed (class, new link, contact details, new assignment).
+    /// Existing accounts changed (class, new link, contact details, new assignment,
+    /// reactivation).
     pub updated: u32,
     /// Existing accounts already up to date.
     pub unchanged: u32,
@@ -309,4 +318,6 @@ pub struct DirectoryImported {
     pub created: Vec<ImportedPerson>,
     /// The accounts this import deactivated (absent from the file).
     pub deactivated: Vec<Uuid>,
+    /// The accounts an earlier import deactivated that this file lists again: reactivated.
+    pub reactivated: Vec<Uuid>,
 }

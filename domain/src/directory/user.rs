@@ -136,6 +136,7 @@ impl Aggregate for UserState {
             }
             Event::InspectorAppointed(_) => self.inspector = true,
             Event::UserDeactivated(_) => self.active = false,
+            Event::UserReactivated(_) => self.active = true,
             Event::LoginFailed(e) => {
                 self.failed_logins = e.consecutive;
                 self.last_failed_login = Some(e.at);

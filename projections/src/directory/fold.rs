@@ -42,6 +42,7 @@ impl Projection for DirectoryProjection {
                 }
             }),
             Event::UserDeactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = false),
+            Event::UserReactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = true),
             _ => Ok(()),
         }
     }

@@ -53,7 +53,7 @@ pub fn render_slips(structure: &str, address: &str, codes: &[IssuedCode]) -> Vec
             line(
                 Font::Regular,
                 9.0,
-                "À la première connexion, choisissez « Activer mon compte », saisissez votre identifiant, ce code et le mot de passe de votre choix (12 caractères au moins, ou une phrase de passe).",
+                "À la première connexion, activez votre compte avec votre identifiant et ce code, et choisissez votre mot de passe (12 caractères au moins, ou une phrase de passe).",
                 0.0,
             );
         }

@@ -11,13 +11,13 @@ use uuid::Uuid;
 use super::mapping::{Column, ColumnMapping};
 use super::parse::{GuardianRow, ParsedFile, PupilRow, Rows, TeacherRow};
 use super::registry::ImportRegistry;
-use crate::Event;
 use crate::directory::activation::issue_code_events;
 use crate::directory::commands::EnrolPupil;
 use crate::directory::events::*;
 use crate::directory::structure::StructureState;
 use crate::directory::types::Profile;
 use crate::directory::user::{UserState, enrol_pupil};
+use crate::{Aggregate, Event};
 
 /// What the import is decided on.
 pub struct ImportInput<'a> {
@@ -95,6 +95,7 @@ struct Decider<'a> {
     unchanged: u32,
     /// External ids named by a row of the file, accepted or not: never deactivated.
     listed: BTreeSet<String>,
+    reactivated: Vec<Uuid>,
 }
 
 /// Decides what `parsed` changes. `new_id` gives the id of the account to create for an
@@ -107,6 +108,7 @@ pub fn decide_import(input: &ImportInput<'_>, parsed: ParsedFile, mut new_id: im
         new_people: Vec::new(),
         changes: BTreeMap::new(),
         unchanged: 0,
+        reactivated: Vec::new(),
     };
     match parsed.rows {
         Rows::Pupils(rows) => d.pupils(rows, &mut new_id),
@@ -145,6 +147,7 @@ pub fn decide_import(input: &ImportInput<'_>, parsed: ParsedFile, mut new_id: im
         rejected: d.rejected,
         created: d.new_people.iter().map(|p| ImportedPerson { external_id: p.external_id.clone(), user_id: p.user_id }).collect(),
         deactivated,
+        reactivated: d.reactivated,
     };
     ImportDecision { new_people: d.new_people, changes: d.changes, report, same_as_last }
 }
@@ -159,12 +162,25 @@ impl Decider<'_> {
         });
     }
 
-    /// The managed account of `external_id`, when it exists; `Err` when it is deactivated.
-    fn existing(&self, kind: ImportKind, external_id: &str) -> Result<Option<&UserState>, String> {
+    /// The managed account of `external_id`, when it exists. An account an import deactivated
+    /// comes back (`UserReactivated` first, then what the row changes); one an administrator
+    /// deactivated is `Err`.
+    fn existing(&mut self, kind: ImportKind, external_id: &str) -> Result<Option<UserState>, String> {
         let Some(id) = self.input.registry.person(kind, external_id) else { return Ok(None) };
         match self.input.users.get(&id) {
-            Some(u) if u.active => Ok(Some(u)),
-            _ => Err("the account of this id was deactivated".into()),
+            Some(u) if u.active => Ok(Some(u.clone())),
+            Some(u) if self.input.registry.deactivated.contains(&id) => {
+                let reactivated = Event::UserReactivated(UserReactivated {
+                    user_id: id,
+                    reason: format!("listed again by the {} import of {}", self.input.kind.as_str(), self.input.now.date_naive()),
+                });
+                let mut user = u.clone();
+                user.apply(&reactivated);
+                self.changes.entry(id).or_default().push(reactivated);
+                self.reactivated.push(id);
+                Ok(Some(user))
+            }
+            _ => Err("the account of this id was deactivated by an administrator".into()),
         }
     }
 
@@ -188,11 +204,15 @@ impl Decider<'_> {
             };
             match self.existing(ImportKind::Pupils, &row.national_id) {
                 Err(reason) => self.reject(row.line, &row.national_id, Column::NationalId, reason),
-                Ok(Some(pupil)) if pupil.class.map(|(c, _)| c) == Some(class) => self.unchanged += 1,
+                Ok(Some(pupil)) if pupil.class.map(|(c, _)| c) == Some(class) => {
+                    if !self.changes.contains_key(&pupil.user_id) {
+                        self.unchanged += 1;
+                    }
+                }
                 Ok(Some(pupil)) => {
                     let since = pupil.class.map_or(today, |(_, s)| s.max(today));
                     let cmd = EnrolPupil { pupil: pupil.user_id, class, since: Some(since) };
-                    match enrol_pupil(pupil, self.input.structure, &cmd, today) {
+                    match enrol_pupil(&pupil, self.input.structure, &cmd, today) {
                         Ok(events) => self.changes.entry(pupil.user_id).or_default().extend(events),
                         Err(e) => self.reject(row.line, &row.national_id, Column::Class, e.to_string()),
                     }
@@ -262,7 +282,7 @@ impl Decider<'_> {
                     if (parent.email.as_ref(), parent.phone.as_ref()) != (email.as_ref(), phone.as_ref()) {
                         events.push(Event::ContactDetailsSet(ContactDetailsSet { user_id: parent.user_id, email, phone }));
                     }
-                    if events.is_empty() {
+                    if events.is_empty() && !self.changes.contains_key(&parent.user_id) {
                         self.unchanged += 1;
                     } else {
                         self.changes.entry(parent.user_id).or_default().extend(events);
@@ -292,7 +312,8 @@ impl Decider<'_> {
 
     fn teachers(&mut self, rows: Vec<TeacherRow>, new_id: &mut dyn FnMut(&str) -> Uuid) {
         let uai = self.input.structure.uai.clone();
-        let mut by_teacher: BTreeMap<String, (TeacherRow, BTreeSet<(Uuid, Uuid)>)> = BTreeMap::new();
+        // One teacher, several rows (one per subject): names of the first, lines of all.
+        let mut by_teacher: BTreeMap<String, (TeacherRow, BTreeSet<(Uuid, Uuid)>, Vec<u32>)> = BTreeMap::new();
         let mut order = Vec::new();
         for row in rows {
             self.listed.insert(row.teacher_id.clone());
@@ -317,20 +338,25 @@ impl Decider<'_> {
             if !by_teacher.contains_key(&row.teacher_id) {
                 order.push(row.teacher_id.clone());
             }
-            let entry = by_teacher.entry(row.teacher_id.clone()).or_insert_with(|| (row.clone(), BTreeSet::new()));
+            let entry = by_teacher.entry(row.teacher_id.clone()).or_insert_with(|| (row.clone(), BTreeSet::new(), Vec::new()));
             entry.1.extend(classes.into_iter().map(|c| (subject, c)));
+            entry.2.push(row.line);
         }
         for teacher_id in order {
-            let Some((first, assignments)) = by_teacher.remove(&teacher_id) else { continue };
+            let Some((first, assignments, lines)) = by_teacher.remove(&teacher_id) else { continue };
             let assigned = |teacher: Uuid, (subject_id, class_or_group): (Uuid, Uuid)| {
                 Event::TeacherAssigned(TeacherAssigned { teacher, structure: uai.clone(), subject_id, class_or_group })
             };
             match self.existing(ImportKind::Teachers, &teacher_id) {
-                Err(reason) => self.reject(first.line, &teacher_id, Column::TeacherId, reason),
+                Err(reason) => {
+                    for line in lines {
+                        self.reject(line, &teacher_id, Column::TeacherId, reason.clone());
+                    }
+                }
                 Ok(Some(teacher)) => {
                     let events: Vec<Event> =
                         assignments.iter().filter(|(s, c)| !teacher.teaches(*s, *c)).map(|a| assigned(teacher.user_id, *a)).collect();
-                    if events.is_empty() {
+                    if events.is_empty() && !self.changes.contains_key(&teacher.user_id) {
                         self.unchanged += 1;
                     } else {
                         self.changes.entry(teacher.user_id).or_default().extend(events);
@@ -447,10 +473,18 @@ mod tests {
         assert!(matches!(&second.changes[&noe][..], [Event::UserDeactivated(_)]));
         assert_eq!((second.report.counts.updated, second.report.counts.deactivated), (1, 1));
         assert!(!users[&noe].active);
-        // Noé comes back: his account was deactivated, the row is reported, nothing else changes.
+        // Noé comes back: the import had deactivated him, it reactivates him.
         let back = import(&s, &mut registry, &mut users, ImportKind::Pupils, PUPILS);
-        assert_eq!(back.report.rejected.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4]);
-        assert!(back.changes.values().all(|events| events.iter().all(|e| matches!(e, Event::PupilEnrolled(_)))));
+        assert_eq!(back.report.rejected.iter().map(|r| r.line).collect::<Vec<_>>(), vec![4]);
+        assert!(matches!(&back.changes[&noe][..], [Event::UserReactivated(_)]));
+        assert_eq!((back.report.reactivated.clone(), users[&noe].active), (vec![noe], true));
+        // An account an administrator deactivated is reported, not reactivated.
+        let by_admin = Event::UserDeactivated(UserDeactivated { user_id: lea, reason: "exclusion".into() });
+        users.entry(lea).and_modify(|u| u.apply(&by_admin));
+        let next = "INE;NOM;PRENOM;DATE_NAISSANCE;DIVISION\n1A;Martin;Léa;02/03/2014;6B\n2A;Roux;Noé;02/03/2014;6A\n";
+        let d = import(&s, &mut registry, &mut users, ImportKind::Pupils, next);
+        assert_eq!(d.report.rejected[0].reason, "the account of this id was deactivated by an administrator");
+        assert!(d.changes.is_empty() && !users[&lea].active);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The structure's imports: stream `<uai>/directory-import/<uai>`, one `DirectoryImported` per
 //! file processed. Its state maps external ids to the accounts the import created and manages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use uuid::Uuid;
 
@@ -15,6 +15,8 @@ pub struct ImportRegistry {
     pub people: BTreeMap<(ImportKind, String), Uuid>,
     /// The last import of each kind: its file hash and its import id.
     pub last: BTreeMap<ImportKind, (String, Uuid)>,
+    /// The accounts an import deactivated (absent from its file) and none reactivated since.
+    pub deactivated: BTreeSet<Uuid>,
     /// Every import's report, by import id.
     pub reports: BTreeMap<Uuid, DirectoryImported>,
 }
@@ -43,6 +45,10 @@ impl Aggregate for ImportRegistry {
         if let Event::DirectoryImported(e) = event {
             for p in &e.created {
                 self.people.insert((e.kind, p.external_id.clone()), p.user_id);
+            }
+            self.deactivated.extend(e.deactivated.iter().copied());
+            for id in &e.reactivated {
+                self.deactivated.remove(id);
             }
             self.last.insert(e.kind, (e.file_sha256.clone(), e.import_id));
             self.reports.insert(e.import_id, e.clone());
