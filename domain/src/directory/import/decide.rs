@@ -87,6 +87,10 @@ impl NewPerson {
     }
 }
 
+/// A teacher's rows: the first (for the names), the (subject, class or group) pairs of all, their
+/// lines.
+type TeacherServices = (TeacherRow, BTreeSet<(Uuid, Uuid)>, Vec<u32>);
+
 struct Decider<'a> {
     input: &'a ImportInput<'a>,
     rejected: Vec<RejectedRow>,
@@ -313,7 +317,7 @@ impl Decider<'_> {
     fn teachers(&mut self, rows: Vec<TeacherRow>, new_id: &mut dyn FnMut(&str) -> Uuid) {
         let uai = self.input.structure.uai.clone();
         // One teacher, several rows (one per subject): names of the first, lines of all.
-        let mut by_teacher: BTreeMap<String, (TeacherRow, BTreeSet<(Uuid, Uuid)>, Vec<u32>)> = BTreeMap::new();
+        let mut by_teacher: BTreeMap<String, TeacherServices> = BTreeMap::new();
         let mut order = Vec::new();
         for row in rows {
             self.listed.insert(row.teacher_id.clone());
