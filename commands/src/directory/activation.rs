@@ -153,6 +153,8 @@ pub async fn attempt_activation(
         None => None,
     };
     let hash = stored.unwrap_or_else(|| passwords::dummy_code_hash().to_string());
+    // Something that cannot be a code is still verified (as "", which matches no hash): every
+    // attempt costs the same work and fails the same way.
     let typed = normalize_code(code).unwrap_or_default();
     let matches = passwords::verify_async(typed, hash).await;
     let Some(user) = account else { return Ok(ActivationOutcome::Refused) };
