@@ -36,6 +36,13 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ImportKindArg {
+    Pupils,
+    Guardians,
+    Teachers,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum LogFormat {
     Text,
     Json,
@@ -116,6 +123,30 @@ enum Cmd {
     Sessions {
         #[command(subcommand)]
         action: SessionsCmd,
+    },
+    /// Import a directory file (CSV) into a structure: pupils, guardians or teachers
+    /// (docs/import.md). Prints the report; every row is accepted or reported.
+    Import {
+        /// The structure's UAI.
+        #[arg(long)]
+        structure: String,
+        #[arg(long, value_enum)]
+        kind: ImportKindArg,
+        /// A JSON file of column names, when the file does not use the default ones.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Write the report (counts and rejected rows) as CSV to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Write the activation slips of the accounts created (PDF) to this file. They hold the
+        /// only copy of the codes: print them and delete the file.
+        #[arg(long)]
+        slips: Option<PathBuf>,
+        /// The ENT's address printed on the slips.
+        #[arg(long, default_value = "https://ent.example.org/")]
+        address: String,
+        /// The CSV file.
+        file: PathBuf,
     },
     /// JSON Schemas of every command and event.
     Schemas {
@@ -396,6 +427,9 @@ async fn run() -> Result<()> {
             println!("every session of {user} ({user_id}) revoked (position {})", executed.result.position);
         }
         Cmd::Schemas { action: SchemasCmd::Export { dir, check } } => export_schemas(&dir, check)?,
+        Cmd::Import { structure, kind, mapping, report, slips, address, file } => {
+            import(&cli.database, ImportArgs { structure, kind, mapping, report, slips, address, file }).await?
+        }
     }
     Ok(())
 }
@@ -514,5 +548,88 @@ fn export_schemas(dir: &std::path::Path, check: bool) -> Result<()> {
         bail!("schemas differ from the code (run `ent schemas export`): {}", differ.join(", "));
     }
     println!("{} schema files {}", files.len(), if check { "match the code" } else { "written" });
+    Ok(())
+}
+
+struct ImportArgs {
+    structure: String,
+    kind: ImportKindArg,
+    mapping: Option<PathBuf>,
+    report: Option<PathBuf>,
+    slips: Option<PathBuf>,
+    address: String,
+    file: PathBuf,
+}
+
+/// `ent import`: `ImportDirectory` as the system, in-process, with a progress spinner while the
+/// file is decided and appended (one transaction).
+async fn import(database: &str, args: ImportArgs) -> Result<()> {
+    use ent_domain::directory::events::ImportKind;
+    let csv = std::fs::read_to_string(&args.file).with_context(|| format!("reading {} (UTF-8 text)", args.file.display()))?;
+    let mapping = match &args.mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            Some(Box::new(ent_commands::directory::parse_mapping(&text).with_context(|| format!("mapping file {}", path.display()))?))
+        }
+        None => None,
+    };
+    let kind = match args.kind {
+        ImportKindArg::Pupils => ImportKind::Pupils,
+        ImportKindArg::Guardians => ImportKind::Guardians,
+        ImportKindArg::Teachers => ImportKind::Teachers,
+    };
+    let rows = csv.lines().skip(1).filter(|l| !l.trim().is_empty()).count() as u64;
+    let backend = Backend::open(database).await.context("opening the database")?;
+    let handler = CommandHandler::new(backend.events.clone());
+    let bar = indicatif::ProgressBar::new(rows);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_message(format!("importing {rows} rows of {} ({})", args.file.display(), kind.as_str()));
+    let cmd = ent_domain::directory::commands::ImportDirectory { structure: args.structure.clone(), kind, csv, mapping };
+    let parsed = ent_commands::envelope::ParsedCommand {
+        command_id: uuid::Uuid::now_v7(),
+        expected_version: None,
+        command: ent_commands::Command::ImportDirectory(cmd),
+    };
+    let executed = handler.execute(&ent_domain::Actor::System, parsed, None).await;
+    bar.finish_and_clear();
+    let executed = executed?;
+    let import_id = executed.result.created.get("import_id").copied().context("the import has no id")?;
+    let report = ent_commands::directory::import_report(handler.store(), &ent_domain::Actor::System, &args.structure, import_id).await?;
+    let c = &report.counts;
+    if executed.result.event_ids.is_empty() {
+        println!("unchanged: the same file as import {import_id}; nothing appended");
+    } else {
+        println!("import {import_id} (position {})", executed.result.position);
+    }
+    println!(
+        "{} rows: {} accepted, {} rejected; {} created, {} updated, {} unchanged, {} deactivated",
+        c.rows, c.accepted, c.rejected, c.created, c.updated, c.unchanged, c.deactivated
+    );
+    for r in &report.rejected {
+        println!("  line {}: {}{}", r.line, r.field.as_deref().map(|f| format!("{f}: ")).unwrap_or_default(), r.reason);
+    }
+    if let Some(path) = &args.report {
+        std::fs::write(path, ent_api::routes::imports::report_csv(&report)).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = args.slips.as_ref().filter(|_| executed.disclosed.is_empty()) {
+        println!("no account created: no slips written to {}", path.display());
+    } else if let Some(path) = &args.slips {
+        let structure = ent_commands::context::load::<ent_domain::directory::StructureState>(
+            handler.store(),
+            ent_domain::directory::StructureState::stream(&report.structure),
+        )
+        .await?;
+        let pdf = ent_projections::directory::slips::render_slips(&structure.state.name, &args.address, &executed.disclosed);
+        std::fs::write(path, pdf).with_context(|| format!("writing {}", path.display()))?;
+        println!("{} activation slips written to {}", executed.disclosed.len(), path.display());
+    }
     Ok(())
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 use ent_commands::envelope::ParsedCommand;
 use ent_commands::{Command as Cmd, CommandHandler};
 use ent_domain::Actor;
-use ent_domain::directory::commands::{CreateStructure, CreateUser};
-use ent_domain::directory::{Profile, StructureKind};
+use ent_domain::directory::commands::{CreateClass, CreateStructure, CreateUser};
+use ent_domain::directory::{Level, Profile, StructureKind};
 use ent_domain::vie_scolaire::SanctionKind;
 use ent_domain::vie_scolaire::commands::PronounceSanction;
 use ent_infra::{Backend, Keyring};
@@ -106,6 +106,70 @@ async fn retention_run_erases_due_sanctions_and_bootstrap_is_idempotent() {
     let schemas = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas");
     let (ok, out) = ent(&dir, &["schemas", "export", "--check", "--dir", schemas]);
     assert!(ok, "{out}");
+}
+
+/// `ent import`: a pupils file with its own column names (a mapping file), the report printed and
+/// written as CSV, the slips written as PDF; the same file again appends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_reads_a_file_with_a_mapping_and_is_idempotent() {
+    let dir = Dir(std::env::temp_dir().join(format!("ent-cli-{}", Uuid::new_v4().simple())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let url = format!("sqlite://{}", dir.0.join("ent.db").display());
+    let backend = Backend::open(&url).await.unwrap();
+    let handler = CommandHandler::new(backend.events.clone());
+    run(&handler, Cmd::CreateStructure(CreateStructure { uai: "0751234A".into(), name: "Collège".into(), kind: StructureKind::College }))
+        .await;
+    run(&handler, Cmd::CreateClass(CreateClass { class_id: None, structure: "0751234A".into(), code: "6A".into(), level: Level::Sixieme }))
+        .await;
+    drop(handler);
+    drop(backend);
+
+    let file = dir.0.join("eleves.csv");
+    std::fs::write(
+        &file,
+        "ine,nom,prenom,naissance,classe\n\
+         123456789AB,Martin,Léa,02/03/2014,6A\n\
+         123456789AC,Dubois,Hugo,2014-05-06,6A\n\
+         123456789AD,Petit,Inès,02/03/2014,3C\n",
+    )
+    .unwrap();
+    let mapping = dir.0.join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"national_id": "ine", "last_name": "nom", "first_name": "prenom", "birth_date": "naissance", "class": "classe"}"#,
+    )
+    .unwrap();
+    let (report, slips) = (dir.0.join("report.csv"), dir.0.join("slips.pdf"));
+    let args = [
+        "import",
+        "--structure",
+        "0751234A",
+        "--kind",
+        "pupils",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "--slips",
+        slips.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ];
+    let (ok, out) = ent(&dir, &args);
+    assert!(ok, "{out}");
+    assert!(out.contains("3 rows: 2 accepted, 1 rejected; 2 created, 0 updated, 0 unchanged, 0 deactivated"), "{out}");
+    assert!(out.contains("line 4: classe: unknown class \"3C\""), "{out}");
+    assert!(out.contains("2 activation slips written"), "{out}");
+    let csv = std::fs::read_to_string(&report).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("4;123456789AD;classe;\"unknown class \"\"3C\"\"\"")), "{csv}");
+    assert!(std::fs::read(&slips).unwrap().starts_with(b"%PDF"));
+
+    let (ok, out) = ent(&dir, &args);
+    assert!(ok && out.contains("unchanged: the same file as import"), "{out}");
+    let (ok, out) = ent(&dir, &["import", "--structure", "0751234A", "--kind", "pupils", file.to_str().unwrap()]);
+    assert!(
+        !ok && out.contains("the header has no column \"DATE_NAISSANCE\""),
+        "without the mapping, the default columns are missing: {out}"
+    );
 }
 
 /// Runs `ent demo` on a fresh database until it prints its banner, then stops it; returns the

@@ -93,7 +93,7 @@ pub async fn attempt_login(
 }
 
 /// Appends `LoginFailed` (and `AccountLocked` at the threshold), deciding again on a conflict.
-async fn record_failure(
+pub(crate) async fn record_failure(
     handler: &CommandHandler,
     policy: &AccountThrottle,
     mut user: Loaded<UserState>,

@@ -80,6 +80,9 @@ commands! {
     RevokeSessions => crate::directory::revoke_sessions;
     RegisterCasService => crate::cas::register_cas_service;
     UnregisterCasService => crate::cas::unregister_cas_service;
+    ImportDirectory => crate::directory::import_directory;
+    IssueActivationCode => crate::directory::issue_activation_code;
+    IssueClassActivationCodes => crate::directory::issue_class_activation_codes;
     SetHalfDayBoundary => crate::vie_scolaire::set_half_day_boundary;
     ScheduleLesson => crate::vie_scolaire::schedule_lesson;
     ImportTimetable => crate::vie_scolaire::import_timetable;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ent_domain::directory::activation::IssuedCode;
 use ent_domain::{Actor, Aggregate, Event, StreamId};
 use uuid::Uuid;
 
@@ -44,12 +45,23 @@ pub struct Plan {
     /// The ids of the entities created, by the payload field that can choose them; returned in
     /// the command's result.
     pub created: BTreeMap<String, Uuid>,
+    /// Activation codes issued by this plan, answered once to the actor in the command's result
+    /// and never stored in clear (their hashes are in `secrets`).
+    pub disclosed: Vec<IssuedCode>,
+    /// Nothing to append: the command is already satisfied by this stream at this version (a
+    /// directory file imported again unchanged). `appends` is then empty.
+    pub satisfied_by: Option<(StreamId, u64)>,
 }
 
 impl Plan {
     /// A plan with a single stream.
     pub fn one(append: PlannedAppend) -> Self {
-        Plan { appends: vec![append], secrets: Vec::new(), created: BTreeMap::new() }
+        Plan { appends: vec![append], ..Plan::default() }
+    }
+
+    /// A plan that appends nothing: the command is already satisfied by `stream` at `version`.
+    pub fn satisfied(stream: StreamId, version: u64) -> Self {
+        Plan { satisfied_by: Some((stream, version)), ..Plan::default() }
     }
 
     /// Reports the id of an entity this plan creates, under the name of its payload field.

@@ -27,7 +27,7 @@ pub fn fingerprint_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Strin
     hex(&hasher.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ent_domain::Actor;
+use ent_domain::directory::activation::IssuedCode;
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -49,6 +50,9 @@ fn backoff(attempt: u32) -> Duration {
 pub struct Executed {
     pub result: AppendResult,
     pub append_duration: Duration,
+    /// Activation codes the command issued: answered this once, never stored in clear (empty
+    /// when the result is a replay).
+    pub disclosed: Vec<IssuedCode>,
 }
 
 /// Executes commands against an event store.
@@ -121,7 +125,7 @@ impl CommandHandler {
             let mut previous = stored.result;
             previous.replayed = true;
             tracing::info!("replayed an already committed command");
-            return Ok(Executed { result: previous, append_duration: started.elapsed() });
+            return Ok(Executed { result: previous, append_duration: started.elapsed(), disclosed: Vec::new() });
         }
         let correlation_id = correlation_id.unwrap_or(parsed.command_id);
         let mut attempt = 0;
@@ -147,11 +151,28 @@ impl CommandHandler {
                         return Ok(Executed {
                             result: AppendResult { replayed: true, ..stored.result },
                             append_duration: started.elapsed(),
+                            disclosed: Vec::new(),
                         });
                     }
                     return Err(e);
                 }
             };
+            if let Some((stream, version)) = plan.satisfied_by.take()
+                && plan.appends.is_empty()
+            {
+                tracing::info!(%stream, version, "nothing to append: already satisfied");
+                let result = AppendResult {
+                    command_id: parsed.command_id,
+                    stream: stream.to_string(),
+                    first_version: version,
+                    last_version: version,
+                    position: 0,
+                    event_ids: Vec::new(),
+                    created: plan.created,
+                    replayed: false,
+                };
+                return Ok(Executed { result, append_duration: Duration::ZERO, disclosed: Vec::new() });
+            }
             if let (Some(v), Some(primary)) = (parsed.expected_version, plan.appends.first_mut()) {
                 primary.expected = ExpectedVersion::Exact(v);
             }
@@ -168,10 +189,11 @@ impl CommandHandler {
                 continue;
             }
             let append_started = Instant::now();
+            let disclosed = std::mem::take(&mut plan.disclosed);
             match self.append_with_origin(actor, origin.clone(), parsed.command_id, correlation_id, plan).await {
                 Ok(result) => {
                     tracing::info!(position = result.position, events = result.event_ids.len(), "command accepted");
-                    return Ok(Executed { result, append_duration: append_started.elapsed() });
+                    return Ok(Executed { result, append_duration: append_started.elapsed(), disclosed });
                 }
                 Err(CommandError::Conflict { .. }) if parsed.expected_version.is_none() && attempt < MAX_CONFLICT_RETRIES => {
                     // Another process (or an append outside the pipeline) moved the stream.

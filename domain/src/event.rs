@@ -41,6 +41,12 @@ pub enum Event {
     CasServiceRegistered(CasServiceRegistered),
     CasServiceUnregistered(CasServiceUnregistered),
     CasTicketValidated(CasTicketValidated),
+    UserImported(UserImported),
+    UserReactivated(UserReactivated),
+    ContactDetailsSet(ContactDetailsSet),
+    ActivationCodeIssued(ActivationCodeIssued),
+    AccountActivated(AccountActivated),
+    DirectoryImported(DirectoryImported),
     LessonScheduled(LessonScheduled),
     RollCallTaken(RollCallTaken),
     RollCallAmended(RollCallAmended),
@@ -148,6 +154,12 @@ event_types! {
     CasServiceRegistered => "directory", 1;
     CasServiceUnregistered => "directory", 1;
     CasTicketValidated => "directory", 1;
+    UserImported => "directory", 1;
+    UserReactivated => "directory", 1;
+    ContactDetailsSet => "directory", 1;
+    ActivationCodeIssued => "directory", 1;
+    AccountActivated => "directory", 1;
+    DirectoryImported => "directory", 1;
     LessonScheduled => "vie_scolaire", 1;
     RollCallTaken => "vie_scolaire", 1;
     RollCallAmended => "vie_scolaire", 1;

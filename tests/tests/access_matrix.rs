@@ -23,13 +23,14 @@ struct Ids<'a> {
     a: &'a School,
     evaluation: uuid::Uuid,
     entry: uuid::Uuid,
+    import: uuid::Uuid,
 }
 
 #[rustfmt::skip]
 fn table(ids: &Ids) -> Table {
     let a = ids.a;
     let (uai, class, pupil, t1, maths, teacher) = (&a.uai, a.class_a, a.pupil_a1, a.t1, a.maths, a.teacher_id);
-    let (evaluation, entry) = (ids.evaluation, ids.entry);
+    let (evaluation, entry, import) = (ids.evaluation, ids.entry, ids.import);
     let mut t = Table::new();
     let mut row = |pattern: &'static str, path: String, expect: [u16; 10]| {
         assert!(t.insert(pattern, (path, expect)).is_none(), "two rows for {pattern}");
@@ -44,6 +45,7 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/me/classes", "/api/v1/me/classes".into(),                                          [403, 403, 403, 403, 403, 200, 403, 403, 403, 403]);
     row("/api/v1/me/today", "/api/v1/me/today".into(),                                              [403, 403, 403, 403, 403, 403, 200, 200, 403, 200]);
     row("/api/v1/structures/{uai}", format!("/api/v1/structures/{uai}"),                            [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
+    row("/api/v1/structures/{uai}/imports/{import_id}/report.csv", format!("/api/v1/structures/{uai}/imports/{import}/report.csv"), [200, 404, 404, 200, 404, 404, 404, 404, 404, 404]);
     row("/api/v1/classes/{id}/roster", format!("/api/v1/classes/{class}/roster"),                   [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
     row("/api/v1/users/{id}", format!("/api/v1/users/{pupil}"),                                     [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
     row("/api/v1/pupils/{id}/absences", format!("/api/v1/pupils/{pupil}/absences"),                 [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
@@ -106,8 +108,20 @@ async fn every_read_route_for_every_profile(kind: &str) {
     tokens.insert("other_direction", b.head.clone());
     tokens.insert("other_parent", b.parent.clone());
     let at = r["position"].as_u64().max(Some(activity.position));
+    let imported = s
+        .client
+        .post(s.url(&format!("/api/v1/structures/{}/imports?kind=pupils", a.uai)))
+        .bearer_auth(root)
+        .header("content-type", "text/csv")
+        .body("INE;NOM;PRENOM;DATE_NAISSANCE;DIVISION\n123456789AB;Roux;Jade;01/02/2014;6A\n")
+        .send()
+        .await
+        .expect("import");
+    let imported: serde_json::Value = imported.json().await.expect("import report");
+    let import = imported["import_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("import id");
+    let at = at.max(imported["position"].as_u64());
 
-    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry };
+    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import };
     let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();

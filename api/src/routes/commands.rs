@@ -25,10 +25,21 @@ pub fn routes() -> ServiceRoutes {
             Route::post("/api/v1/commands", post_command)
                 .summary("Submit a command; `type` selects the payload schema (see components). Idempotent by `command_id`")
                 .body::<CommandEnvelope>("the command envelope")
-                .ok::<AppendResult>("accepted; or the stored result of the same request sent again by the same user")
+                .ok::<CommandResponse>("accepted; or the stored result of the same request sent again by the same user")
                 .errors(&[403, 404, 409, 422, 503]),
         ],
     )
+}
+
+/// The result of a command, and the activation codes it issued (`IssueActivationCode`,
+/// `IssueClassActivationCodes`, `ImportDirectory`): answered this once, never stored in clear —
+/// the same command sent again answers its result without them (docs/domain.md, "Activation codes").
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct CommandResponse {
+    #[serde(flatten)]
+    pub result: AppendResult,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub activation_codes: Vec<ent_domain::directory::activation::IssuedCode>,
 }
 
 /// `POST /api/v1/commands`.
@@ -37,7 +48,7 @@ pub async fn post_command(
     Authenticated(actor): Authenticated,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<AppendResult>, ApiError> {
+) -> Result<Json<CommandResponse>, ApiError> {
     let parsed = CommandEnvelope::parse(parse_json(&body)?).inspect_err(|e| state.metrics.command("unknown", e.outcome()))?;
     let command_type = parsed.command.command_type();
     let correlation = headers.get(CORRELATION_HEADER).and_then(|h| h.to_str().ok()).and_then(|s| Uuid::parse_str(s).ok());
@@ -48,7 +59,7 @@ pub async fn post_command(
             if !executed.result.replayed {
                 state.metrics.append_latency(executed.append_duration);
             }
-            Ok(Json(executed.result))
+            Ok(Json(CommandResponse { result: executed.result, activation_codes: executed.disclosed }))
         }
         Err(e) => {
             state.metrics.command(command_type, e.outcome());

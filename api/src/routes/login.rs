@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use ent_commands::authentication::{LoginOutcome, attempt_login};
+use ent_commands::directory::ActivationOutcome;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -31,6 +32,12 @@ pub fn routes() -> ServiceRoutes {
                 .body::<LoginRequest>("the credentials")
                 .ok::<LoginResponse>("the token")
                 .errors(&[400, 401, 403, 429, 503]),
+            Route::post("/api/v1/auth/activate", activate)
+                .public()
+                .summary("Activate an account with its activation code and choose its password (no token needed; throttled like logins)")
+                .body::<ActivateRequest>("the login, the code and the new password")
+                .ok::<ActivateResponse>("the account is activated: log in with the new password")
+                .errors(&[400, 401, 403, 422, 429, 503]),
             Route::post("/api/v1/auth/logout", logout)
                 .summary("Close the session of this token: it is refused from now on")
                 .ok::<LogoutResponse>("the session is closed")
@@ -177,4 +184,82 @@ pub(crate) async fn sign_out(state: &AppState, actor: &ent_domain::Actor, sid: U
     state.metrics.sessions_revoked();
     tracing::info!(user = %user.user_id, session = %sid, "logout");
     Ok(())
+}
+
+/// `POST /api/v1/auth/activate` body (`ActivateAccount`, docs/domain.md, "Activation codes").
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct ActivateRequest {
+    pub login: String,
+    /// The code of the slip, e.g. `ABCDE-FGHJK` (case, spaces and dashes do not matter).
+    pub code: String,
+    /// Follows the password policy (docs/domain.md, "Passwords").
+    pub new_password: String,
+}
+
+/// An activated account.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ActivateResponse {
+    pub user_id: Uuid,
+}
+
+/// Unknown login, wrong, used or expired code all answer this.
+const ACTIVATION_REFUSED: &str = "unknown login, or wrong, used or expired activation code";
+
+/// `POST /api/v1/auth/activate`: the code spent, the password set; a refusal counts as a failed
+/// login of the account and of the source address.
+pub async fn activate(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    body: Bytes,
+) -> Result<Json<ActivateResponse>, ApiError> {
+    let body = parse_json(&body)?;
+    let field = |name: &str| -> Result<String, ApiError> {
+        match body.get(name) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            Some(_) => Err(ApiError::bad_field(name, "expected a non-empty string")),
+            None => Err(ApiError::bad_field(name, "missing")),
+        }
+    };
+    let request = ActivateRequest { login: field("login")?, code: field("code")?, new_password: field("new_password")? };
+    if let Some(wait) = address.and_then(|a| state.address_throttle.wait(a, Instant::now())) {
+        state.metrics.login("throttled_address");
+        return Err(too_many(wait, "from this address"));
+    }
+    let outcome = ent_commands::directory::attempt_activation(
+        &state.handler,
+        &state.account_throttle,
+        &request.login,
+        &request.code,
+        &request.new_password,
+        Utc::now(),
+    )
+    .await?;
+    match outcome {
+        ActivationOutcome::Activated { user_id } => {
+            tracing::info!(user = %user_id, "account activated");
+            Ok(Json(ActivateResponse { user_id }))
+        }
+        ActivationOutcome::Refused => {
+            state.metrics.login("failed");
+            if let Some(a) = address {
+                state.address_throttle.failed(a, Instant::now());
+            }
+            tracing::warn!(?address, "activation refused");
+            Err(ApiError::Unauthorized(ACTIVATION_REFUSED.into()))
+        }
+        ActivationOutcome::Throttled { retry_after } => {
+            state.metrics.login("throttled_account");
+            Err(too_many(retry_after, "on this account"))
+        }
+        ActivationOutcome::Locked { until, locked_now } => {
+            state.metrics.login(if locked_now { "failed" } else { "locked" });
+            if locked_now {
+                state.metrics.lockout();
+            }
+            Err(ApiError::AccountLocked(format!(
+                "this account is locked after too many failed attempts, until {}; a local administrator can unlock it",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )))
+        }
+    }
 }

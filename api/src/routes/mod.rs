@@ -7,6 +7,7 @@ mod cas;
 mod commands;
 mod competences;
 mod directory;
+pub mod imports;
 
 pub(crate) mod login;
 mod notes;
@@ -39,6 +40,8 @@ pub fn all() -> Vec<Route> {
         cas::routes(),
         commands::routes(),
         directory::routes(),
+        imports::routes(),
+        imports::read_routes(),
         vie_scolaire::routes(),
         notes::routes(),
         cahier_de_textes::routes(),

@@ -224,6 +224,12 @@ impl Route {
         self.errors(&[413])
     }
 
+    /// A plain-text request body (e.g. `text/csv`).
+    pub fn text_body(mut self, content_type: &'static str, description: &'static str) -> Self {
+        self.body = Some((content_type, text_schema, description));
+        self.errors(&[400, 413])
+    }
+
     /// `200` with a JSON body of type `T`.
     pub fn ok<T: JsonSchema>(self, description: &'static str) -> Self {
         self.answer(200, description, "application/json", schema_of::<T>)

@@ -1,6 +1,8 @@
 //! `CreateUser`, `CreateRectoratUser`, `AppointInspector`, `EnrolPupil`, `LinkParent`, `AssignTeacher`, `GrantAdmin`,
 //! `DeactivateUser`, `ChangePassword`, `UnlockAccount`, `RevokeSessions`.
 
+use std::collections::BTreeSet;
+
 use ent_domain::directory::commands::{
     AppointInspector, AssignTeacher, ChangePassword, CreateRectoratUser, CreateUser, DeactivateUser, EnrolPupil, GrantAdmin, LinkParent,
     RevokeSessions, UnlockAccount,
@@ -89,9 +91,21 @@ async fn choose_login(ctx: &CommandContext<'_>, wanted: Option<&str>, first_name
         }
         return Ok(login);
     }
+    free_login(ctx, first_name, last_name, &mut BTreeSet::new()).await
+}
+
+/// The first free `prenom.nomN` login, neither reserved in the store nor in `taken` (the logins
+/// the same command already chose); it is added to `taken`.
+pub(crate) async fn free_login(
+    ctx: &CommandContext<'_>,
+    first_name: &str,
+    last_name: &str,
+    taken: &mut BTreeSet<String>,
+) -> Result<String, CommandError> {
     for attempt in 0..LOGIN_ATTEMPTS {
         let candidate = login_candidate(first_name, last_name, attempt);
-        if ctx.store.stream_version(&reservation_stream(&candidate).to_string()).await?.is_none() {
+        if !taken.contains(&candidate) && ctx.store.stream_version(&reservation_stream(&candidate).to_string()).await?.is_none() {
+            taken.insert(candidate.clone());
             return Ok(candidate);
         }
     }

@@ -63,7 +63,7 @@ pub async fn import_timetable(ctx: &CommandContext<'_>, cmd: &ImportTimetable) -
         })
         .collect();
     let created = ids.iter().enumerate().map(|(i, id)| (format!("lessons[{i}].lesson_id"), *id)).collect();
-    Ok(Plan { appends, secrets: vec![], created })
+    Ok(Plan { appends, created, ..Plan::default() })
 }
 
 /// Loads a lesson and checks the actor may take its roll call: its teacher, the CPE, the direction.

@@ -204,3 +204,41 @@ pub struct UnlockAccount {
 pub struct RevokeSessions {
     pub user: Uuid,
 }
+
+/// Import a directory file (CSV) into a structure: pupils, guardians or teachers (docs/domain.md,
+/// "Rentrée import"). Local administrators (ADML) of the structure, its direction and platform
+/// administrators. Also sent by `POST /api/v1/structures/{uai}/imports` and `ent import`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportDirectory {
+    pub structure: String,
+    pub kind: super::events::ImportKind,
+    /// The file's text, UTF-8, comma or semicolon separated, with a header row.
+    pub csv: String,
+    /// Column names, when the file does not use the default ones.
+    #[serde(default)]
+    pub mapping: Option<Box<super::import::ColumnMapping>>,
+}
+
+/// Issue a new activation code to an account (a password reset by the administrator): the code
+/// is answered once, in the command's result, and any earlier code stops working. Local
+/// administrators (ADML) of the user's structure and platform administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueActivationCode {
+    pub user: Uuid,
+}
+
+/// Issue fresh activation codes to the pupils of a class and to their guardians, for printing
+/// one slip per person (`POST /api/v1/classes/{id}/activation-slips` answers them as a PDF):
+/// every earlier code of these accounts stops working. Accounts already activated are skipped
+/// unless `include_activated`. Local administrators (ADML) of the class's structure and platform
+/// administrators.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueClassActivationCodes {
+    pub class: Uuid,
+    /// Also reissue codes to accounts that already have a password (a reset for the class).
+    #[serde(default)]
+    pub include_activated: bool,
+}

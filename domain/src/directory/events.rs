@@ -193,3 +193,131 @@ pub struct SessionsRevoked {
     pub user_id: Uuid,
     pub before: DateTime<Utc>,
 }
+
+/// What a directory import file lists (docs/domain.md, "Rentrée import").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    /// Pupils with their class (SIECLE-style).
+    Pupils,
+    /// Legal guardians with their link to a pupil and their contact details.
+    Guardians,
+    /// Teachers with their subjects and classes (STS-style).
+    Teachers,
+}
+
+impl ImportKind {
+    /// `pupils`, `guardians` or `teachers`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Pupils => "pupils",
+            ImportKind::Guardians => "guardians",
+            ImportKind::Teachers => "teachers",
+        }
+    }
+}
+
+/// A user was created by a directory import, which manages them from now on: they are matched
+/// on `external_id` by later imports of the same kind. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UserImported {
+    pub user_id: Uuid,
+    pub structure: String,
+    pub kind: ImportKind,
+    /// The national id (INE) of a pupil, the school system's stable id of a guardian or teacher.
+    pub external_id: String,
+    /// A pupil's birth date, as the file gives it.
+    pub birth_date: Option<NaiveDate>,
+}
+
+/// An account a directory import had deactivated (absent from a file) is listed again: it can
+/// log in again. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UserReactivated {
+    pub user_id: Uuid,
+    pub reason: String,
+}
+
+/// A guardian's contact details, as the last import gave them. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ContactDetailsSet {
+    pub user_id: Uuid,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// An activation code was issued to the account; any earlier code no longer works. The code
+/// itself is kept hashed outside the event log. Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ActivationCodeIssued {
+    pub user_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The account was activated with its activation code, which is spent, and a password chosen
+/// (a `PasswordSet` follows). Stream: the user's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AccountActivated {
+    pub user_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// Counts of one import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ImportCounts {
+    /// Data rows in the file (the header excluded).
+    pub rows: u32,
+    /// Rows accepted (imported, or already up to date).
+    pub accepted: u32,
+    /// Rows rejected (see `rejected`).
+    pub rejected: u32,
+    /// Accounts created.
+    pub created: u32,
+    /// Existing accounts changed (class, new link, contact details, new assignment,
+    /// reactivation).
+    pub updated: u32,
+    /// Existing accounts already up to date.
+    pub unchanged: u32,
+    /// Accounts the import manages that the file no longer lists: deactivated.
+    pub deactivated: u32,
+}
+
+/// A row of an import file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RejectedRow {
+    /// Line number in the file (the header is line 1).
+    pub line: u32,
+    /// The row's external id, when it has one.
+    pub external_id: Option<String>,
+    /// The column (by its name in the mapping) at fault, when one is.
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+/// An account created by an import, by its external id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ImportedPerson {
+    pub external_id: String,
+    pub user_id: Uuid,
+}
+
+/// A directory import file was processed: the report of the import. Stream:
+/// `<uai>/directory-import/<uai>` (the structure's imports).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DirectoryImported {
+    pub import_id: Uuid,
+    pub structure: String,
+    pub kind: ImportKind,
+    /// Hex SHA-256 of the file as received.
+    pub file_sha256: String,
+    pub at: DateTime<Utc>,
+    pub counts: ImportCounts,
+    pub rejected: Vec<RejectedRow>,
+    /// The accounts this import created (the import manages them from now on).
+    pub created: Vec<ImportedPerson>,
+    /// The accounts this import deactivated (absent from the file).
+    pub deactivated: Vec<Uuid>,
+    /// The accounts an earlier import deactivated that this file lists again: reactivated.
+    pub reactivated: Vec<Uuid>,
+}

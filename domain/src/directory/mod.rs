@@ -1,7 +1,9 @@
 //! Directory & administration: structures, classes, groups, subjects, periods, users and links.
 
+pub mod activation;
 pub mod commands;
 pub mod events;
+pub mod import;
 pub mod login;
 pub mod password_policy;
 pub mod sessions;

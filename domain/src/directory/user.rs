@@ -52,6 +52,13 @@ pub struct UserState {
     pub revoked_sessions: BTreeSet<Uuid>,
     /// Tokens issued up to this instant (to the second) are refused (`RevokeSessions`).
     pub sessions_revoked_before: Option<DateTime<Utc>>,
+    /// The external id a directory import matches this account on (docs/domain.md, "Rentrée import").
+    pub external_id: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// An unused activation code works until then (docs/domain.md, "Activation codes").
+    pub activation_expires_at: Option<DateTime<Utc>>,
 }
 
 impl UserState {
@@ -129,6 +136,7 @@ impl Aggregate for UserState {
             }
             Event::InspectorAppointed(_) => self.inspector = true,
             Event::UserDeactivated(_) => self.active = false,
+            Event::UserReactivated(_) => self.active = true,
             Event::LoginFailed(e) => {
                 self.failed_logins = e.consecutive;
                 self.last_failed_login = Some(e.at);
@@ -143,6 +151,16 @@ impl Aggregate for UserState {
             Event::SessionsRevoked(e) => {
                 self.sessions_revoked_before = self.sessions_revoked_before.max(Some(e.before));
             }
+            Event::UserImported(e) => {
+                self.external_id = Some(e.external_id.clone());
+                self.birth_date = e.birth_date;
+            }
+            Event::ContactDetailsSet(e) => {
+                self.email = e.email.clone();
+                self.phone = e.phone.clone();
+            }
+            Event::ActivationCodeIssued(e) => self.activation_expires_at = Some(e.expires_at),
+            Event::AccountActivated(_) => self.activation_expires_at = None,
             Event::AccountUnlocked(_) | Event::LoginSucceeded(_) => {
                 self.failed_logins = 0;
                 self.last_failed_login = None;

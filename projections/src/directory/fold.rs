@@ -44,6 +44,7 @@ impl Projection for DirectoryProjection {
             Event::CasServiceRegistered(e) => super::cas::cas_service_registered(view, e),
             Event::CasServiceUnregistered(e) => super::cas::cas_service_unregistered(view, e),
             Event::UserDeactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = false),
+            Event::UserReactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = true),
             _ => Ok(()),
         }
     }

@@ -4,6 +4,7 @@ pub mod cas;
 mod fold;
 mod models;
 pub mod queries;
+pub mod slips;
 
 pub use fold::DirectoryProjection;
 pub use models::*;

@@ -13,7 +13,7 @@ pub enum Font {
 
 impl Font {
     /// The name of the font in the page resources.
-    pub(super) fn resource(self) -> Name<'static> {
+    pub(crate) fn resource(self) -> Name<'static> {
         match self {
             Font::Regular => Name(b"F1"),
             Font::Bold => Name(b"F2"),
@@ -21,7 +21,7 @@ impl Font {
     }
 
     /// The standard (built-in) font it is.
-    pub(super) fn base_font(self) -> Name<'static> {
+    pub(crate) fn base_font(self) -> Name<'static> {
         match self {
             Font::Regular => Name(b"Helvetica"),
             Font::Bold => Name(b"Helvetica-Bold"),

@@ -13,8 +13,8 @@ use pdf_writer::{Content, Finish, Pdf, Rect, Ref, Str, TextStr};
 
 use super::models::{Bulletin, SubjectLine};
 
-const WIDTH: f32 = 595.0;
-const HEIGHT: f32 = 842.0;
+pub(crate) const WIDTH: f32 = 595.0;
+pub(crate) const HEIGHT: f32 = 842.0;
 const LEFT: f32 = 40.0;
 const RIGHT: f32 = WIDTH - 40.0;
 const TOP: f32 = HEIGHT - 40.0;
@@ -520,7 +520,8 @@ fn number_pages(pages: Vec<Content>, footer: &str) -> Vec<Content> {
     l.pages
 }
 
-fn write(title: &str, pages: Vec<Content>) -> Vec<u8> {
+/// An A4 document of `pages` with the two standard fonts (also the activation slips').
+pub(crate) fn write(title: &str, pages: Vec<Content>) -> Vec<u8> {
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
