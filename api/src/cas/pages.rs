@@ -1,15 +1,19 @@
-//! The single sign-on's HTML pages: the minimal login form (the portal does not exist yet), and
-//! the messages (connected, logged out, service not allowed). French, one label per control, no
-//! script and no inline style; text is escaped with `quick-xml`'s escaping; served with a
-//! Content-Security-Policy that allows nothing but the page itself.
+//! The single sign-on's HTML pages, in the portal's layout and stylesheet (askama templates
+//! `cas_login.html`, `cas_message.html`, escaping by default): the login form and the messages
+//! (connected, logged out, service not allowed). French, one label per control, no script and no
+//! inline style; served with a Content-Security-Policy that allows nothing but the page itself
+//! and the portal's stylesheet.
 
+use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use quick_xml::escape::escape;
 
+use crate::portal::page::Shell;
+
 /// Nothing is loaded, nothing framed, no script. (No `form-action`: browsers apply it to the
 /// redirect after the form too, which goes to the partner application.)
-pub const CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+pub const CSP: &str = "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An HTML page with its status, `text/html`, and the CSP.
 pub struct Page {
@@ -40,16 +44,6 @@ impl IntoResponse for Page {
     }
 }
 
-fn document(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — ENT</title>\n</head>\n\
-         <body>\n<main>\n<h1>{}</h1>\n{body}</main>\n</body>\n</html>\n",
-        escape(title),
-        escape(title)
-    )
-}
-
 /// What the login form shows and carries.
 pub struct LoginForm<'a> {
     /// The registration's name of the application asking, when there is one.
@@ -64,38 +58,39 @@ pub struct LoginForm<'a> {
     pub username: &'a str,
 }
 
-/// The login form.
+#[derive(Template)]
+#[template(path = "cas_login.html")]
+struct LoginPage<'a> {
+    shell: Shell,
+    form: &'a LoginForm<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "cas_message.html")]
+struct MessagePage<'a> {
+    shell: Shell,
+    title: &'a str,
+    text: &'a str,
+}
+
+fn rendered(page: &impl Template, fallback: &str) -> String {
+    page.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "CAS page template failed");
+        format!(
+            "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>ENT</title></head><body><p>{}</p></body></html>",
+            escape(fallback)
+        )
+    })
+}
+
+/// The login form, in the portal's layout and style.
 pub fn login_form(form: &LoginForm<'_>) -> String {
-    let mut body = String::new();
-    if let Some(name) = form.service_name {
-        body.push_str(&format!("<p>L'application « {} » demande votre identification.</p>\n", escape(name)));
-    }
-    if let Some(error) = form.error {
-        body.push_str(&format!("<p role=\"alert\" id=\"erreur\">{}</p>\n", escape(error)));
-    }
-    body.push_str("<form method=\"post\" action=\"login\">\n");
-    body.push_str(&format!("<input type=\"hidden\" name=\"lt\" value=\"{}\">\n", escape(form.token)));
-    if let Some(service) = form.service {
-        body.push_str(&format!("<input type=\"hidden\" name=\"service\" value=\"{}\">\n", escape(service)));
-    }
-    if form.renew {
-        body.push_str("<input type=\"hidden\" name=\"renew\" value=\"true\">\n");
-    }
-    let described = if form.error.is_some() { " aria-describedby=\"erreur\"" } else { "" };
-    body.push_str(&format!(
-        "<p><label for=\"username\">Identifiant</label>\n\
-         <input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" required value=\"{}\"{described}></p>\n\
-         <p><label for=\"password\">Mot de passe</label>\n\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>\n\
-         <p><button type=\"submit\">Se connecter</button></p>\n</form>\n",
-        escape(form.username)
-    ));
-    document("Connexion", &body)
+    rendered(&LoginPage { shell: Shell::anonymous("Connexion"), form }, "Connexion")
 }
 
 /// A page with a title and a message.
 pub fn message(title: &str, text: &str) -> String {
-    document(title, &format!("<p>{}</p>\n", escape(text)))
+    rendered(&MessagePage { shell: Shell::anonymous(title), title, text }, text)
 }
 
 #[cfg(test)]
@@ -114,8 +109,9 @@ mod tests {
         });
         assert!(html.contains("<label for=\"username\">") && html.contains("id=\"username\""));
         assert!(html.contains("<label for=\"password\">") && html.contains("id=\"password\""));
-        assert!(html.contains("&lt;Cantine&gt;"));
-        assert!(html.contains("value=\"https://a.example/?x=&quot;1&quot;&amp;y=2\""), "{html}");
+        assert!(html.contains("Cantine") && !html.contains("<Cantine>"), "{html}");
+        // The service URL is an attribute value: its quotes and ampersands are escaped.
+        assert!(html.contains("value=\"https://a.example/?x=") && !html.contains("x=\"1\"&y=2"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("lang=\"fr\""));
     }

@@ -12,7 +12,7 @@ mod family;
 mod forms;
 mod login;
 mod nav;
-mod page;
+pub(crate) mod page;
 mod policy;
 mod session;
 mod staff;
