@@ -6,12 +6,17 @@
 //! Pages are declared in [`pages`]; `routes/mod.rs` mounts them beside the API routes.
 
 mod assets;
+mod charts;
+mod direction;
 mod family;
 mod forms;
+mod indicators;
+mod inspection;
 mod login;
 mod nav;
 mod page;
 mod policy;
+mod rectorat;
 mod session;
 mod staff;
 mod vie_scolaire;
@@ -33,6 +38,13 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/eleves/{pupil}/justifications", post(family::justify)),
         ("/vie-scolaire/justifications", get(vie_scolaire::pending)),
         ("/vie-scolaire/justifications/{justification}", post(vie_scolaire::decide)),
+        ("/direction/indicateurs", get(direction::indicators::page)),
+        ("/direction/sanctions", get(direction::sanctions::page).post(direction::sanctions::pronounce)),
+        ("/direction/bulletins", get(direction::bulletins::page).post(direction::bulletins::publish)),
+        ("/rectorat/indicateurs", get(rectorat::page)),
+        ("/rectorat/indicateurs.csv", get(rectorat::csv)),
+        ("/inspection", get(inspection::list)),
+        ("/inspection/cahiers/{class_or_group}/{subject}", get(inspection::cahier).post(inspection::visa)),
         (assets::CSS_PATH, get(assets::css)),
     ]
 }
