@@ -41,8 +41,9 @@ test('the direction opens the indicators page and sees an SVG chart; the rectora
   assert.ok((await chart.boundingBox()).height > 100, 'the chart is drawn');
   assert.match(await chart.locator('title').textContent(), /Connexions par jour/);
   assert.ok(await direction.locator('svg.chart line, svg.chart polyline, svg.chart rect').count() > 0, 'the chart has marks');
-  // The demo's logins are counted: at least the direction's own connection today.
-  await direction.getByRole('table', { name: 'Connexions par profil' }).waitFor();
+  // Its numbers are in a table beside it: one row per day of the four weeks shown.
+  await direction.getByText('Voir les chiffres par jour').click();
+  assert.equal(await direction.getByRole('table', { name: 'Connexions par jour' }).locator('tbody tr').count(), 28);
   await checkPage(direction, 'direction indicators');
   assert.deepEqual(errors, [], 'no console error (a CSP violation would be one)');
 
@@ -106,6 +107,7 @@ test('a sanction pronounced from the form: a refused field first (nothing append
   assert.equal(await page.getByLabel('Motif').inputValue(), 'Insolence répétée <em>en classe</em>', 'what was typed is kept');
   assert.equal(await head(), before, 'a refused sanction appends nothing');
   await checkPage(page, 'sanctions with an error');
+  await screenshots(page, 'direction-sanctions-error');
 
   await page.getByLabel("Durée d'exclusion (jours, 1 à 8)").fill('2');
   await page.getByRole('button', { name: 'Prononcer la sanction' }).click();
@@ -128,6 +130,7 @@ test('the direction publishes a class’s bulletins from the page', async () => 
   await signIn(page, 'claire.moreau');
   await page.goto(`${env.base}/direction/bulletins`);
   await checkPage(page, 'bulletin publication');
+  await screenshots(page, 'direction-bulletins');
   assert.ok(await page.locator('.status-ok', { hasText: 'Publiés le' }).count() > 0, 'the demo published the first term');
   const button = page.getByRole('button', { name: /^Publier les bulletins de / }).first();
   const label = await button.textContent();
@@ -151,6 +154,7 @@ test("the inspector reads a cahier de textes and visas it", async () => {
   await page.getByRole('link', { name: /^6A — / }).first().click();
   await page.getByRole('heading', { name: /^Cahier de textes : 6A/ }).waitFor();
   await checkPage(page, 'a cahier de textes');
+  await screenshots(page, 'inspector-cahier');
 
   // A comment over 2,000 characters is refused by the domain, next to the field; nothing appended.
   const before = await head();

@@ -59,19 +59,20 @@ pub fn line(id: &str, title: &str, desc: &str, s: &Series) -> Result<String, Cha
         let n = s.values.len().max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
             .build_cartesian_2d(0f64..(n as f64 - 0.5).max(0.5), 0f64..top(&s.values))
             .map_err(err)?;
-        let step = label_step(n, 8);
+        let step = label_step(n, 6);
         let labels = &s.labels;
         chart
             .configure_mesh()
-            .light_line_style(GRID)
+            .light_line_style(WHITE)
             .bold_line_style(GRID)
             .axis_style(INK)
-            .label_style(("sans-serif", 15).into_font().color(&INK))
+            .label_style(("sans-serif", 19).into_font().color(&INK))
             .x_labels(n)
+            .y_labels(6)
             .x_label_formatter(&|x| {
                 let i = x.round() as usize;
                 if (x - x.round()).abs() < 1e-6 && i % step == 0 { labels.get(i).cloned().unwrap_or_default() } else { String::new() }
@@ -96,19 +97,20 @@ pub fn bars(id: &str, title: &str, desc: &str, s: &Series) -> Result<String, Cha
         let n = s.values.len().max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..top(&s.values))
             .map_err(err)?;
         let labels = &s.labels;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(WHITE)
             .bold_line_style(GRID)
             .axis_style(INK)
-            .label_style(("sans-serif", 15).into_font().color(&INK))
+            .label_style(("sans-serif", 19).into_font().color(&INK))
             .x_labels(n + 1)
+            .y_labels(6)
             .x_label_formatter(&|x| {
                 let i = x.round();
                 if (x - i).abs() < 1e-6 && i >= 0.0 { labels.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
