@@ -75,7 +75,11 @@ pub fn line(id: &str, title: &str, desc: &str, s: &Series) -> Result<String, Cha
             .y_labels(6)
             .x_label_formatter(&|x| {
                 let i = x.round() as usize;
-                if (x - x.round()).abs() < 1e-6 && i % step == 0 { labels.get(i).cloned().unwrap_or_default() } else { String::new() }
+                if (x - x.round()).abs() < 1e-6 && i.is_multiple_of(step) {
+                    labels.get(i).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
             })
             .y_label_formatter(&|y| if y.fract() == 0.0 { format!("{y:.0}") } else { String::new() })
             .draw()
@@ -139,7 +143,9 @@ mod tests {
 
     #[test]
     fn charts_are_svg_images_with_a_title_and_no_inline_style() {
-        for svg in [line("a", "Connexions <par jour>", "Trois jours", &series()).unwrap(), bars("b", "Actions", "Par service", &series()).unwrap()] {
+        for svg in
+            [line("a", "Connexions <par jour>", "Trois jours", &series()).unwrap(), bars("b", "Actions", "Par service", &series()).unwrap()]
+        {
             assert!(svg.starts_with("<svg role=\"img\" class=\"chart\""), "{svg}");
             assert!(svg.contains("<title id=") && svg.contains("<desc id="), "{svg}");
             assert!(!svg.contains("style=") && !svg.contains("<style"), "the CSP blocks inline styles: {svg}");

@@ -54,7 +54,10 @@ pub fn short_day(d: NaiveDate) -> String {
 /// One value per day of `from..=to` (0 for a day without any), labelled.
 pub fn per_day(from: NaiveDate, to: NaiveDate, values: &BTreeMap<NaiveDate, u64>) -> Series {
     let days: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
-    Series { labels: days.iter().map(|d| short_day(*d)).collect(), values: days.iter().map(|d| values.get(d).copied().unwrap_or(0)).collect() }
+    Series {
+        labels: days.iter().map(|d| short_day(*d)).collect(),
+        values: days.iter().map(|d| values.get(d).copied().unwrap_or(0)).collect(),
+    }
 }
 
 /// The activity of one service over the range.
@@ -68,7 +71,9 @@ pub struct ServiceRow {
 pub fn per_service(totals: &BTreeMap<Service, (u64, u64)>) -> Vec<ServiceRow> {
     Service::ALL
         .iter()
-        .filter_map(|s| totals.get(s).filter(|(r, a)| r + a > 0).map(|(r, a)| ServiceRow { service: service_label(*s), reads: *r, actions: *a }))
+        .filter_map(|s| {
+            totals.get(s).filter(|(r, a)| r + a > 0).map(|(r, a)| ServiceRow { service: service_label(*s), reads: *r, actions: *a })
+        })
         .collect()
 }
 

@@ -122,7 +122,14 @@ struct CahierPage {
     form: VisaForm,
 }
 
-async fn show(state: &AppState, who: &SignedIn, cog: Uuid, subject: Uuid, chosen: Option<&str>, form: VisaForm) -> Result<Response, PortalError> {
+async fn show(
+    state: &AppState,
+    who: &SignedIn,
+    cog: Uuid,
+    subject: Uuid,
+    chosen: Option<&str>,
+    form: VisaForm,
+) -> Result<Response, PortalError> {
     let store = state.backend.read_models.as_ref();
     if !who.actor.is_inspector() {
         return Err(PortalError::Forbidden);

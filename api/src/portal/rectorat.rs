@@ -15,7 +15,9 @@ use ent_projections::usage::{AcademieIndicators, IndicatorQuery, queries};
 
 use super::charts;
 use super::family::french_date;
-use super::indicators::{DAYS, DayRow, ServiceRow, day_rows, per_day, per_service, profile_label, service_label, service_series, short_day};
+use super::indicators::{
+    DAYS, DayRow, ServiceRow, day_rows, per_day, per_service, profile_label, service_label, service_series, short_day,
+};
 use super::page::{PortalError, Shell, error_page, render};
 use super::session::SignedIn;
 use crate::routes::usage::{academie_csv, csv_response, parse_query};
@@ -94,7 +96,9 @@ pub async fn show(state: &AppState, who: &SignedIn) -> Result<Response, PortalEr
     let connections_chart = charts::line(
         "connexions-academie",
         "Connexions par jour dans l'académie",
-        &format!("Connexions {range}, hors cellules de moins de {MIN_DISTINCT_USERS} utilisateurs ; le détail est dans le tableau qui suit."),
+        &format!(
+            "Connexions {range}, hors cellules de moins de {MIN_DISTINCT_USERS} utilisateurs ; le détail est dans le tableau qui suit."
+        ),
         &connections,
     )
     .map_err(|e| PortalError::Internal(e.to_string()))?;
@@ -122,7 +126,11 @@ pub async fn show(state: &AppState, who: &SignedIn) -> Result<Response, PortalEr
 
 /// `GET /rectorat/indicateurs.csv`: the API's CSV (same query, same writer: suppressed cells
 /// have `suppressed` = true and empty numbers), as an attachment.
-pub async fn csv(State(state): State<AppState>, who: SignedIn, Query(params): Query<HashMap<String, String>>) -> Result<Response, PortalError> {
+pub async fn csv(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, PortalError> {
     let q = match parse_query(&params, Utc::now().date_naive()) {
         Ok(q) => q,
         Err(e) => return Ok(error_page(StatusCode::BAD_REQUEST, Some(e.detail()))),

@@ -118,7 +118,9 @@ pub fn routes() -> ServiceRoutes {
             ),
             read(
                 Route::get("/api/v1/cahiers", to_inspect)
-                    .summary("Every cahier de textes of every structure, with its teachers and last visa (inspectors, platform administrators)")
+                    .summary(
+                        "Every cahier de textes of every structure, with its teachers and last visa (inspectors, platform administrators)",
+                    )
                     .ok::<Vec<CahierSummary>>("the cahiers, by structure, class or group and subject"),
             ),
         ],

@@ -215,6 +215,8 @@ pub async fn cahiers_to_inspect(store: &dyn ReadModelStore, actor: &Actor) -> Re
             last_visa: doc.visas.iter().map(|v| v.at).max(),
         });
     }
-    out.sort_by(|a, b| (&a.structure, &a.class_or_group_name, &a.subject_name).cmp(&(&b.structure, &b.class_or_group_name, &b.subject_name)));
+    out.sort_by(|a, b| {
+        (&a.structure, &a.class_or_group_name, &a.subject_name).cmp(&(&b.structure, &b.class_or_group_name, &b.subject_name))
+    });
     Ok(out)
 }

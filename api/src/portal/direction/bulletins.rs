@@ -79,7 +79,11 @@ pub async fn page(State(state): State<AppState>, who: SignedIn, Query(after): Qu
 }
 
 /// `POST /direction/bulletins`: publish the bulletins of `class` for `period`.
-pub async fn publish(State(state): State<AppState>, who: SignedIn, Form(fields): Form<HashMap<String, String>>) -> Result<Response, PortalError> {
+pub async fn publish(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, PortalError> {
     require_direction(&who)?;
     let form = FormData(fields);
     let class = parse_id(form.get("class").unwrap_or_default())?;

@@ -83,7 +83,11 @@ pub async fn show(state: &AppState, who: &SignedIn) -> Result<Response, PortalEr
         services_chart,
         days: day_rows(&connections),
         services,
-        profiles: profiles.into_iter().filter(|(_, n)| *n > 0).map(|(p, n)| ProfileRow { profile: profile_label(p), connections: n }).collect(),
+        profiles: profiles
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| ProfileRow { profile: profile_label(p), connections: n })
+            .collect(),
         total_connections,
     }))
 }

@@ -109,7 +109,7 @@ async fn pupils(state: &AppState, who: &SignedIn, selected: &str) -> Result<Vec<
 async fn register(state: &AppState, who: &SignedIn) -> Result<Vec<RegisterRow>, PortalError> {
     let view = vie_scolaire::register(state.backend.read_models.as_ref(), state.opener.as_ref(), &who.actor, &who.card.structure).await?;
     let mut rows: Vec<_> = view.sanctions.into_iter().collect();
-    rows.sort_by(|a, b| b.pronounced_on.cmp(&a.pronounced_on));
+    rows.sort_by_key(|s| std::cmp::Reverse(s.pronounced_on));
     Ok(rows
         .into_iter()
         .map(|s| {
@@ -176,7 +176,11 @@ fn number(form: &FormData, field: &str) -> Result<Option<u32>, String> {
 const FIELDS: [&str; 9] = ["pupil", "kind", "reason", "facts", "days", "hours", "sursis", "pronounced_on", "by_disciplinary_council"];
 
 /// `POST /direction/sanctions`: pronounce a sanction.
-pub async fn pronounce(State(state): State<AppState>, who: SignedIn, Form(fields): Form<HashMap<String, String>>) -> Result<Response, PortalError> {
+pub async fn pronounce(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, PortalError> {
     require_direction(&who)?;
     let form = FormData(fields);
     let mut typed = SanctionForm {
