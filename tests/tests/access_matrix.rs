@@ -64,6 +64,8 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/cahier/entries/{id}/history", format!("/api/v1/cahier/entries/{entry}/history"),   [200, 404, 200, 200, 200, 200, 200, 200, 404, 404]);
     row("/api/v1/pupils/{pupil}/homework", format!("/api/v1/pupils/{pupil}/homework?from=2026-10-01"), [200, 404, 404, 200, 200, 404, 200, 200, 404, 404]);
     row("/api/v1/teachers/{teacher}/cahier", format!("/api/v1/teachers/{teacher}/cahier"),          [200, 404, 200, 200, 200, 200, 404, 404, 404, 404]);
+    row("/api/v1/cahiers", "/api/v1/cahiers".into(),                                                [200, 403, 200, 403, 403, 403, 403, 403, 403, 403]);
+    row("/api/v1/structures/{uai}/bulletin-publications", format!("/api/v1/structures/{uai}/bulletin-publications"), [200, 404, 404, 200, 200, 404, 404, 404, 404, 404]);
     row("/api/v1/booklets/{pupil}", format!("/api/v1/booklets/{pupil}"),                            [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
     row("/api/v1/classes/{id}/competencies", format!("/api/v1/classes/{class}/competencies?framework=socle"), [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
     row("/api/v1/indicators/structures/{uai}", format!("/api/v1/indicators/structures/{uai}"),      [200, 404, 404, 200, 404, 404, 404, 404, 404, 404]);

@@ -98,6 +98,19 @@ async fn cahier_flow(kind: &str) {
     let (status, doc) = s.get(Some(&inspector), &cahier, None).await;
     assert_eq!(status, StatusCode::OK, "{doc}");
     let r = s.ok(&inspector, "VisaCahier", visa).await;
+    // The inspector's list of cahiers names this one, its teacher and its last visa.
+    let (status, list) = s.get(Some(&inspector), "/api/v1/cahiers", r["position"].as_u64()).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let listed = list
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["class_or_group"] == json!(sc.class_a) && c["subject"] == json!(sc.maths)))
+        .cloned()
+        .unwrap_or_else(|| panic!("the cahier is listed: {list}"));
+    assert_eq!(listed["structure"], json!(sc.uai));
+    assert!(listed["teachers"].as_array().is_some_and(|t| t.iter().any(|t| t["id"] == json!(sc.teacher_id))), "{listed}");
+    assert!(!listed["last_visa"].is_null(), "{listed}");
+    let (status, _) = s.get(Some(&rectorat), "/api/v1/cahiers", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the list is for inspectors");
     let (_, doc) = s.get(Some(&inspector), &cahier, r["position"].as_u64()).await;
     assert_eq!(doc["visas"][0]["comment"], "Progression conforme au programme", "newest visa first");
     assert_eq!(doc["visas"].as_array().map(Vec::len), Some(2));

@@ -107,7 +107,19 @@ async fn notes_flow(kind: &str) {
     // Only the direction publishes.
     let (status, _) = s.command(&sc.teacher, "PublishBulletins", json!({"class": sc.class_a, "period": sc.t1})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let publications = format!("/api/v1/structures/{}/bulletin-publications", sc.uai);
+    let published = |list: &Value| -> Option<bool> {
+        list.as_array()?
+            .iter()
+            .find(|p| p["class"] == json!(sc.class_a) && p["period"] == json!(sc.t1))
+            .map(|p| !p["published_at"].is_null())
+    };
+    let (status, before) = s.get(Some(&sc.head), &publications, None).await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    assert_eq!(published(&before), Some(false), "{before}");
     let r = s.ok(&sc.head, "PublishBulletins", json!({"class": sc.class_a, "period": sc.t1})).await;
+    let (_, after) = s.get(Some(&sc.head), &publications, pos(&r)).await;
+    assert_eq!(published(&after), Some(true), "{after}");
 
     // The parent reads the published bulletin: (12 + 16×2)/3 = 14.67; class 15.08, min 14.67, max 15.5.
     let (status, b) = s.get(Some(&sc.parent), &path, pos(&r)).await;

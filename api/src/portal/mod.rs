@@ -8,12 +8,17 @@
 mod assets;
 mod booklet;
 mod bulletins;
+mod charts;
+mod direction;
 mod family;
 mod forms;
+mod indicators;
+mod inspection;
 mod login;
 mod nav;
 pub(crate) mod page;
 mod policy;
+mod rectorat;
 mod session;
 mod staff;
 mod vie_scolaire;
@@ -41,6 +46,13 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/vie-scolaire/justifications/{justification}", post(vie_scolaire::justifications::decide)),
         ("/vie-scolaire/signalements", get(vie_scolaire::report::page)),
         ("/vie-scolaire/punitions", get(vie_scolaire::punishments::list).post(vie_scolaire::punishments::give)),
+        ("/direction/indicateurs", get(direction::indicators::page)),
+        ("/direction/sanctions", get(direction::sanctions::page).post(direction::sanctions::pronounce)),
+        ("/direction/bulletins", get(direction::bulletins::page).post(direction::bulletins::publish)),
+        ("/rectorat/indicateurs", get(rectorat::page)),
+        ("/rectorat/indicateurs.csv", get(rectorat::csv)),
+        ("/inspection", get(inspection::list)),
+        ("/inspection/cahiers/{class_or_group}/{subject}", get(inspection::cahier).post(inspection::visa)),
         (assets::CSS_PATH, get(assets::css)),
     ]
 }

@@ -1,6 +1,6 @@
 //! The navigation of each profile: the header's links to the pages that profile uses.
 
-use ent_domain::directory::Profile;
+use ent_domain::directory::{Profile, Role};
 
 use super::page::NavLink;
 use super::session::SignedIn;
@@ -13,6 +13,12 @@ fn link(href: &str, label: &'static str) -> NavLink {
 pub fn links(who: &SignedIn) -> Vec<NavLink> {
     let mut nav = vec![link("/", "Accueil")];
     match who.profile() {
+        Profile::Personnel if who.card.role == Some(Role::Direction) => {
+            nav.push(link("/direction/indicateurs", "Indicateurs"));
+            nav.push(link("/direction/sanctions", "Sanctions"));
+            nav.push(link("/direction/bulletins", "Bulletins"));
+            nav.push(link("/vie-scolaire", "Vie scolaire"));
+        }
         Profile::Personnel if who.is_vie_scolaire() => {
             nav.push(link("/vie-scolaire", "Vie scolaire"));
             nav.push(link("/vie-scolaire/justifications", "Justificatifs"));
@@ -23,7 +29,12 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
             nav.push(NavLink { href: format!("/eleves/{}", who.card.id), label: "Mes absences et bulletins" });
             nav.push(NavLink { href: format!("/eleves/{}/livret", who.card.id), label: "Mon livret" });
         }
-        Profile::Parent | Profile::Enseignant | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin => {}
+        Profile::Rectorat if who.actor.is_inspector() => {
+            nav.push(link("/inspection", "Cahiers de textes"));
+            nav.push(link("/rectorat/indicateurs", "Indicateurs de l'académie"));
+        }
+        Profile::Rectorat => nav.push(link("/rectorat/indicateurs", "Indicateurs de l'académie")),
+        Profile::Parent | Profile::Enseignant | Profile::Personnel | Profile::PlatformAdmin => {}
     }
     nav
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::response::Response;
-use ent_domain::directory::Profile;
+use ent_domain::directory::{Profile, Role};
 
 use super::page::{PortalError, Shell, render};
 use super::session::SignedIn;
@@ -20,10 +20,13 @@ struct StaffPage {
 /// `GET /` for everyone but families.
 pub async fn home(state: &AppState, who: &SignedIn) -> Result<Response, PortalError> {
     match who.profile() {
-        Profile::Personnel if who.is_vie_scolaire() && who.card.role == Some(ent_domain::directory::Role::Cpe) => {
+        Profile::Personnel if who.is_vie_scolaire() && who.card.role == Some(Role::Cpe) => {
             super::vie_scolaire::dashboard::day(state, who, chrono::Utc::now().date_naive()).await
         }
-        Profile::Enseignant | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin | Profile::Eleve | Profile::Parent => {
+        Profile::Personnel if who.card.role == Some(Role::Direction) => super::direction::indicators::show(state, who).await,
+        Profile::Rectorat if who.actor.is_inspector() => super::inspection::home(state, who).await,
+        Profile::Rectorat => super::rectorat::show(state, who).await,
+        Profile::Enseignant | Profile::Personnel | Profile::PlatformAdmin | Profile::Eleve | Profile::Parent => {
             let heading = format!("Bonjour {}", who.card.first_name);
             Ok(render(&StaffPage { shell: who.shell("Accueil", None), heading, vie_scolaire: who.is_vie_scolaire() }))
         }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::NaiveDate;
-use ent_projections::cahier_de_textes::{self, CahierDoc, EntryVersion, HomeworkEntry, queries};
+use ent_projections::cahier_de_textes::{self, CahierDoc, CahierSummary, EntryVersion, HomeworkEntry, queries};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -72,6 +72,16 @@ pub async fn history(
     Ok(Json(queries::entry_history(s.backend.feed.as_ref(), s.backend.read_models.as_ref(), &actor, id).await?))
 }
 
+/// `GET /api/v1/cahiers`: every cahier of every structure, for inspectors.
+pub async fn to_inspect(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Json<Vec<CahierSummary>>, ApiError> {
+    await_position(&s, &headers, cahier_de_textes::NAME).await?;
+    Ok(Json(queries::cahiers_to_inspect(s.backend.read_models.as_ref(), &actor).await?))
+}
+
 /// The cahier de textes' routes.
 pub fn routes() -> ServiceRoutes {
     let read = |r: Route| r.min_position().errors(&[403, 404, 503]);
@@ -105,6 +115,13 @@ pub fn routes() -> ServiceRoutes {
                     .summary("A teacher's cahiers, one per class or group and subject")
                     .path_uuid("teacher", "the teacher")
                     .ok::<Vec<CahierDoc>>("the cahiers"),
+            ),
+            read(
+                Route::get("/api/v1/cahiers", to_inspect)
+                    .summary(
+                        "Every cahier de textes of every structure, with its teachers and last visa (inspectors, platform administrators)",
+                    )
+                    .ok::<Vec<CahierSummary>>("the cahiers, by structure, class or group and subject"),
             ),
         ],
     )

@@ -13,7 +13,7 @@ pub(crate) mod login;
 mod notes;
 mod ops;
 pub mod spec;
-mod usage;
+pub(crate) mod usage;
 mod vie_scolaire;
 
 use std::time::Duration;

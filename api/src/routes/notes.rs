@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use ent_projections::notes::{self, GradeHistoryEntry, GradeTable, PupilSubjectDoc, queries};
+use ent_projections::notes::{self, ClassPublication, GradeHistoryEntry, GradeTable, PupilSubjectDoc, queries};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -113,6 +113,18 @@ fn wants_pdf(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|h| h.to_str().ok()).is_some_and(|a| a.trim().starts_with("application/pdf"))
 }
 
+/// `GET /api/v1/structures/{uai}/bulletin-publications`: whether each class's bulletins are
+/// published, per period.
+pub async fn publications(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(uai): ApiPath<String>,
+) -> Result<Json<Vec<ClassPublication>>, ApiError> {
+    await_position(&s, &headers, notes::NAME).await?;
+    Ok(Json(queries::publications(s.backend.read_models.as_ref(), &actor, &uai.to_ascii_uppercase()).await?))
+}
+
 /// The routes of notes and bulletins.
 pub fn routes() -> ServiceRoutes {
     let read = |r: Route| r.min_position().errors(&[400, 403, 404, 503]);
@@ -149,6 +161,12 @@ pub fn routes() -> ServiceRoutes {
                     .path_uuid("pupil", "the pupil")
                     .ok::<Vec<PupilSubjectDoc>>("the grades by subject"),
             )),
+            read(
+                Route::get("/api/v1/structures/{uai}/bulletin-publications", publications)
+                    .summary("Whether each class's bulletins are published, per period of the structure (its staff)")
+                    .path("uai", schema::uai(), "the structure's UAI")
+                    .ok::<Vec<ClassPublication>>("one row per class and period"),
+            ),
         ],
     )
 }

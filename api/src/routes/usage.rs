@@ -62,7 +62,7 @@ fn wants_csv(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|h| h.to_str().ok()).is_some_and(|a| a.contains("text/csv"))
 }
 
-fn csv_response(body: String, filename: &str) -> Response {
+pub(crate) fn csv_response(body: String, filename: &str) -> Response {
     let mut response = body.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

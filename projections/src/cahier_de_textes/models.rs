@@ -101,3 +101,19 @@ pub struct EntryVersion {
     pub author_name: Option<String>,
     pub content: serde_json::Value,
 }
+
+/// A cahier as an inspector's list shows it: where it is, who teaches it, how full it is and its
+/// last visa.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CahierSummary {
+    pub structure: String,
+    pub class_or_group: Uuid,
+    pub class_or_group_name: Option<String>,
+    pub subject: Uuid,
+    pub subject_name: Option<String>,
+    /// The teachers of this subject in this class or group (the ones a visa can be given to).
+    pub teachers: Vec<crate::directory::TeacherRef>,
+    pub lessons: usize,
+    pub homework: usize,
+    pub last_visa: Option<DateTime<Utc>>,
+}

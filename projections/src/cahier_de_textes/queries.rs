@@ -185,3 +185,38 @@ pub async fn entry_history(
         })
         .collect())
 }
+
+/// Every cahier de textes of every structure, for inspectors (who read the cahiers of every
+/// structure, docs/domain.md "Who sees what") and platform administrators; anyone else is
+/// refused (403: the list names no resource).
+pub async fn cahiers_to_inspect(store: &dyn ReadModelStore, actor: &Actor) -> Result<Vec<CahierSummary>, QueryError> {
+    if !actor.is_inspector() && !actor.is_platform_admin() {
+        return Err(QueryError::Forbidden("the list of cahiers de textes is for inspectors".into()));
+    }
+    let dir = StoreSource { store, projection: crate::directory::NAME };
+    let mut out = Vec::new();
+    let mut structures: std::collections::HashMap<String, Names> = std::collections::HashMap::new();
+    for doc in list_as::<CahierDoc>(&src(store), CAHIERS, "").await? {
+        let roster = get_as::<crate::directory::ClassRoster>(&dir, "roster", &doc.class_or_group.to_string()).await?;
+        let teachers = roster.map(|r| r.teachers.into_iter().filter(|t| t.subject_id == doc.subject).collect()).unwrap_or_default();
+        if !structures.contains_key(&doc.structure) {
+            structures.insert(doc.structure.clone(), Names::load(store, &doc.structure, []).await?);
+        }
+        let Some(names) = structures.get(&doc.structure) else { continue };
+        out.push(CahierSummary {
+            structure: doc.structure.clone(),
+            class_or_group: doc.class_or_group,
+            class_or_group_name: names.class_or_group(doc.class_or_group),
+            subject: doc.subject,
+            subject_name: names.subject(doc.subject),
+            teachers,
+            lessons: doc.lessons.len(),
+            homework: doc.homework.len(),
+            last_visa: doc.visas.iter().map(|v| v.at).max(),
+        });
+    }
+    out.sort_by(|a, b| {
+        (&a.structure, &a.class_or_group_name, &a.subject_name).cmp(&(&b.structure, &b.class_or_group_name, &b.subject_name))
+    });
+    Ok(out)
+}

@@ -250,3 +250,13 @@ pub struct GradeTable {
     pub pupils: Vec<TablePupil>,
     pub evaluations: Vec<EvaluationDoc>,
 }
+
+/// Whether a class's bulletins of a period are published (`class_period/<period>/<class>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ClassPublication {
+    pub class: Uuid,
+    pub class_code: String,
+    pub period: Uuid,
+    pub period_name: String,
+    pub published_at: Option<DateTime<Utc>>,
+}

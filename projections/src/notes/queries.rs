@@ -244,3 +244,29 @@ pub async fn pupil_grades(
     }
     Ok(subjects)
 }
+
+/// The publication of every class's bulletins, per period of every school year of structure
+/// `uai`, for its staff (publishing bulletins is the direction's, docs/domain.md).
+pub async fn publications(store: &dyn ReadModelStore, actor: &Actor, uai: &str) -> Result<Vec<ClassPublication>, QueryError> {
+    if !actor.is_staff_of(uai) {
+        return Err(QueryError::not_found("structure"));
+    }
+    let tree = get_as::<StructureTree>(&directory(store), "structure", uai).await?.ok_or_else(|| QueryError::not_found("structure"))?;
+    let src = notes(store);
+    let mut out = Vec::new();
+    for year in tree.periods.values() {
+        for period in &year.periods {
+            for class in &tree.classes {
+                let doc = get_as::<ClassPeriodDoc>(&src, CLASS_PERIODS, &period_key(period.period_id, class.id)).await?;
+                out.push(ClassPublication {
+                    class: class.id,
+                    class_code: class.code.clone(),
+                    period: period.period_id,
+                    period_name: period.name.clone(),
+                    published_at: doc.and_then(|d| d.published_at),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
