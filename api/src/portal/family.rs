@@ -33,6 +33,8 @@ const READS: [&str; 4] = [
 #[derive(Deserialize)]
 pub struct After {
     pub apres: Option<u64>,
+    /// A day other than today, for pages about a day (a teacher's lessons).
+    pub date: Option<String>,
 }
 
 pub struct HomeworkView {
@@ -225,7 +227,7 @@ pub async fn home(State(state): State<AppState>, who: SignedIn, Query(after): Qu
                 reasons: REASONS,
             }))
         }
-        _ => super::staff::home(&state, &who).await,
+        _ => super::staff::home(&state, &who, &after).await,
     }
 }
 

@@ -14,6 +14,7 @@ mod page;
 mod policy;
 mod session;
 mod staff;
+mod teacher;
 mod vie_scolaire;
 
 use axum::routing::{MethodRouter, get, post};
@@ -33,7 +34,14 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/eleves/{pupil}/justifications", post(family::justify)),
         ("/vie-scolaire/justifications", get(vie_scolaire::pending)),
         ("/vie-scolaire/justifications/{justification}", post(vie_scolaire::decide)),
+        ("/enseignant/appel/{lesson}", get(teacher::roll_call::form).post(teacher::roll_call::submit)),
+        ("/enseignant/notes/{class}/{subject}", get(teacher::grades::evaluations).post(teacher::grades::create)),
+        ("/enseignant/notes/{class}/{subject}/{period}/{evaluation}", get(teacher::grades::grid).post(teacher::grades::record)),
+        ("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view)),
+        ("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson)),
+        ("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework)),
         (assets::CSS_PATH, get(assets::css)),
+        (assets::JS_PATH, get(assets::js)),
     ]
 }
 

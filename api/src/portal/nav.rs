@@ -16,7 +16,8 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Personnel if who.is_vie_scolaire() => {
             nav.push(link("/vie-scolaire/justifications", "Justificatifs à traiter"));
         }
-        Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin => {}
+        Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
+        Profile::Eleve | Profile::Parent | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin => {}
     }
     nav
 }

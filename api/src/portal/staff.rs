@@ -5,6 +5,7 @@ use askama::Template;
 use axum::response::Response;
 use ent_domain::directory::Profile;
 
+use super::family::After;
 use super::page::{PortalError, Shell, render};
 use super::session::SignedIn;
 use crate::state::AppState;
@@ -18,10 +19,10 @@ struct StaffPage {
 }
 
 /// `GET /` for everyone but families.
-pub async fn home(state: &AppState, who: &SignedIn) -> Result<Response, PortalError> {
-    let _ = state;
+pub async fn home(state: &AppState, who: &SignedIn, after: &After) -> Result<Response, PortalError> {
     match who.profile() {
-        Profile::Enseignant | Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin | Profile::Eleve | Profile::Parent => {
+        Profile::Enseignant => super::teacher::home(state, who, after.date.as_deref()).await,
+        Profile::Personnel | Profile::Rectorat | Profile::PlatformAdmin | Profile::Eleve | Profile::Parent => {
             let heading = format!("Bonjour {}", who.card.first_name);
             Ok(render(&StaffPage { shell: who.shell("Accueil", None), heading, vie_scolaire: who.is_vie_scolaire() }))
         }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use super::lessons::{lesson_roll, teacher_lessons};
 use super::NAME;
 use super::fold::*;
 use super::models::*;
