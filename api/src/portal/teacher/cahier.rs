@@ -100,7 +100,7 @@ async fn page(state: &AppState, who: &SignedIn, class: &str, subject: &str, fail
     };
     let base = format!("/enseignant/cahier/{class}/{subject}");
     let mut response = render(&CahierPage {
-        shell: who.shell(format!("Cahier de textes {}", assignment.class_or_group_code), None),
+        shell: who.shell(format!("Cahier de textes {}", assignment.class_or_group_code), super::structure_name(state, who).await),
         csrf: who.csrf.clone(),
         heading: format!("Cahier de textes — {}, {}", assignment.class_or_group_code, assignment.subject_name),
         lessons,

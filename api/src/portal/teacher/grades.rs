@@ -369,7 +369,7 @@ async fn grid_page(
     let class_name = t.class_or_group_name.clone().unwrap_or_else(|| "Classe".into());
     let status = if typed.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let mut response = render(&GridPage {
-        shell: who.shell(format!("Saisie des notes — {}", e.title), None),
+        shell: who.shell(format!("Saisie des notes — {}", e.title), super::structure_name(state, who).await),
         csrf: who.csrf.clone(),
         js: js_href(),
         command_id: command_id().to_string(),

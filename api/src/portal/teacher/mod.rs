@@ -59,6 +59,14 @@ struct TeacherHome {
     classes: Vec<ClassLine>,
 }
 
+/// The name of the teacher's structure, for the header (its UAI when the directory has no name).
+pub async fn structure_name(state: &AppState, who: &SignedIn) -> Option<String> {
+    ent_projections::directory::queries::structure_tree(state.backend.read_models.as_ref(), &who.actor, &who.card.structure)
+        .await
+        .ok()
+        .map(|t| t.name)
+}
+
 /// The links of one class and subject the teacher teaches.
 pub fn class_line(a: &AssignmentRef) -> ClassLine {
     ClassLine {
@@ -88,7 +96,7 @@ pub async fn home(state: &AppState, who: &SignedIn, date: Option<&str>) -> Resul
         .collect();
     let today = Utc::now().date_naive();
     Ok(render(&TeacherHome {
-        shell: who.shell("Accueil", None),
+        shell: who.shell("Accueil", structure_name(state, who).await),
         heading: format!("Bonjour {}", who.card.first_name),
         day: french_date(day),
         is_today: day == today,

@@ -111,7 +111,7 @@ async fn page(state: &AppState, who: &SignedIn, lesson: &str, typed: Option<Type
     let status = if typed.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let error = typed.and_then(|t| t.message);
     let mut response = render(&RollCallPage {
-        shell: who.shell(format!("Appel {class}"), None),
+        shell: who.shell(format!("Appel {class}"), super::structure_name(state, who).await),
         csrf: who.csrf.clone(),
         command_id: command_id().to_string(),
         action: format!("/enseignant/appel/{id}"),
