@@ -276,7 +276,12 @@ async fn teacher_day_flow(kind: &str) {
     assert_eq!(lessons[0]["roll_call_taken"], false);
     let (_, none) = s.get(Some(&sc.teacher), &day("2026-10-09"), None).await;
     assert_eq!(none, json!([]));
-    for (who, expected) in [(&sc.head, StatusCode::OK), (&sc.cpe, StatusCode::OK), (&sc.other_teacher, StatusCode::NOT_FOUND), (&sc.parent_a, StatusCode::NOT_FOUND)] {
+    for (who, expected) in [
+        (&sc.head, StatusCode::OK),
+        (&sc.cpe, StatusCode::OK),
+        (&sc.other_teacher, StatusCode::NOT_FOUND),
+        (&sc.parent_a, StatusCode::NOT_FOUND),
+    ] {
         assert_eq!(s.get(Some(who), &day("2026-10-05"), None).await.0, expected);
     }
     assert_eq!(s.get(Some(&sc.head), &format!("/api/v1/teachers/{}/lessons?date=x", teacher), None).await.0, StatusCode::BAD_REQUEST);

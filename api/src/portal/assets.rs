@@ -36,10 +36,7 @@ pub fn js_href() -> &'static str {
 
 /// `GET /static/teacher.js`.
 pub async fn js() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
-        TEACHER_JS,
-    )
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], TEACHER_JS)
         .into_response()
 }
 

@@ -118,7 +118,7 @@ fn mark(value: Option<ent_domain::notes::Hundredths>, status: Option<GradeStatus
 }
 
 /// Hundredths as written in French: "15", "15,5", "15,25".
-fn french_number(hundredths: u32) -> String {
+pub fn french_number(hundredths: u32) -> String {
     let (units, cents) = (hundredths / 100, hundredths % 100);
     match cents {
         0 => units.to_string(),

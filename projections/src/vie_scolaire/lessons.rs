@@ -44,7 +44,12 @@ fn teacher_lesson(l: &LessonDoc, names: &Names) -> TeacherLesson {
 }
 
 /// `GET /api/v1/teachers/{teacher}/lessons?date=`: a teacher's lessons of one day, by start.
-pub async fn teacher_lessons(store: &dyn ReadModelStore, actor: &Actor, teacher: Uuid, date: NaiveDate) -> Result<Vec<TeacherLesson>, QueryError> {
+pub async fn teacher_lessons(
+    store: &dyn ReadModelStore,
+    actor: &Actor,
+    teacher: Uuid,
+    date: NaiveDate,
+) -> Result<Vec<TeacherLesson>, QueryError> {
     let person = get_as::<PersonDoc>(&src(store), PERSON, &teacher.to_string())
         .await?
         .filter(|p| p.profile == Profile::Enseignant)

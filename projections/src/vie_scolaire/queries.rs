@@ -14,9 +14,9 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-pub use super::lessons::{lesson_roll, teacher_lessons};
 use super::NAME;
 use super::fold::*;
+pub use super::lessons::{lesson_roll, teacher_lessons};
 use super::models::*;
 use crate::error::QueryError;
 use crate::names::Names;

@@ -126,12 +126,7 @@ fn chosen_period(periods: &[Period], asked: Option<&str>, today: NaiveDate) -> O
 
 /// Hundredths written the French way: "15", "15,5", "15,25".
 fn french_number(h: Hundredths) -> String {
-    let (units, cents) = (h.0 / 100, h.0 % 100);
-    match cents {
-        0 => units.to_string(),
-        c if c % 10 == 0 => format!("{units},{}", c / 10),
-        c => format!("{units},{c:02}"),
-    }
+    super::super::family::french_number(h.0)
 }
 
 fn status_label(s: GradeStatus) -> &'static str {
@@ -237,7 +232,11 @@ async fn list_page(
         period_id: period.period_id.to_string(),
         periods: periods
             .iter()
-            .map(|p| PeriodLink { name: p.name.clone(), href: format!("{base}?periode={}", p.period_id), current: p.period_id == period.period_id })
+            .map(|p| PeriodLink {
+                name: p.name.clone(),
+                href: format!("{base}?periode={}", p.period_id),
+                current: p.period_id == period.period_id,
+            })
             .collect(),
         evaluations,
         action: format!("{base}?periode={}", period.period_id),
@@ -340,12 +339,7 @@ struct Typed {
     message: Option<String>,
 }
 
-async fn grid_page(
-    state: &AppState,
-    who: &SignedIn,
-    ids: (Uuid, Uuid, Uuid, Uuid),
-    typed: Option<Typed>,
-) -> Result<Response, PortalError> {
+async fn grid_page(state: &AppState, who: &SignedIn, ids: (Uuid, Uuid, Uuid, Uuid), typed: Option<Typed>) -> Result<Response, PortalError> {
     let (class, subject, period, evaluation) = ids;
     let t = table(state, who, class, period).await?;
     let e: &EvaluationDoc = t.evaluations.iter().find(|e| e.id == evaluation && e.subject == subject).ok_or(PortalError::Forbidden)?;
@@ -399,7 +393,12 @@ fn grid_ids(p: &GridPath) -> Result<(Uuid, Uuid, Uuid, Uuid), PortalError> {
 }
 
 /// `GET /enseignant/notes/{class}/{subject}/{period}/{evaluation}`: the grid.
-pub async fn grid(State(state): State<AppState>, who: SignedIn, Path(path): Path<GridPath>, Query(q): Query<PeriodQuery>) -> Result<Response, PortalError> {
+pub async fn grid(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(path): Path<GridPath>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PortalError> {
     forms::await_position(&state, q.apres, &READS).await;
     grid_page(&state, &who, grid_ids(&path)?, None).await
 }
@@ -415,7 +414,12 @@ pub async fn record(
     let form = FormData(fields);
     let count: usize = form.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0);
     let cells: Vec<(String, String)> = (0..count)
-        .map(|i| (form.get(&format!("pupil_{i}")).unwrap_or_default().to_string(), form.get(&format!("grade_{i}")).unwrap_or_default().to_string()))
+        .map(|i| {
+            (
+                form.get(&format!("pupil_{i}")).unwrap_or_default().to_string(),
+                form.get(&format!("grade_{i}")).unwrap_or_default().to_string(),
+            )
+        })
         .collect();
     let mut rows = Vec::new();
     let mut sent_rows = Vec::new();

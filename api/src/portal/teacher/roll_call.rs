@@ -66,13 +66,10 @@ fn status_of(status: MarkStatus) -> &'static str {
 /// The error of row `i` among a rejection's fields (`marks[i].minutes_late`, `marks[i].pupil`).
 fn row_error(errors: &[FieldError], i: usize) -> Option<String> {
     let prefix = format!("marks[{i}]");
-    errors
-        .iter()
-        .find(|f| f.field == prefix || f.field.starts_with(&format!("{prefix}.")))
-        .map(|f| match f.field.rsplit('.').next() {
-            Some("minutes_late") => format!("Minutes de retard : {}", f.message),
-            _ => f.message.clone(),
-        })
+    errors.iter().find(|f| f.field == prefix || f.field.starts_with(&format!("{prefix}."))).map(|f| match f.field.rsplit('.').next() {
+        Some("minutes_late") => format!("Minutes de retard : {}", f.message),
+        _ => f.message.clone(),
+    })
 }
 
 async fn page(state: &AppState, who: &SignedIn, lesson: &str, typed: Option<Typed>) -> Result<Response, PortalError> {
@@ -135,7 +132,12 @@ async fn page(state: &AppState, who: &SignedIn, lesson: &str, typed: Option<Type
 }
 
 /// `GET /enseignant/appel/{lesson}`.
-pub async fn form(State(state): State<AppState>, who: SignedIn, Path(lesson): Path<String>, Query(q): Query<DayQuery>) -> Result<Response, PortalError> {
+pub async fn form(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(lesson): Path<String>,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, PortalError> {
     forms::await_position(&state, q.apres, &[ent_projections::vie_scolaire::NAME]).await;
     page(&state, &who, &lesson, None).await
 }
