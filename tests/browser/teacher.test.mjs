@@ -91,6 +91,7 @@ test('a teacher takes the roll on a 375 px viewport with the keyboard only; the 
   assert.equal(await page.locator(`#minutes-${lateRow}`).inputValue(), '90');
   assert.equal(await head(), before, 'nothing appended');
   await checkPage(page, 'roll call refused');
+  await screenshots(page, 'teacher-roll-call-refused');
 
   // Fix the minutes with the keyboard, send once.
   await tabTo(page, (id) => document.activeElement?.id === id, 'the minutes field', `minutes-${lateRow}`);
@@ -144,6 +145,7 @@ test('a teacher enters a grid of grades with one invalid value: the error is sho
   );
   assert.equal(await head(), before, 'nothing appended while the grid is refused');
   await checkPage(page, 'grade grid refused');
+  await screenshots(page, 'teacher-grade-grid-refused');
 
   await page.locator('#note-1').fill('15');
   await page.getByRole('button', { name: 'Enregistrer les notes' }).click();
@@ -151,6 +153,30 @@ test('a teacher enters a grid of grades with one invalid value: the error is sho
   assert.ok((await head()) > before, 'the grid is recorded');
   const marks = await page.locator('.grade-grid .mark').allTextContents();
   assert.deepEqual(marks.slice(0, 3), ['12,5', '15', 'Abs']);
+});
+
+test('a cell that is neither a number nor a status is refused by the portal, named, and nothing is sent', async () => {
+  const page = await newPage();
+  await signIn(page, 'sophie.bernard');
+  await page.goto(`${env.base}/enseignant/notes/${maths.class_or_group}/${maths.subject_id}`);
+  await page.getByLabel('Titre').fill('Calcul mental');
+  await page.getByRole('button', { name: 'Créer et saisir les notes' }).click();
+  await page.waitForURL(/\/enseignant\/notes\/.+\/.+\/.+\/.+/);
+  await page.locator('#note-0').fill('14');
+  await page.locator('#note-1').fill('abc');
+  await page.locator('#note-2').fill('Disp');
+  const before = await head();
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Enregistrer les notes' }).click(),
+  ]);
+  assert.equal(response.status(), 422);
+  await page.locator('#erreur-note-1').waitFor();
+  assert.deepEqual(
+    [await page.locator('#note-0').inputValue(), await page.locator('#note-1').inputValue(), await page.locator('#note-2').inputValue()],
+    ['14', 'abc', 'Disp'],
+  );
+  assert.equal(await head(), before, 'nothing appended');
 });
 
 test('a teacher logs a lesson and gives homework in the cahier de textes; a title with markup shows as text', async () => {
@@ -215,4 +241,11 @@ test("every teacher page passes axe-core and fits a phone; another teacher's rol
   const roll = await api(teacher, `/api/v1/lessons/${lesson}`);
   const body = await other.content();
   assert.ok(!roll.pupils.some((p) => body.includes(p.display_name)), 'no pupil shown');
+  // Nor open her grades or her cahier de textes.
+  for (const path of [`/enseignant/notes/${maths.class_or_group}/${maths.subject_id}`, `/enseignant/cahier/${maths.class_or_group}/${maths.subject_id}`]) {
+    const refused = await other.goto(`${env.base}${path}`);
+    assert.equal(refused.status(), 403, path);
+    const html = await other.content();
+    assert.ok(!roll.pupils.some((p) => html.includes(p.display_name)), `${path}: no pupil shown`);
+  }
 });

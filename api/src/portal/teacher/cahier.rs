@@ -164,7 +164,8 @@ fn typed_from(form: &FormData, names: &[&str], fields: &[ent_commands::FieldErro
     let errors: Vec<(String, String)> = names.iter().filter_map(|n| message_for(fields, n).map(|m| (n.to_string(), m))).collect();
     let message = if errors.is_empty() { message } else { None };
     Typed {
-        command_id: form.get("command_id").unwrap_or_default().to_string(),
+        // Nothing was appended: the form comes back with a new command id.
+        command_id: command_id().to_string(),
         values: names.iter().map(|n| (n.to_string(), form.get(n).unwrap_or_default().to_string())).collect(),
         errors,
         message,

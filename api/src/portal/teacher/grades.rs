@@ -189,6 +189,15 @@ async fn list_page(
 ) -> Result<Response, PortalError> {
     let (class, subject) = (parse_id(class)?, parse_id(subject)?);
     let store = state.backend.read_models.as_ref();
+    // A teacher grades the classes and subjects assigned to them (`GET /api/v1/me/classes`).
+    if who.profile() == ent_domain::directory::Profile::Enseignant
+        && !ent_projections::directory::queries::my_classes(store, &who.actor)
+            .await?
+            .iter()
+            .any(|a| a.class_or_group == class && a.subject_id == subject)
+    {
+        return Err(PortalError::Forbidden);
+    }
     let tree = ent_projections::directory::queries::structure_tree(store, &who.actor, &who.card.structure).await?;
     let periods = periods_of(&tree);
     let today = Utc::now().date_naive();
@@ -271,7 +280,7 @@ pub async fn create(
     let period = form.get("period").and_then(|p| Uuid::parse_str(p).ok()).ok_or(PortalError::NotFound)?;
     let evaluation = form.get("evaluation_id").and_then(|p| Uuid::parse_str(p).ok()).ok_or(PortalError::NotFound)?;
     let typed = |errors: Vec<(String, String)>| NewEvaluation {
-        command_id: form.get("command_id").unwrap_or_default().to_string(),
+        command_id: command_id().to_string(),
         evaluation_id: evaluation.to_string(),
         title: form.get("title").unwrap_or_default().to_string(),
         date: form.get("date").unwrap_or_default().to_string(),
