@@ -13,11 +13,11 @@ use ent_projections::QueryError;
 use ent_projections::cahier_de_textes::CahierDoc;
 use serde_json::json;
 
+use super::super::family::After;
 use super::super::family::french_date;
 use super::super::forms::{self, FormData, Rejected, message_for};
 use super::super::page::{PortalError, Shell, parse_id, render};
 use super::super::session::{SignedIn, command_id};
-use super::DayQuery;
 use crate::state::AppState;
 
 /// How many entries of each kind the page lists.
@@ -154,7 +154,7 @@ pub async fn view(
     State(state): State<AppState>,
     who: SignedIn,
     Path((class, subject)): Path<(String, String)>,
-    Query(q): Query<DayQuery>,
+    Query(q): Query<After>,
 ) -> Result<Response, PortalError> {
     forms::await_position(&state, q.apres, &[ent_projections::cahier_de_textes::NAME]).await;
     page(&state, &who, &class, &subject, None).await

@@ -298,7 +298,7 @@ pub async fn create(
     if matches!(coefficient, Some(Err(_))) {
         unreadable.push(("coefficient".to_string(), "un nombre, par exemple 1 ou 0,5".to_string()));
     }
-    if form.text("date").is_some_and(|d| d.parse::<NaiveDate>().is_err()) || form.text("date").is_none() {
+    if form.text("date").and_then(|d| d.parse::<NaiveDate>().ok()).is_none() {
         unreadable.push(("date".to_string(), "une date".to_string()));
     }
     if !unreadable.is_empty() {
@@ -421,7 +421,7 @@ pub async fn record(
 ) -> Result<Response, PortalError> {
     let ids = grid_ids(&path)?;
     let form = FormData(fields);
-    let count: usize = form.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let count: usize = form.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0).min(super::MAX_ROWS);
     let cells: Vec<(String, String)> = (0..count)
         .map(|i| {
             (

@@ -11,18 +11,15 @@ use askama::Template;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, Utc};
 use ent_projections::directory::AssignmentRef;
-use serde::Deserialize;
 
 use super::family::french_date;
 use super::page::{PortalError, Shell, render};
 use super::session::SignedIn;
 use crate::state::AppState;
 
-/// `?apres=`: the position of the command just sent.
-#[derive(Deserialize)]
-pub struct DayQuery {
-    pub apres: Option<u64>,
-}
+/// How many rows a posted roll or grid may have: no class is larger, and a forged count must not
+/// make the server allocate for it.
+pub const MAX_ROWS: usize = 200;
 
 /// The day a page is for: `?date=` when it is a date, else today.
 pub fn day_of(raw: Option<&str>) -> NaiveDate {

@@ -14,11 +14,11 @@ use ent_domain::vie_scolaire::MarkStatus;
 use ent_projections::vie_scolaire::LessonRoll;
 use serde_json::json;
 
+use super::super::family::After;
 use super::super::family::french_date;
 use super::super::forms::{self, FormData, Rejected};
 use super::super::page::{PortalError, Shell, parse_id, render};
 use super::super::session::{SignedIn, command_id};
-use super::DayQuery;
 use crate::state::AppState;
 
 pub struct RollRow {
@@ -136,7 +136,7 @@ pub async fn form(
     State(state): State<AppState>,
     who: SignedIn,
     Path(lesson): Path<String>,
-    Query(q): Query<DayQuery>,
+    Query(q): Query<After>,
 ) -> Result<Response, PortalError> {
     forms::await_position(&state, q.apres, &[ent_projections::vie_scolaire::NAME]).await;
     page(&state, &who, &lesson, None).await
@@ -151,7 +151,7 @@ pub async fn submit(
 ) -> Result<Response, PortalError> {
     let form = FormData(fields);
     let id = parse_id(&lesson)?;
-    let count: usize = form.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let count: usize = form.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0).min(super::MAX_ROWS);
     let rows: Vec<(String, String, String)> = (0..count)
         .map(|i| {
             let get = |name: &str| form.get(&format!("{name}_{i}")).unwrap_or_default().trim().to_string();
