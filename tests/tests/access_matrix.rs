@@ -24,6 +24,7 @@ struct Ids<'a> {
     evaluation: uuid::Uuid,
     entry: uuid::Uuid,
     import: uuid::Uuid,
+    lesson: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -51,6 +52,8 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/pupils/{id}/absences", format!("/api/v1/pupils/{pupil}/absences"),                 [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
     row("/api/v1/pupils/{id}/discipline", format!("/api/v1/pupils/{pupil}/discipline"),             [404, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
     row("/api/v1/classes/{id}/absences", format!("/api/v1/classes/{class}/absences?date=2026-10-05"), [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
+    row("/api/v1/teachers/{teacher}/lessons", format!("/api/v1/teachers/{teacher}/lessons?date=2026-10-05"), [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
+    row("/api/v1/lessons/{id}", format!("/api/v1/lessons/{}", ids.lesson),                           [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
     row("/api/v1/notifications", "/api/v1/notifications".into(),                                    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/api/v1/vie-scolaire/{uai}/dashboard", format!("/api/v1/vie-scolaire/{uai}/dashboard?date=2026-10-05"), [404, 404, 404, 200, 200, 404, 404, 404, 404, 404]);
     row("/api/v1/vie-scolaire/{uai}/absenteeism", format!("/api/v1/vie-scolaire/{uai}/absenteeism?month=2026-10"), [404, 404, 404, 200, 200, 404, 404, 404, 404, 404]);
@@ -123,7 +126,7 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let import = imported["import_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("import id");
     let at = at.max(imported["position"].as_u64());
 
-    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import };
+    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson };
     let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();

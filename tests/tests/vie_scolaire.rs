@@ -256,6 +256,68 @@ async fn absences_justifications_and_alerts_on_postgres() {
     absences_flow("postgres").await;
 }
 
+/// A teacher's day of the timetable, and a lesson with its roll, as the teacher and the staff
+/// read them; another teacher, a parent, are told they do not exist.
+async fn teacher_day_flow(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let sc = school(&s).await;
+    let (_, me) = s.get(Some(&sc.teacher), "/api/v1/me", None).await;
+    let teacher = me["id"].as_str().unwrap().to_string();
+
+    let day = |date: &str| format!("/api/v1/teachers/{teacher}/lessons?date={date}");
+    let (status, lessons) = s.get(Some(&sc.teacher), &day("2026-10-05"), None).await;
+    assert_eq!(status, StatusCode::OK, "{lessons}");
+    let lessons = lessons.as_array().unwrap();
+    assert_eq!(lessons.len(), 1, "{lessons:?}");
+    assert_eq!(lessons[0]["lesson_id"], json!(sc.lessons[0]));
+    assert_eq!(lessons[0]["class_or_group_name"], "6A");
+    assert_eq!(lessons[0]["subject_name"], "Mathématiques");
+    assert_eq!(lessons[0]["room"], "B12");
+    assert_eq!(lessons[0]["roll_call_taken"], false);
+    let (_, none) = s.get(Some(&sc.teacher), &day("2026-10-09"), None).await;
+    assert_eq!(none, json!([]));
+    for (who, expected) in [
+        (&sc.head, StatusCode::OK),
+        (&sc.cpe, StatusCode::OK),
+        (&sc.other_teacher, StatusCode::NOT_FOUND),
+        (&sc.parent_a, StatusCode::NOT_FOUND),
+    ] {
+        assert_eq!(s.get(Some(who), &day("2026-10-05"), None).await.0, expected);
+    }
+    assert_eq!(s.get(Some(&sc.head), &format!("/api/v1/teachers/{}/lessons?date=x", teacher), None).await.0, StatusCode::BAD_REQUEST);
+
+    // The roll of a lesson: its class's pupils by name, their marks once taken.
+    let roll_path = format!("/api/v1/lessons/{}", sc.lessons[0]);
+    let (_, roll) = s.get(Some(&sc.teacher), &roll_path, None).await;
+    let names: Vec<&str> = roll["pupils"].as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{roll}");
+    assert!(names.iter().any(|n| n.contains("Martin")) && names.iter().any(|n| n.contains("Dubois")), "{names:?}");
+    assert!(roll["pupils"].as_array().unwrap().iter().all(|p| p["mark"].is_null()));
+    let marks = json!([{"pupil": sc.pupil_a, "status": "absent"}, {"pupil": sc.pupil_b, "status": "late", "minutes_late": 5}]);
+    let r = s.ok(&sc.teacher, "TakeRollCall", json!({"lesson": sc.lessons[0], "marks": marks})).await;
+    let (_, roll) = s.get(Some(&sc.teacher), &roll_path, pos(&r)).await;
+    assert_eq!(roll["roll_call_taken"], true);
+    let mark = |p: Uuid| roll["pupils"].as_array().unwrap().iter().find(|x| x["pupil"] == json!(p)).unwrap()["mark"].clone();
+    assert_eq!(mark(sc.pupil_a)["status"], "absent");
+    assert_eq!(mark(sc.pupil_b)["minutes_late"], 5);
+    let (_, lessons) = s.get(Some(&sc.teacher), &day("2026-10-05"), None).await;
+    assert_eq!(lessons[0]["roll_call_taken"], true);
+    for (who, expected) in [(&sc.cpe, StatusCode::OK), (&sc.other_teacher, StatusCode::NOT_FOUND), (&sc.parent_a, StatusCode::NOT_FOUND)] {
+        assert_eq!(s.get(Some(who), &roll_path, None).await.0, expected);
+    }
+    assert_eq!(s.get(Some(&sc.teacher), &format!("/api/v1/lessons/{}", Uuid::new_v4()), None).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_teachers_day_and_a_lessons_roll_on_sqlite() {
+    teacher_day_flow("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_teachers_day_and_a_lessons_roll_on_postgres() {
+    teacher_day_flow("postgres").await;
+}
+
 fn sanction(pupil: Uuid, kind: &str, on: &str, days: Option<u32>) -> Value {
     json!({"pupil": pupil, "kind": kind, "reason": "Insultes graves envers un camarade", "facts": "Le 9 octobre, en cour de récréation…", "days": days, "pronounced_on": on})
 }

@@ -33,6 +33,8 @@ const READS: [&str; 4] = [
 #[derive(Deserialize)]
 pub struct After {
     pub apres: Option<u64>,
+    /// A day other than today, for pages about a day (a teacher's lessons).
+    pub date: Option<String>,
 }
 
 pub struct HomeworkView {
@@ -118,7 +120,7 @@ fn mark(value: Option<ent_domain::notes::Hundredths>, status: Option<GradeStatus
 }
 
 /// Hundredths as written in French: "15", "15,5", "15,25".
-fn french_number(hundredths: u32) -> String {
+pub fn french_number(hundredths: u32) -> String {
     let (units, cents) = (hundredths / 100, hundredths % 100);
     match cents {
         0 => units.to_string(),
@@ -228,7 +230,7 @@ pub async fn home(State(state): State<AppState>, who: SignedIn, Query(after): Qu
                 reasons: REASONS,
             }))
         }
-        _ => super::staff::home(&state, &who).await,
+        _ => super::staff::home(&state, &who, &after).await,
     }
 }
 

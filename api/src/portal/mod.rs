@@ -21,6 +21,7 @@ mod policy;
 mod rectorat;
 mod session;
 mod staff;
+mod teacher;
 mod vie_scolaire;
 
 use axum::routing::{MethodRouter, get, post};
@@ -53,7 +54,14 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/rectorat/indicateurs.csv", get(rectorat::csv)),
         ("/inspection", get(inspection::list)),
         ("/inspection/cahiers/{class_or_group}/{subject}", get(inspection::cahier).post(inspection::visa)),
+        ("/enseignant/appel/{lesson}", get(teacher::roll_call::form).post(teacher::roll_call::submit)),
+        ("/enseignant/notes/{class}/{subject}", get(teacher::grades::evaluations).post(teacher::grades::create)),
+        ("/enseignant/notes/{class}/{subject}/{period}/{evaluation}", get(teacher::grades::grid).post(teacher::grades::record)),
+        ("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view)),
+        ("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson)),
+        ("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework)),
         (assets::CSS_PATH, get(assets::css)),
+        (assets::JS_PATH, get(assets::js)),
     ]
 }
 

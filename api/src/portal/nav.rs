@@ -34,7 +34,8 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
             nav.push(link("/rectorat/indicateurs", "Indicateurs de l'académie"));
         }
         Profile::Rectorat => nav.push(link("/rectorat/indicateurs", "Indicateurs de l'académie")),
-        Profile::Parent | Profile::Enseignant | Profile::Personnel | Profile::PlatformAdmin => {}
+        Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
+        Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
     nav
 }

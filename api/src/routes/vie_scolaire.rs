@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::NaiveDate;
-use ent_projections::vie_scolaire::{self, ClassDayDoc, SanctionAuditDoc, queries};
+use ent_projections::vie_scolaire::{self, ClassDayDoc, LessonRoll, SanctionAuditDoc, TeacherLesson, queries};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -54,6 +54,28 @@ pub async fn class_day(
     await_position(&s, &headers, vie_scolaire::NAME).await?;
     let date = date_param(q.date.as_ref())?;
     Ok(Json(queries::class_day(s.backend.read_models.as_ref(), &actor, class, date).await?))
+}
+
+pub async fn teacher_lessons(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(teacher): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<DateParam>,
+) -> Result<Json<Vec<TeacherLesson>>, ApiError> {
+    await_position(&s, &headers, vie_scolaire::NAME).await?;
+    let date = date_param(q.date.as_ref())?;
+    Ok(Json(queries::teacher_lessons(s.backend.read_models.as_ref(), &actor, teacher, date).await?))
+}
+
+pub async fn lesson_roll(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+    ApiPath(lesson): ApiPath<Uuid>,
+) -> Result<Json<LessonRoll>, ApiError> {
+    await_position(&s, &headers, vie_scolaire::NAME).await?;
+    Ok(Json(queries::lesson_roll(s.backend.read_models.as_ref(), &actor, lesson).await?))
 }
 
 pub async fn dashboard(
@@ -152,6 +174,18 @@ pub fn routes() -> ServiceRoutes {
                     .path_uuid("id", "the class or group")
                     .ok::<ClassDayDoc>("the day"),
             )),
+            read(date(
+                Route::get("/api/v1/teachers/{teacher}/lessons", teacher_lessons)
+                    .summary("A teacher's lessons of one day (timetable), with whether each roll call is taken")
+                    .path_uuid("teacher", "the teacher")
+                    .ok::<Vec<TeacherLesson>>("the lessons, by start"),
+            )),
+            read(
+                Route::get("/api/v1/lessons/{id}", lesson_roll)
+                    .summary("A timetable lesson with the pupils of its class or group and their marks")
+                    .path_uuid("id", "the lesson")
+                    .ok::<LessonRoll>("the lesson and its roll"),
+            ),
             read(
                 Route::get("/api/v1/notifications", notifications)
                     .summary("The caller's notifications")

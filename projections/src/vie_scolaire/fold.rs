@@ -24,6 +24,8 @@ pub(crate) const DISCIPLINE: &str = "discipline";
 pub(crate) const REGISTER: &str = "register";
 pub(crate) const AUDIT: &str = "sanction_audit";
 pub(crate) const SETTINGS: &str = "settings";
+/// `<teacher>:<date>:<lesson>` → the lesson, so a teacher's day is one prefix read.
+pub(crate) const TEACHER_DAY: &str = "teacher_day";
 
 /// Keys of the per-day and per-month documents.
 pub(crate) fn day_key(uai: &str, date: chrono::NaiveDate) -> String {
@@ -34,6 +36,10 @@ pub(crate) fn month_key(uai: &str, date: chrono::NaiveDate) -> String {
 }
 pub(crate) fn class_day_key(class: Uuid, date: chrono::NaiveDate) -> String {
     format!("{class}:{date}")
+}
+/// The prefix of a teacher's lessons on one day (`teacher_day_prefix(..) + lesson id` is a key).
+pub(crate) fn teacher_day_prefix(teacher: Uuid, date: chrono::NaiveDate) -> String {
+    format!("{teacher}:{date}:")
 }
 
 /// Folds the vie scolaire.
@@ -95,6 +101,11 @@ impl Projection for VieScolaireProjection {
 }
 
 fn lesson_scheduled(view: &mut DocView<'_>, e: &LessonScheduled) -> Result<(), ApplyError> {
+    view.put(
+        TEACHER_DAY,
+        format!("{}{}", teacher_day_prefix(e.teacher, e.date), e.lesson_id),
+        &TeacherDayEntry { lesson_id: e.lesson_id },
+    )?;
     view.put(
         LESSON,
         e.lesson_id,

@@ -2,6 +2,7 @@
 //! L131-8 report, parents' notifications, disciplinary records, the register and the audit view.
 
 mod fold;
+mod lessons;
 mod models;
 pub mod queries;
 

@@ -37,6 +37,46 @@ pub struct LessonDoc {
     pub marks: BTreeMap<Uuid, Mark>,
 }
 
+/// One lesson in a teacher's day (the lesson itself is read from `lesson`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TeacherDayEntry {
+    pub lesson_id: Uuid,
+}
+
+/// A lesson as its teacher sees it: the slot, names, whether the roll call is taken.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TeacherLesson {
+    pub lesson_id: Uuid,
+    pub structure: String,
+    pub class_or_group: Uuid,
+    pub class_or_group_name: Option<String>,
+    pub subject_id: Uuid,
+    pub subject_name: Option<String>,
+    pub teacher: Uuid,
+    pub teacher_name: Option<String>,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub room: Option<String>,
+    pub roll_call_taken: bool,
+}
+
+/// A pupil on a lesson's roll: their current mark once the roll call is taken.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RollPupil {
+    pub pupil: Uuid,
+    pub display_name: String,
+    pub mark: Option<Mark>,
+}
+
+/// A lesson with the pupils of its class or group, for its roll call.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct LessonRoll {
+    #[serde(flatten)]
+    pub lesson: TeacherLesson,
+    pub pupils: Vec<RollPupil>,
+}
+
 /// A late arrival.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LateEntry {

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::NAME;
 use super::fold::*;
+pub use super::lessons::{lesson_roll, teacher_lessons};
 use super::models::*;
 use crate::error::QueryError;
 use crate::names::Names;
