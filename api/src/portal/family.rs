@@ -220,7 +220,12 @@ pub async fn home(State(state): State<AppState>, who: SignedIn, Query(after): Qu
         Profile::Parent | Profile::Eleve => {
             let today = today_of(&state, &who).await?;
             let can_justify = who.profile() == Profile::Parent;
-            let children = today.children.iter().map(|c| child_view(c, can_justify, None)).collect();
+            let mut children = Vec::new();
+            for c in &today.children {
+                let mut view = child_view(c, can_justify, None);
+                view.bulletins = super::bulletins::published(&state, &who, c.id, &c.structure, today.date).await?;
+                children.push(view);
+            }
             let heading = if who.profile() == Profile::Parent { "Mes enfants aujourd'hui".into() } else { "Ma journée".into() };
             Ok(render(&FamilyPage {
                 shell: who.shell("Accueil", structure_name(&today)),
