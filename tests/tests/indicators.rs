@@ -447,3 +447,35 @@ async fn tallied_reads_are_flushed_every_interval_sqlite() {
 async fn tallied_reads_are_flushed_every_interval_postgres() {
     tally_is_flushed_periodically("postgres").await;
 }
+
+/// A page of the portal counts in the indicators like a read of the API, for the service it
+/// shows; signing in and the stylesheet do not.
+async fn portal_page_views_count_as_reads(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let root = s.root().await;
+    s.ok(&root, "CreateStructure", json!({"uai": A, "name": "Collège", "kind": "college"})).await;
+    let (pupil_id, login, _) = s.user(&root, A, "eleve", None, "Léa", "Martin").await;
+    let token = s.login(&login, USER_PASSWORD).await;
+    let cookie = format!("ent_session={token}");
+    for path in ["/".to_string(), format!("/eleves/{pupil_id}"), "/connexion".to_string(), "/static/portal.css".to_string()] {
+        let r = s.client.get(s.url(&path)).header("cookie", &cookie).send().await.expect("page");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    let at = s.app.state.flush_usage().await.expect("flush").expect("page views were tallied");
+    let day = today();
+    let (status, answer) = s.get(Some(&root), &format!("/api/v1/indicators/structures/{A}?from={day}&to={day}"), Some(at)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let cells = by_cell(&answer);
+    assert_eq!(cells.get("directory/eleve").map(|c| c.2.clone()), Some(json!(1)), "{answer}");
+    assert_eq!(cells.get("vie_scolaire/eleve").map(|c| c.2.clone()), Some(json!(1)), "{answer}");
+}
+
+#[tokio::test]
+async fn portal_page_views_count_as_reads_sqlite() {
+    portal_page_views_count_as_reads("sqlite").await;
+}
+
+#[tokio::test]
+async fn portal_page_views_count_as_reads_postgres() {
+    portal_page_views_count_as_reads("postgres").await;
+}

@@ -92,17 +92,7 @@ async fn postgres_killed_and_restarted_under_load() {
     let base = app.url();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client");
     let token = root_token(&http, &base).await;
-    let created: Value = http
-        .post(format!("{base}/api/v1/commands"))
-        .bearer_auth(&token)
-        .json(&json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}}))
-        .send()
-        .await
-        .expect("structure")
-        .json()
-        .await
-        .expect("result");
-    assert!(created["position"].is_u64(), "{created}");
+    create_structure(&http, &base, &token).await;
 
     let outcomes = Arc::new(Mutex::new(Outcomes::default()));
     let stop = Instant::now() + Duration::from_secs(14);
@@ -144,20 +134,7 @@ async fn postgres_killed_and_restarted_under_load() {
     assert!(o.statuses.contains_key(&503), "the outage was not seen: {:?}", o.statuses);
 
     // Every acknowledged command is in the log exactly once, and nothing else is.
-    let tree = |http: reqwest::Client, base: String, token: String| async move {
-        let t: Value = http
-            .get(format!("{base}/api/v1/structures/{UAI}"))
-            .bearer_auth(&token)
-            .header("ent-min-position", head(&http, &base, &token).await.to_string())
-            .send()
-            .await
-            .expect("tree")
-            .json()
-            .await
-            .expect("tree body");
-        t
-    };
-    let before = tree(http.clone(), base.clone(), token.clone()).await;
+    let before = tree(&http, &base, &token).await;
     let codes: Vec<String> =
         before["classes"].as_array().expect("classes").iter().map(|c| c["code"].as_str().expect("code").to_string()).collect();
     let unique: BTreeSet<String> = codes.iter().cloned().collect();
@@ -174,9 +151,34 @@ async fn postgres_killed_and_restarted_under_load() {
     let rebuilt =
         http.post(format!("{base}/api/v1/admin/projections/directory/rebuild")).bearer_auth(&token).send().await.expect("rebuild");
     assert_eq!(rebuilt.status(), StatusCode::OK);
-    let after = tree(http.clone(), base.clone(), token.clone()).await;
+    let after = tree(&http, &base, &token).await;
     assert_eq!(before, after, "the read model differs from a rebuild");
     app.shutdown().await;
+}
+
+async fn create_structure(http: &reqwest::Client, base: &str, token: &str) {
+    let created = http
+        .post(format!("{base}/api/v1/commands"))
+        .bearer_auth(token)
+        .json(&json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}}))
+        .send()
+        .await
+        .expect("structure");
+    assert_eq!(created.status(), StatusCode::OK);
+}
+
+/// The structure's tree, once the read model has reached the head of the log.
+async fn tree(http: &reqwest::Client, base: &str, token: &str) -> Value {
+    let min = head(http, base, token).await;
+    http.get(format!("{base}/api/v1/structures/{UAI}"))
+        .bearer_auth(token)
+        .header("ent-min-position", min.to_string())
+        .send()
+        .await
+        .expect("tree")
+        .json()
+        .await
+        .expect("tree body")
 }
 
 async fn head(http: &reqwest::Client, base: &str, token: &str) -> u64 {
@@ -227,14 +229,7 @@ async fn postgres_killed_during_a_rebuild() {
     let base = app.url();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
     let token = root_token(&http, &base).await;
-    let created = http
-        .post(format!("{base}/api/v1/commands"))
-        .bearer_auth(&token)
-        .json(&json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}}))
-        .send()
-        .await
-        .expect("structure");
-    assert_eq!(created.status(), StatusCode::OK);
+    create_structure(&http, &base, &token).await;
     for n in 0..10 {
         assert_eq!(create_class(&http, &base, &token, &format!("A{n}")).await, StatusCode::OK);
     }
@@ -250,23 +245,7 @@ async fn postgres_killed_during_a_rebuild() {
             .expect("filler append");
     }
     drop(store);
-    let tree = |min: u64| {
-        let (http, base, token) = (http.clone(), base.clone(), token.clone());
-        async move {
-            let t: Value = http
-                .get(format!("{base}/api/v1/structures/{UAI}"))
-                .bearer_auth(&token)
-                .header("ent-min-position", min.to_string())
-                .send()
-                .await
-                .expect("tree")
-                .json()
-                .await
-                .expect("tree body");
-            t
-        }
-    };
-    let before = tree(head(&http, &base, &token).await).await;
+    let before = tree(&http, &base, &token).await;
     assert_eq!(before["classes"].as_array().map(Vec::len), Some(10), "{before}");
     let generation = projection_generation(&http, &base, &token, "directory").await;
 
@@ -299,7 +278,7 @@ async fn postgres_killed_during_a_rebuild() {
     }
     // The old generation still serves, and the live runner went on folding into it.
     assert_eq!(projection_generation(&http, &base, &token, "directory").await, generation, "the cut rebuild was activated");
-    let after = tree(head(&http, &base, &token).await).await;
+    let after = tree(&http, &base, &token).await;
     let codes = |t: &Value| -> BTreeSet<String> {
         t["classes"].as_array().expect("classes").iter().map(|c| c["code"].as_str().expect("code").to_string()).collect()
     };
@@ -312,7 +291,7 @@ async fn postgres_killed_during_a_rebuild() {
         http.post(format!("{base}/api/v1/admin/projections/directory/rebuild")).bearer_auth(&token).send().await.expect("rebuild");
     assert_eq!(rebuilt.status(), StatusCode::OK);
     assert!(projection_generation(&http, &base, &token, "directory").await > generation);
-    assert_eq!(tree(head(&http, &base, &token).await).await, after, "the read model differs from a rebuild");
+    assert_eq!(tree(&http, &base, &token).await, after, "the read model differs from a rebuild");
     app.shutdown().await;
 }
 
@@ -334,14 +313,7 @@ async fn postgres_partitioned_then_healed() {
     let base = app.url();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client");
     let token = root_token(&http, &base).await;
-    let created = http
-        .post(format!("{base}/api/v1/commands"))
-        .bearer_auth(&token)
-        .json(&json!({"command_id": Uuid::new_v4(), "type": "CreateStructure", "payload": {"uai": UAI, "name": "Collège", "kind": "college"}}))
-        .send()
-        .await
-        .expect("structure");
-    assert_eq!(created.status(), StatusCode::OK);
+    create_structure(&http, &base, &token).await;
 
     let outcomes = Arc::new(Mutex::new(Outcomes::default()));
     let stop = Instant::now() + Duration::from_secs(22);
@@ -377,24 +349,7 @@ async fn postgres_partitioned_then_healed() {
     assert!(o.unresolved.is_empty(), "commands still failing 30 s after the partition: {:?}", o.unresolved);
 
     // Every acknowledged command is in the log exactly once, and the read model equals a rebuild.
-    let tree = || {
-        let (http, base, token) = (http.clone(), base.clone(), token.clone());
-        async move {
-            let min = head(&http, &base, &token).await;
-            let t: Value = http
-                .get(format!("{base}/api/v1/structures/{UAI}"))
-                .bearer_auth(&token)
-                .header("ent-min-position", min.to_string())
-                .send()
-                .await
-                .expect("tree")
-                .json()
-                .await
-                .expect("tree body");
-            t
-        }
-    };
-    let before = tree().await;
+    let before = tree(&http, &base, &token).await;
     let codes: Vec<String> =
         before["classes"].as_array().expect("classes").iter().map(|c| c["code"].as_str().expect("code").to_string()).collect();
     let unique: BTreeSet<String> = codes.iter().cloned().collect();
@@ -403,6 +358,6 @@ async fn postgres_partitioned_then_healed() {
     let rebuilt =
         http.post(format!("{base}/api/v1/admin/projections/directory/rebuild")).bearer_auth(&token).send().await.expect("rebuild");
     assert_eq!(rebuilt.status(), StatusCode::OK);
-    assert_eq!(tree().await, before, "the read model differs from a rebuild");
+    assert_eq!(tree(&http, &base, &token).await, before, "the read model differs from a rebuild");
     app.shutdown().await;
 }

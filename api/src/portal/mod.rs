@@ -25,43 +25,57 @@ mod teacher;
 mod vie_scolaire;
 
 use axum::routing::{MethodRouter, get, post};
+use ent_domain::usage::Service;
 
 pub use page::not_found;
 pub use policy::apply as policy;
 
 use crate::state::AppState;
 
-/// Every page of the portal: (path, handlers).
-pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
+/// One page: its path, its handlers, and the service its views count for in the usage
+/// indicators (as the API's reads of that service do; none for sign-in and assets).
+pub struct Page {
+    pub path: &'static str,
+    pub handlers: MethodRouter<AppState>,
+    pub service: Option<Service>,
+}
+
+fn page(path: &'static str, handlers: MethodRouter<AppState>, service: impl Into<Option<Service>>) -> Page {
+    Page { path, handlers, service: service.into() }
+}
+
+/// Every page of the portal.
+pub fn pages() -> Vec<Page> {
+    use Service::{Admin, CahierDeTextes, Competences, Directory, Notes, VieScolaire};
     vec![
-        ("/", get(family::home)),
-        ("/connexion", get(login::form).post(login::submit)),
-        ("/deconnexion", post(login::logout)),
-        ("/eleves/{pupil}", get(family::pupil_page)),
-        ("/eleves/{pupil}/justifications", post(family::justify)),
-        ("/eleves/{pupil}/bulletins/{period}", get(bulletins::page)),
-        ("/eleves/{pupil}/bulletins/{period}/pdf", get(bulletins::pdf)),
-        ("/eleves/{pupil}/livret", get(booklet::page)),
-        ("/vie-scolaire", get(vie_scolaire::dashboard::page)),
-        ("/vie-scolaire/justifications", get(vie_scolaire::justifications::pending)),
-        ("/vie-scolaire/justifications/{justification}", post(vie_scolaire::justifications::decide)),
-        ("/vie-scolaire/signalements", get(vie_scolaire::report::page)),
-        ("/vie-scolaire/punitions", get(vie_scolaire::punishments::list).post(vie_scolaire::punishments::give)),
-        ("/direction/indicateurs", get(direction::indicators::page)),
-        ("/direction/sanctions", get(direction::sanctions::page).post(direction::sanctions::pronounce)),
-        ("/direction/bulletins", get(direction::bulletins::page).post(direction::bulletins::publish)),
-        ("/rectorat/indicateurs", get(rectorat::page)),
-        ("/rectorat/indicateurs.csv", get(rectorat::csv)),
-        ("/inspection", get(inspection::list)),
-        ("/inspection/cahiers/{class_or_group}/{subject}", get(inspection::cahier).post(inspection::visa)),
-        ("/enseignant/appel/{lesson}", get(teacher::roll_call::form).post(teacher::roll_call::submit)),
-        ("/enseignant/notes/{class}/{subject}", get(teacher::grades::evaluations).post(teacher::grades::create)),
-        ("/enseignant/notes/{class}/{subject}/{period}/{evaluation}", get(teacher::grades::grid).post(teacher::grades::record)),
-        ("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view)),
-        ("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson)),
-        ("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework)),
-        (assets::CSS_PATH, get(assets::css)),
-        (assets::JS_PATH, get(assets::js)),
+        page("/", get(family::home), Directory),
+        page("/connexion", get(login::form).post(login::submit), None),
+        page("/deconnexion", post(login::logout), None),
+        page("/eleves/{pupil}", get(family::pupil_page), VieScolaire),
+        page("/eleves/{pupil}/justifications", post(family::justify), VieScolaire),
+        page("/eleves/{pupil}/bulletins/{period}", get(bulletins::page), Notes),
+        page("/eleves/{pupil}/bulletins/{period}/pdf", get(bulletins::pdf), Notes),
+        page("/eleves/{pupil}/livret", get(booklet::page), Competences),
+        page("/vie-scolaire", get(vie_scolaire::dashboard::page), VieScolaire),
+        page("/vie-scolaire/justifications", get(vie_scolaire::justifications::pending), VieScolaire),
+        page("/vie-scolaire/justifications/{justification}", post(vie_scolaire::justifications::decide), VieScolaire),
+        page("/vie-scolaire/signalements", get(vie_scolaire::report::page), VieScolaire),
+        page("/vie-scolaire/punitions", get(vie_scolaire::punishments::list).post(vie_scolaire::punishments::give), VieScolaire),
+        page("/direction/indicateurs", get(direction::indicators::page), Admin),
+        page("/direction/sanctions", get(direction::sanctions::page).post(direction::sanctions::pronounce), VieScolaire),
+        page("/direction/bulletins", get(direction::bulletins::page).post(direction::bulletins::publish), Notes),
+        page("/rectorat/indicateurs", get(rectorat::page), Admin),
+        page("/rectorat/indicateurs.csv", get(rectorat::csv), Admin),
+        page("/inspection", get(inspection::list), CahierDeTextes),
+        page("/inspection/cahiers/{class_or_group}/{subject}", get(inspection::cahier).post(inspection::visa), CahierDeTextes),
+        page("/enseignant/appel/{lesson}", get(teacher::roll_call::form).post(teacher::roll_call::submit), VieScolaire),
+        page("/enseignant/notes/{class}/{subject}", get(teacher::grades::evaluations).post(teacher::grades::create), Notes),
+        page("/enseignant/notes/{class}/{subject}/{period}/{evaluation}", get(teacher::grades::grid).post(teacher::grades::record), Notes),
+        page("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view), CahierDeTextes),
+        page("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson), CahierDeTextes),
+        page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
+        page(assets::CSS_PATH, get(assets::css), None),
+        page(assets::JS_PATH, get(assets::js), None),
     ]
 }
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::page::{PortalError, Shell};
 use crate::auth::{Claims, authenticate_token};
+use crate::read_tally::{ReadSlot, Reader};
 use crate::state::AppState;
 
 /// The session cookie's name.
@@ -81,6 +82,12 @@ impl FromRequestParts<AppState> for SignedIn {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(PortalError::SignIn)?;
         let (actor, claims) = authenticate_token(state, &token).await.map_err(|_| PortalError::SignIn)?;
         let card = ent_projections::directory::queries::me(state.backend.read_models.as_ref(), &actor).await?;
+        // A page view counts in the usage indicators like a read of the API (`read_tally`).
+        if let (Some(slot), Some(user)) = (parts.extensions.get::<ReadSlot>(), actor.user())
+            && let Some(profile) = user.profile
+        {
+            slot.fill(Reader { user: user.user_id, profile }, &user.structure);
+        }
         let csrf = state.tokens.csrf_token(claims.sid);
         let structure_name =
             ent_projections::names::Names::load(state.backend.read_models.as_ref(), &card.structure, []).await?.structure();

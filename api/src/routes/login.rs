@@ -77,15 +77,18 @@ const REFUSED: &str = "unknown login or wrong password";
 
 pub async fn login(State(state): State<AppState>, ClientAddr(address): ClientAddr, body: Bytes) -> Result<Json<LoginResponse>, ApiError> {
     let body = parse_json(&body)?;
-    let field = |name: &str| -> Result<String, ApiError> {
-        match body.get(name) {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-            Some(_) => Err(ApiError::bad_field(name, "expected a non-empty string")),
-            None => Err(ApiError::bad_field(name, "missing")),
-        }
-    };
+    let field = |name: &str| text_field(&body, name);
     let request = LoginRequest { login: field("login")?, password: field("password")? };
     Ok(Json(sign_in(&state, address, &request.login, &request.password).await?))
+}
+
+/// A non-empty string field of a JSON body, or a 400 naming it.
+fn text_field(body: &serde_json::Value, name: &str) -> Result<String, ApiError> {
+    match body.get(name) {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(_) => Err(ApiError::bad_field(name, "expected a non-empty string")),
+        None => Err(ApiError::bad_field(name, "missing")),
+    }
 }
 
 /// A login through the API or the portal: the credentials checked ([`check_credentials`]), then
@@ -213,13 +216,7 @@ pub async fn activate(
     body: Bytes,
 ) -> Result<Json<ActivateResponse>, ApiError> {
     let body = parse_json(&body)?;
-    let field = |name: &str| -> Result<String, ApiError> {
-        match body.get(name) {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-            Some(_) => Err(ApiError::bad_field(name, "expected a non-empty string")),
-            None => Err(ApiError::bad_field(name, "missing")),
-        }
-    };
+    let field = |name: &str| text_field(&body, name);
     let request = ActivateRequest { login: field("login")?, code: field("code")?, new_password: field("new_password")? };
     if let Some(wait) = address.and_then(|a| state.address_throttle.wait(a, Instant::now())) {
         state.metrics.login("throttled_address");

@@ -72,8 +72,15 @@ pub fn router(state: AppState) -> Router {
         router = router.route(route.path, handler);
     }
     // The portal's pages (HTML) beside the API: same state, same commands and queries in process.
-    for (path, page) in crate::portal::pages() {
-        router = router.route(path, page);
+    for page in crate::portal::pages() {
+        let handlers = match page.service {
+            Some(service) => page.handlers.layer(middleware::from_fn_with_state(
+                crate::read_tally::ReadCounter { state: state.clone(), service },
+                crate::read_tally::record_reads,
+            )),
+            None => page.handlers,
+        };
+        router = router.route(page.path, handlers);
     }
     let (request_timeout, body_timeout) = state.timeouts;
     router
