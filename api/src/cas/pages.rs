@@ -63,6 +63,10 @@ pub struct LoginForm<'a> {
 struct LoginPage<'a> {
     shell: Shell,
     form: &'a LoginForm<'a>,
+    // The credential fields (`login_fields.html`, shared with the portal's login page).
+    login_field: &'static str,
+    login_value: &'a str,
+    login_error_id: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -85,7 +89,14 @@ fn rendered(page: &impl Template, fallback: &str) -> String {
 
 /// The login form, in the portal's layout and style.
 pub fn login_form(form: &LoginForm<'_>) -> String {
-    rendered(&LoginPage { shell: Shell::anonymous("Connexion"), form }, "Connexion")
+    let page = LoginPage {
+        shell: Shell::anonymous("Connexion"),
+        form,
+        login_field: "username",
+        login_value: form.username,
+        login_error_id: form.error.is_some().then_some("erreur"),
+    };
+    rendered(&page, "Connexion")
 }
 
 /// A page with a title and a message.

@@ -36,15 +36,15 @@ pub async fn published(
     let tree = ent_projections::directory::queries::structure_tree(store, &who.actor, structure).await?;
     let mut out = Vec::new();
     for period in tree.periods.values().flat_map(|y| y.periods.iter()).filter(|p| p.start <= today) {
-        match ent_projections::notes::queries::bulletin(store, &who.actor, pupil, period.period_id).await {
-            Ok(b) => out.push(BulletinLink {
+        match ent_projections::notes::queries::publication_date(store, &who.actor, pupil, period.period_id).await {
+            Ok(Some(at)) => out.push(BulletinLink {
                 period: period.name.clone(),
                 href: format!("/eleves/{pupil}/bulletins/{}", period.period_id),
                 pdf: format!("/eleves/{pupil}/bulletins/{}/pdf", period.period_id),
-                published: b.publication.published_at.map(|t| french_date(t.date_naive())).unwrap_or_default(),
+                published: french_date(at.date_naive()),
             }),
             // Not published yet, or no bulletin for that period: nothing to show.
-            Err(QueryError::NotFound(_)) => {}
+            Ok(None) | Err(QueryError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
     }

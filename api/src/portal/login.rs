@@ -21,14 +21,24 @@ use crate::state::AppState;
 struct LoginPage {
     shell: Shell,
     csrf: String,
-    login: String,
     error: Option<String>,
+    // The credential fields (`login_fields.html`, shared with the CAS login page).
+    login_field: &'static str,
+    login_value: String,
+    login_error_id: Option<&'static str>,
 }
 
 fn login_page(state: &AppState, status: StatusCode, login: String, error: Option<String>) -> Response {
     let nonce = Uuid::new_v4();
     let csrf = state.tokens.csrf_token(nonce);
-    let mut response = render(&LoginPage { shell: Shell::anonymous("Connexion"), csrf, login, error });
+    let mut response = render(&LoginPage {
+        shell: Shell::anonymous("Connexion"),
+        csrf,
+        error,
+        login_field: "login",
+        login_value: login,
+        login_error_id: None,
+    });
     *response.status_mut() = status;
     let cookie = format!("{LOGIN_NONCE_COOKIE}={nonce}; Path=/connexion; HttpOnly; SameSite=Strict; Max-Age=3600");
     if let Ok(v) = cookie.parse() {

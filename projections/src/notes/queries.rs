@@ -91,6 +91,19 @@ pub async fn bulletin(store: &dyn ReadModelStore, actor: &Actor, pupil: Uuid, pe
     Ok(b)
 }
 
+/// When the bulletin of `pupil` for `period` was published, if it was and the caller may read it:
+/// what a list of a pupil's bulletins needs, without computing them ([`bulletin`] does, to show one).
+pub async fn publication_date(
+    store: &dyn ReadModelStore,
+    actor: &Actor,
+    pupil: Uuid,
+    period: Uuid,
+) -> Result<Option<DateTime<Utc>>, QueryError> {
+    let doc = bulletin_doc(store, pupil, period, "bulletin").await?;
+    reader(actor, &doc.structure, doc.class, pupil, "bulletin")?;
+    Ok(doc.published_at)
+}
+
 /// The bulletin exactly as it stood at `as_of`: the streams it is made of (the evaluations that
 /// graded the class, the class's bulletin stream, the subject coefficients) are read from the
 /// event store, cut at `as_of`, and folded by the same projection and computation as the live
