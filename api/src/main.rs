@@ -373,6 +373,7 @@ async fn run() -> Result<()> {
                 espace: ent_api::config::EspaceSettings { blob_url: std::env::var("ENT_BLOB_URL").ok(), ..Default::default() },
             };
             let app = App::build_on(config, backend).await?;
+            demo::espace::store_contents(app.state.blobs.as_ref()).await.context("storing the demo files")?;
             print_demo(&app, &summary, &cli.database);
             wait_for_signal().await;
             app.shutdown().await;

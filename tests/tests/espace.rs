@@ -382,3 +382,31 @@ async fn s3_blobs_are_shared_by_two_servers_sqlite() {
 async fn s3_blobs_are_shared_by_two_servers_postgres() {
     s3_blobs_are_shared_by_two_servers("postgres").await;
 }
+
+/// `ent demo`'s workspace: a pupil of 6A finds the teacher's permission slip shared with them
+/// and downloads it.
+async fn demo_workspace(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let summary = ent_api::demo::seed(&s.app.state.handler).await.unwrap();
+    ent_api::demo::espace::store_contents(s.app.state.blobs.as_ref()).await.unwrap();
+    let head = head(&s).await;
+    let pupil = &summary.logins.iter().find(|l| l.who == "pupil (6A)").expect("a pupil of 6A").login;
+    let token = s.login(pupil, ent_api::demo::DEMO_PASSWORD).await;
+    let (status, shared) = s.get(Some(&token), "/api/v1/workspace/shared", Some(head)).await;
+    assert_eq!(status, StatusCode::OK, "{shared}");
+    assert_eq!(shared.as_array().unwrap().len(), 1, "{shared}");
+    let file = Uuid::parse_str(shared[0]["id"].as_str().unwrap()).unwrap();
+    let resp = content(&s, &token, file, None, None).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(String::from_utf8(resp.bytes().await.unwrap().to_vec()).unwrap().contains("musée"));
+}
+
+#[tokio::test]
+async fn demo_workspace_sqlite() {
+    demo_workspace("sqlite").await;
+}
+
+#[tokio::test]
+async fn demo_workspace_postgres() {
+    demo_workspace("postgres").await;
+}
