@@ -147,16 +147,24 @@ pub async fn put_file(
 
 /// Reads a multipart upload: its small fields (`name`, `folder`, `file_id`, `command_id`) up to
 /// the `file` part, whose bytes go to [`receive`] as they arrive.
+/// `before_file` sees the other text fields (e.g. a portal form's CSRF token) before a byte of
+/// the file is read.
 pub(crate) async fn receive_multipart(
     s: &AppState,
     actor: &Actor,
     mut multipart: Multipart,
     mut params: UploadParams,
+    before_file: impl FnOnce(&std::collections::HashMap<String, String>) -> Result<(), ApiError>,
 ) -> Result<AppendResult, ApiError> {
+    let mut others = std::collections::HashMap::new();
+    let mut before_file = Some(before_file);
     let bad = |e: axum::extract::multipart::MultipartError| ApiError::bad_field("body", e.body_text());
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let field_name = field.name().unwrap_or("").to_string();
         if field_name == "file" {
+            if let Some(check) = before_file.take() {
+                check(&others)?;
+            }
             if params.name.as_deref().is_none_or(str::is_empty) {
                 params.name = field.file_name().map(str::to_string);
             }
@@ -194,7 +202,9 @@ pub(crate) async fn receive_multipart(
             "folder" => params.folder = uuid("folder", &text)?,
             "file_id" => params.file_id = uuid("file_id", &text)?,
             "command_id" => params.command_id = uuid("command_id", &text)?,
-            _ => {}
+            _ => {
+                others.insert(field_name, text);
+            }
         }
     }
     Err(ApiError::bad_field("file", "the form has no file part"))
@@ -206,7 +216,7 @@ pub async fn post_file(
     Authenticated(actor): Authenticated,
     multipart: Multipart,
 ) -> Result<Json<AppendResult>, ApiError> {
-    Ok(Json(receive_multipart(&s, &actor, multipart, UploadParams::default()).await?))
+    Ok(Json(receive_multipart(&s, &actor, multipart, UploadParams::default(), |_| Ok(())).await?))
 }
 
 /// What a `Range` header asks: one range of a blob of `size` bytes; `Err(())` when it cannot be
