@@ -289,9 +289,11 @@ impl Moto {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("moto_server (scripts/test installs moto[server] into $ENT_VENV)");
+        // Stopped (killed and waited for) when dropped, a failed start included.
+        let moto = Moto { child, port };
         for _ in 0..200 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return Moto { child, port };
+                return moto;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

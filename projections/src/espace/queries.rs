@@ -159,7 +159,7 @@ pub async fn readable_file(store: &dyn ReadModelStore, actor: &Actor, id: Uuid) 
     let is_owner = actor.user().is_some_and(|u| u.user_id == r.owner);
     let access = if is_owner {
         Access::Owner
-    } else if file.purge_after.is_some() || !actor.user().is_some_and(|u| u.structure == r.structure) {
+    } else if file.purge_after.is_some() || actor.user().is_none_or(|u| u.structure != r.structure) {
         return Err(not_found());
     } else {
         access_of(&file, &grantees(store, actor).await?).ok_or_else(not_found)?
