@@ -412,3 +412,45 @@ async fn demo_workspace_sqlite() {
 async fn demo_workspace_postgres() {
     demo_workspace("postgres").await;
 }
+
+/// The workspace's events are published on NATS under the `espace` service, and its actions and
+/// reads count for `espace` in the usage indicators.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_events_reach_nats_and_the_indicators() {
+    let nats = ent_tests::nats::TestNats::start();
+    let settings = ent_infra::nats::NatsSettings::new(&nats.url());
+    let s = TestServer::start_with("sqlite", |c| c.nats = Some(settings.clone())).await;
+    let sc = School::create(&s).await;
+    let day = chrono::Utc::now().date_naive().to_string();
+    let (status, r) = put(&s, &sc.teacher, &[("name", "cours.txt")], b"Bonjour".to_vec()).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let r =
+        s.ok(&sc.teacher, "ShareFile", json!({"file": file_id(&r), "with": {"kind": "class", "id": sc.class_a}, "rights": "read"})).await;
+    let (status, _) = s.get(Some(&sc.teacher), "/api/v1/workspace", r["position"].as_u64()).await;
+    assert_eq!(status, StatusCode::OK);
+    s.app.state.flush_usage().await.expect("flush");
+    let head = head(&s).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let publisher = s.app.state.publisher.clone().expect("publisher");
+    while publisher.last_published_position.load(std::sync::atomic::Ordering::SeqCst) < head {
+        assert!(std::time::Instant::now() < deadline, "publisher stuck");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let received = ent_tests::nats::drain(&nats.url(), "ENT_EVENTS", "espace-test", Duration::from_secs(2)).await;
+    let uai = &sc.uai;
+    for event in ["FileUploaded", "FileShared"] {
+        assert!(received.iter().any(|r| r.subject == format!("ent.{uai}.espace.{event}")), "no ent.{uai}.espace.{event}");
+    }
+    let path = format!("/api/v1/indicators/structures/{uai}?from={day}&to={day}");
+    let (status, answer) = s.get(Some(&sc.head), &path, Some(head)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let cell = answer["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["service"] == "espace" && c["profile"] == "enseignant")
+        .unwrap_or_else(|| panic!("no espace cell in {answer}"))
+        .clone();
+    assert_eq!(cell["actions"], json!({"files_uploaded": 1, "files_shared": 1}), "{cell}");
+    assert!(cell["reads"].as_u64().unwrap_or(0) >= 1, "{cell}");
+}

@@ -543,4 +543,45 @@ mod tests {
         let cmd = UploadFile { file_id: None, folder: None, name: "z".into() };
         assert_eq!(field_of(upload_file(&ws, "0751234A", owner(), &cmd, Uuid::new_v4(), &bad, DEFAULT_QUOTA).unwrap_err()), "sha256");
     }
+
+    proptest::proptest! {
+        /// Whatever the sequence of uploads, deletions, restorations and purges, the bytes counted
+        /// are the sizes of the files not purged, never beyond the quota, and no two files outside
+        /// the trash share a name in a folder.
+        #[test]
+        fn quota_counts_every_file_not_purged_and_names_stay_unique(
+            ops in proptest::collection::vec((0u8..4, 0usize..4, 1u64..400), 1..60)
+        ) {
+            let quota = 1_000;
+            let now = Utc::now();
+            let names = ["a", "b", "c", "d"];
+            let mut ws = WorkspaceState::default();
+            let mut ids: Vec<Uuid> = Vec::new();
+            for (op, pick, size) in ops {
+                let target = ids.get(pick % ids.len().max(1)).copied();
+                let events = match (op, target) {
+                    (0, _) | (_, None) => {
+                        let id = Uuid::new_v4();
+                        let cmd = UploadFile { file_id: None, folder: None, name: names[pick].into() };
+                        let r = upload_file(&ws, "0751234A", owner(), &cmd, id, &content(size), quota);
+                        if r.is_ok() { ids.push(id); }
+                        r
+                    }
+                    (1, Some(f)) => delete_file(&ws, owner(), &DeleteFile { file: f }, now),
+                    (2, Some(f)) => restore_file(&ws, owner(), &RestoreFile { file: f }),
+                    (_, Some(f)) => purge_file(&ws, owner(), f, true, now),
+                };
+                if let Ok(events) = events {
+                    ws = events.iter().fold(ws, |s, e| s.evolve(e));
+                }
+                proptest::prop_assert_eq!(ws.used, ws.files.values().map(|f| f.size).sum::<u64>());
+                proptest::prop_assert!(ws.used <= quota);
+                let mut live: Vec<&str> = ws.files.values().filter(|f| f.trashed.is_none()).map(|f| f.name.as_str()).collect();
+                let n = live.len();
+                live.sort_unstable();
+                live.dedup();
+                proptest::prop_assert_eq!(live.len(), n);
+            }
+        }
+    }
 }
