@@ -223,9 +223,15 @@ async fn workspace_flow_postgres() {
 async fn refused_uploads_leave_no_trace(kind: &str) {
     let s = TestServer::start_with(kind, |c| c.espace.default_quota = 1_000).await;
     let sc = School::create(&s).await;
-    let (status, _) = put(&s, &sc.teacher, &[("name", "existing.txt")], b"first".to_vec()).await;
+    let used_id = Uuid::new_v4().to_string();
+    let (status, _) = put(&s, &sc.teacher, &[("name", "existing.txt"), ("command_id", &used_id)], b"first".to_vec()).await;
     assert_eq!(status, StatusCode::OK);
     let before = (head(&s).await, blobs(&s).await, blob_files(&s));
+    // Refused only once its bytes are stored (a command id already used by someone else): the
+    // blob it added is deleted.
+    let (status, problem) = put(&s, &sc.pupil_a1_token, &[("name", "mine.txt"), ("command_id", &used_id)], b"new content".to_vec()).await;
+    assert_eq!((status, problem["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("command_id")), "{problem}");
+    assert_eq!((head(&s).await, blobs(&s).await, blob_files(&s)), before, "a refused append left its blob");
     let cases: [(&str, Vec<u8>, StatusCode, &str); 7] = [
         ("../x", b"evil".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "name"),
         ("a/b", b"evil".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "name"),
