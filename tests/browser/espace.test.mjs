@@ -6,7 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { env, start, stop, apiLogin, api, newPage, signIn, checkPage, screenshots } from './lib.mjs';
+import {
+  env, start, stop, apiLogin, api, head, newPage, signIn, cookieHeader, checkPage, screenshots,
+} from './lib.mjs';
 
 before(start);
 after(stop);
@@ -75,4 +77,18 @@ test('a pupil of 6A finds the file shared with the class', async () => {
   await page.getByRole('link', { name: 'Sortie au musée - autorisation.txt' }).waitFor();
   await checkPage(page, 'Partagés avec moi');
   await screenshots(page, 'espace-shared');
+});
+
+test('an upload form without the session's CSRF token is refused before its file is read', async () => {
+  const page = await newPage();
+  await signIn(page, 'sophie.bernard');
+  const before = await head();
+  const form = new FormData();
+  form.append('command_id', crypto.randomUUID());
+  form.append('file', new Blob(['forged']), 'forged.txt');
+  const r = await fetch(`${env.base}/espace/depot`, {
+    method: 'POST', headers: { cookie: await cookieHeader(page) }, body: form, redirect: 'manual',
+  });
+  assert.equal(r.status, 403);
+  assert.equal(await head(), before, 'nothing appended');
 });

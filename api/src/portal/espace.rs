@@ -260,12 +260,14 @@ pub async fn create_folder(
 pub async fn upload(State(state): State<AppState>, who: SignedIn, multipart: Multipart) -> Result<Response, PortalError> {
     let check = |fields: &HashMap<String, String>| {
         who.check_csrf(&state, fields.get("_csrf").map(String::as_str))
-            .map_err(|_| ApiError::Forbidden("this form has expired or does not come from the ENT".into()))
+            .map_err(|_| ApiError::bad_field("_csrf", "this form has expired or does not come from the ENT"))
     };
     match receive_multipart(&state, &who.actor, multipart, UploadParams::default(), check).await {
         Ok(result) => Ok(forms::see_other("/espace", result.position)),
-        Err(e) if e.status() == StatusCode::FORBIDDEN => Err(PortalError::Csrf),
-        Err(e) if e.status().is_client_error() && e.status() != StatusCode::NOT_FOUND => home_page(&state, &who, Some(e.detail())).await,
+        Err(e) if e.fields().iter().any(|f| f.field == "_csrf") => Err(PortalError::Csrf),
+        Err(e) if e.status().is_client_error() && ![StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&e.status()) => {
+            home_page(&state, &who, Some(e.detail())).await
+        }
         Err(e) => Err(e.into()),
     }
 }
