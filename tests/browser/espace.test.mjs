@@ -79,7 +79,7 @@ test('a pupil of 6A finds the file shared with the class', async () => {
   await screenshots(page, 'espace-shared');
 });
 
-test('an upload form without the session's CSRF token is refused before its file is read', async () => {
+test("an upload form without the session's CSRF token is refused before its file is read", async () => {
   const page = await newPage();
   await signIn(page, 'sophie.bernard');
   const before = await head();
