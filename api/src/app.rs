@@ -75,6 +75,11 @@ impl App {
             runners.push(tokio::spawn(task.run(shutdown_rx.clone())));
             metrics
         });
+        let blobs = ent_infra::blobs::open_blob_store(&config.espace.blob_url_for(&config.database))
+            .map_err(|e| StartupError::Other(format!("cannot open the blob store: {e}")))?;
+        if let Some(every) = config.retention_interval {
+            runners.push(tokio::spawn(workspace_retention_loop(handler.clone(), blobs.clone(), every, shutdown_rx.clone())));
+        }
         let usage = Arc::new(UsageRecorder::new(handler.clone()));
         runners.push(tokio::spawn(usage_flush_loop(usage.clone(), config.usage_flush_interval, shutdown_rx.clone())));
         let state = AppState {
@@ -96,6 +101,8 @@ impl App {
                 .build()
                 .map_err(|e| StartupError::Other(format!("HTTP client: {e}")))?,
             cas: config.cas.clone(),
+            blobs,
+            espace: config.espace.clone(),
         };
         let listener =
             tokio::net::TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })?;
@@ -149,6 +156,26 @@ async fn retention_loop(handler: CommandHandler, every: std::time::Duration, mut
     loop {
         if let Err(e) = ent_commands::vie_scolaire::run_retention(&handler, chrono::Utc::now()).await {
             tracing::warn!(error = %e, "retention run failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+    }
+}
+
+/// Runs the workspace's retention (trash purge, unreferenced contents) now, then every `every`,
+/// until shutdown.
+async fn workspace_retention_loop(
+    handler: CommandHandler,
+    blobs: Arc<dyn ent_commands::blobs::BlobStore>,
+    every: std::time::Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut suspects = std::collections::BTreeSet::new();
+    loop {
+        if let Err(e) = ent_commands::espace::run_workspace_retention(&handler, blobs.as_ref(), chrono::Utc::now(), &mut suspects).await {
+            tracing::warn!(error = %e, "workspace retention run failed; will retry");
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

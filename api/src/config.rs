@@ -43,6 +43,74 @@ pub struct Config {
     pub database_timeout: Duration,
     /// The single sign-on (CAS 3.0 server).
     pub cas: CasSettings,
+    /// Espace de travail: where file contents are kept and how much each user may keep.
+    pub espace: EspaceSettings,
+}
+
+/// Settings of the workspace (docs/operations.md, "File storage").
+#[derive(Debug, Clone)]
+pub struct EspaceSettings {
+    /// The blob store: `file:///path` (or a path), or `s3://bucket?endpoint=…`; `None`: the
+    /// folder `blobs` beside an SQLite database, else `./ent-data/blobs`.
+    pub blob_url: Option<String>,
+    /// Bytes a user's workspace may hold (the trash included), unless their profile has its own.
+    pub default_quota: u64,
+    /// Quotas of some profiles.
+    pub quotas: Vec<(ent_domain::directory::Profile, u64)>,
+    /// Largest file accepted, in bytes.
+    pub max_file_size: u64,
+}
+
+impl Default for EspaceSettings {
+    fn default() -> Self {
+        EspaceSettings {
+            blob_url: None,
+            default_quota: ent_domain::espace::workspace::DEFAULT_QUOTA,
+            quotas: Vec::new(),
+            max_file_size: ent_domain::espace::workspace::DEFAULT_QUOTA,
+        }
+    }
+}
+
+impl EspaceSettings {
+    /// The quota of `actor`'s workspace (by their profile).
+    pub fn quota_for(&self, actor: &ent_domain::Actor) -> u64 {
+        let profile = actor.user().and_then(|u| u.profile);
+        self.quotas.iter().find(|(p, _)| Some(*p) == profile).map_or(self.default_quota, |(_, q)| *q)
+    }
+
+    /// The blob store URL: the configured one, else the default for `database`.
+    pub fn blob_url_for(&self, database: &str) -> String {
+        if let Some(url) = &self.blob_url {
+            return url.clone();
+        }
+        let sqlite_dir = database
+            .strip_prefix("sqlite://")
+            .or_else(|| database.strip_prefix("sqlite:"))
+            .map(|p| p.split('?').next().unwrap_or(p))
+            .map(std::path::Path::new)
+            .and_then(|p| p.parent())
+            .filter(|d| !d.as_os_str().is_empty());
+        match sqlite_dir {
+            Some(dir) => dir.join("blobs").display().to_string(),
+            None => "./ent-data/blobs".to_string(),
+        }
+    }
+
+    /// Parses `Profile=MB,Profile=MB` (e.g. `enseignant=2000,eleve=200`).
+    pub fn parse_quotas(text: &str) -> Result<Vec<(ent_domain::directory::Profile, u64)>, String> {
+        let mut out = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (name, mb) = item.split_once('=').ok_or_else(|| format!("{item:?}: expected profile=MB"))?;
+            let profile = ent_domain::directory::Profile::ALL
+                .into_iter()
+                .find(|p| p.as_str().eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| format!("{name:?} is not a profile"))?;
+            let mb: u64 = mb.trim().parse().map_err(|_| format!("{mb:?} is not a number of MB"))?;
+            out.push((profile, mb * 1_000_000));
+        }
+        Ok(out)
+    }
 }
 
 /// Settings of the CAS 3.0 server (docs/domain.md, "Single sign-on (CAS)").
@@ -114,6 +182,12 @@ impl Config {
             address_throttle: Backoff { free_failures: 10_000, ..DEFAULT_ADDRESS_THROTTLE },
             // Test servers are reached over plain http.
             cas: CasSettings { secure_cookie: false, ..CasSettings::default() },
+            // Beside an SQLite test database; a fresh folder for a PostgreSQL one.
+            espace: EspaceSettings {
+                blob_url: (!database.starts_with("sqlite"))
+                    .then(|| std::env::temp_dir().join(format!("ent-blobs-{}", uuid::Uuid::new_v4().simple())).display().to_string()),
+                ..EspaceSettings::default()
+            },
         }
     }
 }

@@ -54,6 +54,9 @@ pub enum ApiError {
     AccountLocked(String),
     #[error("{0}")]
     Internal(String),
+    /// 413 naming the field (a file beyond the size limit or the quota).
+    #[error("{}", .0.message)]
+    TooLarge(FieldError),
 }
 
 impl From<StoreError> for ApiError {
@@ -69,6 +72,11 @@ impl From<ReadModelError> for ApiError {
 }
 
 impl ApiError {
+    /// A 413 naming one field.
+    pub fn too_large(field: &str, message: impl Into<String>) -> Self {
+        ApiError::TooLarge(FieldError { field: field.into(), message: message.into() })
+    }
+
     /// A 400 naming one field.
     pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
         ApiError::BadRequest(vec![FieldError { field: field.into(), message: message.into() }])
@@ -136,6 +144,9 @@ impl ApiError {
             ApiError::TooManyRequests { detail, .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", detail.clone(), vec![], None),
             ApiError::AccountLocked(m) => (StatusCode::FORBIDDEN, "Account locked", m.clone(), vec![], None),
             ApiError::Internal(m) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error", m.clone(), vec![], None),
+            ApiError::TooLarge(e) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "Too large", format!("{}: {}", e.field, e.message), vec![e.clone()], None)
+            }
         }
     }
 }

@@ -35,6 +35,37 @@ struct Cli {
     command: Cmd,
 }
 
+/// Espace de travail: file storage and quotas (docs/operations.md, "File storage").
+#[derive(clap::Args)]
+struct EspaceArgs {
+    /// Where file contents are kept: `file:///path`, or
+    /// `s3://bucket?endpoint=http://host:port&region=…` (credentials from `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY` or the URL). Default: `blobs` beside an SQLite database, else
+    /// `./ent-data/blobs`.
+    #[arg(long, env = "ENT_BLOB_URL")]
+    blob_url: Option<String>,
+    /// Quota of a user's workspace in MB (10^6 bytes), the trash included.
+    #[arg(long, env = "ENT_QUOTA_MB", default_value_t = 500)]
+    quota_mb: u64,
+    /// Quotas of some profiles, e.g. `enseignant=2000,eleve=200`.
+    #[arg(long, env = "ENT_QUOTA_MB_PER_PROFILE", default_value = "")]
+    quota_mb_per_profile: String,
+    /// Largest file accepted, in MB.
+    #[arg(long, env = "ENT_MAX_FILE_MB", default_value_t = 500)]
+    max_file_mb: u64,
+}
+
+impl EspaceArgs {
+    fn settings(&self) -> Result<ent_api::config::EspaceSettings> {
+        Ok(ent_api::config::EspaceSettings {
+            blob_url: self.blob_url.clone(),
+            default_quota: self.quota_mb * 1_000_000,
+            quotas: ent_api::config::EspaceSettings::parse_quotas(&self.quota_mb_per_profile).map_err(anyhow::Error::msg)?,
+            max_file_size: self.max_file_mb * 1_000_000,
+        })
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ImportKindArg {
     Pupils,
@@ -90,6 +121,8 @@ enum Cmd {
         /// by default it is `Secure`, sent over https only).
         #[arg(long, env = "ENT_CAS_INSECURE_COOKIE")]
         cas_insecure_cookie: bool,
+        #[command(flatten)]
+        espace: EspaceArgs,
     },
     /// Create (once) a small populated collège and serve it.
     Demo {
@@ -288,6 +321,7 @@ async fn run() -> Result<()> {
             database_timeout_seconds,
             cas_ticket_validity_seconds,
             cas_insecure_cookie,
+            espace,
         } => {
             let config = Config {
                 database: cli.database.clone(),
@@ -309,6 +343,7 @@ async fn run() -> Result<()> {
                     secure_cookie: !cas_insecure_cookie,
                     ..Default::default()
                 },
+                espace: espace.settings()?,
             };
             let app = App::build(config).await?;
             eprintln!("ENT listening on {}", app.url());
@@ -335,8 +370,10 @@ async fn run() -> Result<()> {
                 database_timeout: ent_infra::DEFAULT_CALL_TIMEOUT,
                 // The demo is served over plain http on the developer's machine.
                 cas: ent_api::config::CasSettings { secure_cookie: false, ..Default::default() },
+                espace: ent_api::config::EspaceSettings { blob_url: std::env::var("ENT_BLOB_URL").ok(), ..Default::default() },
             };
             let app = App::build_on(config, backend).await?;
+            demo::espace::store_contents(app.state.blobs.as_ref()).await.context("storing the demo files")?;
             print_demo(&app, &summary, &cli.database);
             wait_for_signal().await;
             app.shutdown().await;

@@ -38,6 +38,9 @@ pub struct AppState {
     pub cas: crate::config::CasSettings,
     /// The HTTP client single logout requests are sent with.
     pub http: reqwest::Client,
+    /// Espace de travail: the contents of files, and the quotas.
+    pub blobs: Arc<dyn ent_commands::blobs::BlobStore>,
+    pub espace: crate::config::EspaceSettings,
 }
 
 impl AppState {

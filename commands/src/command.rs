@@ -6,6 +6,8 @@ use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
 use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
+// Espace de travail.
+use ent_domain::espace::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -114,6 +116,15 @@ commands! {
     PositionCompetency => crate::competences::position_competency;
     ValidateCertificationItem => crate::competences::validate_certification_item;
     SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
+    // Espace de travail (uploads: `espace::upload`, through the upload routes).
+    CreateFolder => crate::espace::create_folder;
+    RenameFile => crate::espace::rename_file;
+    MoveFile => crate::espace::move_file;
+    DeleteFile => crate::espace::delete_file;
+    RestoreFile => crate::espace::restore_file;
+    PurgeFile => crate::espace::purge_file;
+    ShareFile => crate::espace::share_file;
+    RevokeShare => crate::espace::revoke_share;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

@@ -26,6 +26,9 @@ pub mod sealing;
 pub mod store;
 pub mod usage;
 pub mod vie_scolaire;
+// Espace de travail.
+pub mod blobs;
+pub mod espace;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

@@ -13,6 +13,8 @@ use crate::directory::events::*;
 use crate::notes::events::*;
 use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
+// Espace de travail.
+use crate::espace::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -79,6 +81,16 @@ pub enum Event {
     CompetencyPositioned(CompetencyPositioned),
     CertificationItemValidated(CertificationItemValidated),
     EndOfCycleAssessmentSet(EndOfCycleAssessmentSet),
+    // Espace de travail.
+    FolderCreated(FolderCreated),
+    FileUploaded(FileUploaded),
+    FileRenamed(FileRenamed),
+    FileMoved(FileMoved),
+    FileDeleted(FileDeleted),
+    FileRestored(FileRestored),
+    FilePurged(FilePurged),
+    FileShared(FileShared),
+    ShareRevoked(ShareRevoked),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -192,6 +204,16 @@ event_types! {
     CompetencyPositioned => "competences", 1;
     CertificationItemValidated => "competences", 1;
     EndOfCycleAssessmentSet => "competences", 1;
+    // Espace de travail.
+    FolderCreated => "espace", 1;
+    FileUploaded => "espace", 1;
+    FileRenamed => "espace", 1;
+    FileMoved => "espace", 1;
+    FileDeleted => "espace", 1;
+    FileRestored => "espace", 1;
+    FilePurged => "espace", 1;
+    FileShared => "espace", 1;
+    ShareRevoked => "espace", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

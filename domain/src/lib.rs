@@ -17,6 +17,8 @@ pub mod notes;
 pub mod stream;
 pub mod usage;
 pub mod vie_scolaire;
+// Espace de travail.
+pub mod espace;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

@@ -12,6 +12,8 @@ pub mod keyring;
 pub mod nats;
 pub mod postgres;
 pub mod sqlite;
+// Espace de travail: file contents.
+pub mod blobs;
 
 use std::sync::Arc;
 use std::time::Duration;

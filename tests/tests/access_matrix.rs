@@ -127,7 +127,11 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let at = at.max(imported["position"].as_u64());
 
     let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson };
-    let table = table(&ids);
+    let mut table = table(&ids);
+    // Espace de travail: a file of the teacher's, shared with 6A to read.
+    let (file, shared_at) = espace_file(&s, &a).await;
+    let at = at.max(shared_at);
+    espace_rows(&mut table, file);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();
     let routes: Vec<_> = ent_api::routes::all().into_iter().filter(|r| r.method == reqwest::Method::GET).collect();
@@ -161,4 +165,31 @@ async fn every_read_route_for_every_profile_sqlite() {
 #[tokio::test]
 async fn every_read_route_for_every_profile_postgres() {
     every_read_route_for_every_profile("postgres").await;
+}
+
+/// Espace de travail: the teacher uploads a file and shares it with class 6A (to read); returns
+/// its id and the position to read at.
+async fn espace_file(s: &TestServer, a: &School) -> (uuid::Uuid, Option<u64>) {
+    let resp = s.client.put(s.url("/api/v1/files?name=cours.txt")).bearer_auth(&a.teacher).body("Bonjour").send().await.expect("upload");
+    let r: serde_json::Value = resp.json().await.expect("upload result");
+    let file = r["created"]["file_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("file id");
+    let r = s.ok(&a.teacher, "ShareFile", json!({"file": file, "with": {"kind": "class", "id": a.class_a}, "rights": "read"})).await;
+    (file, r["position"].as_u64())
+}
+
+/// The workspace's reads: one's own workspace (403 for a platform administrator, who has none:
+/// the read names no resource); a file for its owner and those it is shared with, 404 for anyone
+/// else, the direction included (a workspace is personal).
+#[rustfmt::skip]
+fn espace_rows(t: &mut Table, file: uuid::Uuid) {
+    let mut row = |pattern: &'static str, path: String, expect: [u16; 10]| {
+        assert!(t.insert(pattern, (path, expect)).is_none(), "two rows for {pattern}");
+    };
+    //                                                                                             admin rect  insp  dir   cpe   teach pupil parnt oDir  oPar
+    row("/api/v1/workspace", "/api/v1/workspace".into(),                                            [403, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/workspace/quota", "/api/v1/workspace/quota".into(),                                [403, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/workspace/trash", "/api/v1/workspace/trash".into(),                                [403, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/workspace/shared", "/api/v1/workspace/shared".into(),                              [403, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/files/{id}", format!("/api/v1/files/{file}"),                                      [404, 404, 404, 404, 404, 200, 200, 404, 404, 404]);
+    row("/api/v1/files/{id}/content", format!("/api/v1/files/{file}/content"),                      [404, 404, 404, 404, 404, 200, 200, 404, 404, 404]);
 }

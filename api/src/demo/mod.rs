@@ -2,7 +2,8 @@
 //! three classes (6A, 6B, 5A) of six pupils with their parents, four subjects each taught by its
 //! teacher, two graded evaluations per subject and class in the first trimestre, every subject
 //! and council appreciation written and the trimestre's bulletins published; in 6A a lesson
-//! log, homework and a roll call (one absence, its parent notified).
+//! log, homework and a roll call (one absence, its parent notified); a teacher's workspace with
+//! a file shared with 6A.
 
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
@@ -13,6 +14,9 @@ use ent_domain::directory::{Level, PeriodKind, Profile, Role, StructureKind};
 use ent_domain::notes::Mention;
 use serde_json::json;
 use uuid::Uuid;
+
+// Espace de travail.
+pub mod espace;
 
 /// The UAI of the demo collège.
 pub const DEMO_UAI: &str = "0750680G";
@@ -335,6 +339,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     first_trimestre(&s, &head, &teacher_actors, &classes, &subjects, &pupils).await?;
     let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
+    espace::seed(&s, &teacher_actors[0], classes[0]).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

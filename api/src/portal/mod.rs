@@ -23,6 +23,8 @@ mod session;
 mod staff;
 mod teacher;
 mod vie_scolaire;
+// Espace de travail.
+mod espace;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -74,6 +76,14 @@ pub fn pages() -> Vec<Page> {
         page("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
+        // Espace de travail.
+        page("/espace", get(espace::home), Service::Espace),
+        page("/espace/dossiers", post(espace::create_folder), Service::Espace),
+        page("/espace/depot", post(espace::upload).layer(axum::extract::DefaultBodyLimit::disable()), Service::Espace),
+        page("/espace/partages", get(espace::shared), Service::Espace),
+        page("/espace/corbeille", get(espace::trash), Service::Espace),
+        page("/espace/fichiers/{file}", get(espace::download), Service::Espace),
+        page("/espace/fichiers/{file}/{action}", post(espace::act), Service::Espace),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

@@ -37,5 +37,9 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
         Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
+    // Espace de travail: every user of a structure has one.
+    if !matches!(who.profile(), Profile::PlatformAdmin) {
+        nav.push(link("/espace", "Mes fichiers"));
+    }
     nav
 }

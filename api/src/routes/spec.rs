@@ -168,6 +168,11 @@ impl Route {
         Self::new(Method::POST, path, routing::post(handler))
     }
 
+    /// `PUT path` served by `handler`; authenticated unless [`Route::public`].
+    pub fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Self {
+        Self::new(Method::PUT, path, routing::put(handler))
+    }
+
     pub fn summary(mut self, summary: &'static str) -> Self {
         self.summary = summary;
         self

@@ -35,6 +35,11 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("LessonLogged", Service::CahierDeTextes, "lesson_entries"),
     ("HomeworkAssigned", Service::CahierDeTextes, "homework_entries"),
     ("CompetencyPositioned", Service::Competences, "competencies_positioned"),
+    // Espace de travail.
+    ("FolderCreated", Service::Espace, "folders_created"),
+    ("FileUploaded", Service::Espace, "files_uploaded"),
+    ("FileShared", Service::Espace, "files_shared"),
+    ("FileDeleted", Service::Espace, "files_deleted"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
