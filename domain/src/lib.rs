@@ -17,6 +17,12 @@ pub mod notes;
 pub mod stream;
 pub mod usage;
 pub mod vie_scolaire;
+// Forums, blogs, news (actualités) and their shared pieces.
+pub mod actualites;
+pub mod blogs;
+pub mod forums;
+pub mod html;
+pub mod reach;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;
