@@ -26,6 +26,10 @@ pub mod sealing;
 pub mod store;
 pub mod usage;
 pub mod vie_scolaire;
+// Forums, blogs, news (actualités).
+pub mod actualites;
+pub mod blogs;
+pub mod forums;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

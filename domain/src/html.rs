@@ -14,8 +14,30 @@ use std::collections::HashSet;
 
 use crate::DomainError;
 
-const TAGS: &[&str] =
-    &["p", "br", "hr", "strong", "b", "em", "i", "u", "s", "sub", "sup", "blockquote", "code", "pre", "ul", "ol", "li", "h2", "h3", "h4", "a", "span"];
+const TAGS: &[&str] = &[
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "blockquote",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "a",
+    "span",
+];
 
 /// Cleans untrusted HTML down to the allow-list above.
 pub fn sanitize_html(input: &str) -> String {
@@ -74,7 +96,9 @@ mod tests {
 
     #[test]
     fn allowed_formatting_and_links_are_kept() {
-        let clean = sanitize_html("<p><strong>Sortie</strong> au <em>musée</em> : <a href=\"https://example.org/musee\" title=\"Musée\">programme</a></p><ul><li>un</li></ul>");
+        let clean = sanitize_html(
+            "<p><strong>Sortie</strong> au <em>musée</em> : <a href=\"https://example.org/musee\" title=\"Musée\">programme</a></p><ul><li>un</li></ul>",
+        );
         assert_eq!(
             clean,
             "<p><strong>Sortie</strong> au <em>musée</em> : <a href=\"https://example.org/musee\" title=\"Musée\" rel=\"noopener noreferrer nofollow\">programme</a></p><ul><li>un</li></ul>"
@@ -83,7 +107,9 @@ mod tests {
 
     #[test]
     fn a_body_of_nothing_but_removed_markup_is_empty() {
-        assert!(matches!(rich_text("body", "<script>alert(1)</script>", 100), Err(DomainError::InvalidField { field, .. }) if field == "body"));
+        assert!(
+            matches!(rich_text("body", "<script>alert(1)</script>", 100), Err(DomainError::InvalidField { field, .. }) if field == "body")
+        );
         assert_eq!(rich_text("body", "  <b>ok</b> ", 100).unwrap(), "<b>ok</b>");
     }
 

@@ -24,6 +24,11 @@ pub mod subscription;
 pub mod today;
 pub mod usage;
 pub mod vie_scolaire;
+// Forums, blogs, news (actualités).
+pub mod actualites;
+pub mod blogs;
+pub mod forums;
+pub mod reach;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -47,6 +52,10 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(notes::NotesProjection),
         Arc::new(cahier_de_textes::CahierProjection),
         Arc::new(competences::CompetencesProjection),
+        // Forums, blogs, news.
+        Arc::new(forums::ForumsProjection),
+        Arc::new(blogs::BlogsProjection),
+        Arc::new(actualites::NewsProjection),
     ]
 }
 

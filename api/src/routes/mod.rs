@@ -15,6 +15,10 @@ mod ops;
 pub mod spec;
 pub(crate) mod usage;
 mod vie_scolaire;
+// Forums, blogs, news (actualités).
+mod actualites;
+mod blogs;
+mod forums;
 
 use std::time::Duration;
 
@@ -49,6 +53,10 @@ pub fn all() -> Vec<Route> {
         usage::routes(),
         audit::routes(),
         admin::routes(),
+        // Forums, blogs, news (actualités).
+        forums::routes(),
+        blogs::routes(),
+        actualites::routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

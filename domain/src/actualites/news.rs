@@ -189,14 +189,18 @@ mod tests {
         let n = published(&publish_news(&f.structure, &cmd(&f, Audience::Structure), Uuid::new_v4(), &[]).unwrap());
         assert_eq!(n.body, "<p>Samedi </p>");
         let backwards = PublishNews { publish_until: Some(at("2026-12-01T08:00:00Z")), ..cmd(&f, Audience::Structure) };
-        assert!(matches!(publish_news(&f.structure, &backwards, Uuid::new_v4(), &[]), Err(DomainError::InvalidField { field, .. }) if field == "publish_until"));
+        assert!(
+            matches!(publish_news(&f.structure, &backwards, Uuid::new_v4(), &[]), Err(DomainError::InvalidField { field, .. }) if field == "publish_until")
+        );
     }
 
     #[test]
     fn news_audience_names_this_structures_classes_groups_and_users() {
         let f = fixture();
         let unknown = cmd(&f, Audience::Classes { classes: vec![f.class, Uuid::new_v4()] });
-        assert!(matches!(publish_news(&f.structure, &unknown, Uuid::new_v4(), &[]), Err(DomainError::InvalidField { field, .. }) if field == "audience.classes[1]"));
+        assert!(
+            matches!(publish_news(&f.structure, &unknown, Uuid::new_v4(), &[]), Err(DomainError::InvalidField { field, .. }) if field == "audience.classes[1]")
+        );
         let empty = cmd(&f, Audience::Groups { groups: vec![] });
         assert!(publish_news(&f.structure, &empty, Uuid::new_v4(), &[]).is_err());
         let users = cmd(&f, Audience::Users { users: vec![f.pupil.user_id] });
@@ -209,7 +213,8 @@ mod tests {
     #[test]
     fn class_news_reaches_its_pupils_their_parents_and_teachers_only() {
         let f = fixture();
-        let n = published(&publish_news(&f.structure, &cmd(&f, Audience::Classes { classes: vec![f.class] }), Uuid::new_v4(), &[]).unwrap());
+        let n =
+            published(&publish_news(&f.structure, &cmd(&f, Audience::Classes { classes: vec![f.class] }), Uuid::new_v4(), &[]).unwrap());
         let of_class = Reach { classes: [f.class].into(), groups: [f.group].into() };
         assert!(addressed_to(&n, &f.pupil, &of_class));
         assert!(addressed_to(&n, &person(&f, Profile::Parent, None), &of_class));

@@ -120,7 +120,9 @@ pub fn may_create(actor: &Actor, uai: &str, scope: BlogScope) -> bool {
     match scope {
         BlogScope::Structure => actor.is_direction_of(uai),
         BlogScope::Class { class } => actor.is_direction_of(uai) || teaches(actor, uai, class),
-        BlogScope::Personal => member(actor, uai).is_some_and(|u| matches!(u.profile, Some(Profile::Eleve | Profile::Enseignant | Profile::Personnel))),
+        BlogScope::Personal => {
+            member(actor, uai).is_some_and(|u| matches!(u.profile, Some(Profile::Eleve | Profile::Enseignant | Profile::Personnel)))
+        }
     }
 }
 
@@ -431,7 +433,9 @@ mod tests {
         let open = blog(&f, BlogScope::Structure, false, Uuid::new_v4());
         let q = draft(&open, f.pupil.user_id);
         let q = after(q.clone(), publish_post(&q, f.pupil.user_id));
-        assert!(matches!(&comment(&open, &q, &cmd, Uuid::new_v4(), f.pupil.user_id, false).unwrap()[0], Event::BlogCommentAdded(c) if !c.pending));
+        assert!(
+            matches!(&comment(&open, &q, &cmd, Uuid::new_v4(), f.pupil.user_id, false).unwrap()[0], Event::BlogCommentAdded(c) if !c.pending)
+        );
     }
 
     #[test]

@@ -92,8 +92,7 @@ fn member<'a>(actor: &'a Actor, uai: &str) -> Option<&'a UserState> {
 }
 
 fn is_cpe_or_direction(actor: &Actor, uai: &str) -> bool {
-    actor.is_direction_of(uai)
-        || member(actor, uai).is_some_and(|u| u.profile == Some(Profile::Personnel) && u.role == Some(Role::Cpe))
+    actor.is_direction_of(uai) || member(actor, uai).is_some_and(|u| u.profile == Some(Profile::Personnel) && u.role == Some(Role::Cpe))
 }
 
 /// Who may create a category: the direction and CPEs; for a class, its teachers too.
@@ -156,10 +155,8 @@ pub fn create_category(
         return Err(DomainError::NotFound("class".into()));
     }
     for (i, m) in moderators.iter().enumerate() {
-        let staff = m.exists()
-            && m.active
-            && m.structure == structure.uai
-            && matches!(m.profile, Some(Profile::Enseignant | Profile::Personnel));
+        let staff =
+            m.exists() && m.active && m.structure == structure.uai && matches!(m.profile, Some(Profile::Enseignant | Profile::Personnel));
         if !staff {
             return Err(DomainError::field(format!("moderators[{i}]"), "a moderator is a teacher or staff member of this structure"));
         }
@@ -366,7 +363,9 @@ pub(crate) mod tests {
         let Event::ForumTopicOpened(e) = &events[0] else { panic!("opened") };
         assert_eq!(e.body, "<p>Salut <a rel=\"noopener noreferrer nofollow\">ici</a></p>");
         let empty = OpenTopic { body: "<script>x</script>".into(), ..cmd };
-        assert!(matches!(open_topic(&c, &empty, Uuid::new_v4(), Uuid::new_v4(), f.pupil.user_id), Err(DomainError::InvalidField { field, .. }) if field == "body"));
+        assert!(
+            matches!(open_topic(&c, &empty, Uuid::new_v4(), Uuid::new_v4(), f.pupil.user_id), Err(DomainError::InvalidField { field, .. }) if field == "body")
+        );
     }
 
     #[test]
