@@ -54,9 +54,11 @@ pub async fn open_topic(ctx: &CommandContext<'_>, cmd: &OpenTopic) -> Result<Pla
     take_part(&category.state, ctx)?;
     ctx.require_unused::<TopicState>(cmd.topic_id, "topic_id").await?;
     let id = ctx.chosen_id(cmd.topic_id, "forum-topic");
-    let events = rules::open_topic(&category.state, cmd, id, ctx.new_id("forum-post"), ctx.actor_id())?;
+    let post_id = ctx.new_id("forum-post");
+    let events = rules::open_topic(&category.state, cmd, id, post_id, ctx.actor_id())?;
     Ok(Plan::one(PlannedAppend { stream: TopicState::stream(&uai_of(&category), id), expected: ExpectedVersion::NoStream, events })
-        .with_created("topic_id", id))
+        .with_created("topic_id", id)
+        .with_created("post_id", post_id))
 }
 
 pub async fn reply_to_topic(ctx: &CommandContext<'_>, cmd: &ReplyToTopic) -> Result<Plan, CommandError> {
