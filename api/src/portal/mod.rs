@@ -23,6 +23,10 @@ mod session;
 mod staff;
 mod teacher;
 mod vie_scolaire;
+// Forums, blogs, news (actualités).
+mod actualites;
+mod blogs;
+mod forums;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -46,7 +50,7 @@ fn page(path: &'static str, handlers: MethodRouter<AppState>, service: impl Into
 
 /// Every page of the portal.
 pub fn pages() -> Vec<Page> {
-    use Service::{Admin, CahierDeTextes, Competences, Directory, Notes, VieScolaire};
+    use Service::{Actualites, Admin, Blogs, CahierDeTextes, Competences, Directory, Forums, Notes, VieScolaire};
     vec![
         page("/", get(family::home), Directory),
         page("/connexion", get(login::form).post(login::submit), None),
@@ -74,6 +78,15 @@ pub fn pages() -> Vec<Page> {
         page("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
+        // Forums, blogs, news (actualités).
+        page("/forums", get(forums::list), Forums),
+        page("/forums/{category}", get(forums::category).post(forums::open_topic), Forums),
+        page("/forums/sujets/{topic}", get(forums::topic).post(forums::reply), Forums),
+        page("/forums/sujets/{topic}/moderation", post(forums::moderate), Forums),
+        page("/blogs", get(blogs::list), Blogs),
+        page("/blogs/{blog}", get(blogs::blog).post(blogs::write), Blogs),
+        page("/blogs/{blog}/actions", post(blogs::act), Blogs),
+        page("/actualites", get(actualites::feed).post(actualites::publish), Actualites),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

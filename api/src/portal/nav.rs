@@ -37,5 +37,14 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
         Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
+    // Forums, blogs, news (actualités): for the members of a structure (parents take no part in
+    // forums, docs/domain.md).
+    if matches!(who.profile(), Profile::Eleve | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/forums", "Forums"));
+    }
+    if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/blogs", "Blogs"));
+        nav.push(link("/actualites", "Actualités"));
+    }
     nav
 }

@@ -208,7 +208,7 @@ pub fn reply(topic: &TopicState, cmd: &ReplyToTopic, post_id: Uuid, author: Uuid
 }
 
 /// The post `id` of the topic (404 naming `post`).
-pub fn post<'a>(topic: &'a TopicState, id: Uuid) -> Result<&'a PostState, DomainError> {
+pub fn post(topic: &TopicState, id: Uuid) -> Result<&PostState, DomainError> {
     topic.posts.get(&id).ok_or_else(|| DomainError::NotFound("post".into()))
 }
 
