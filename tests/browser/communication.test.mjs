@@ -25,7 +25,7 @@ test('a pupil reads the 6A forum and replies; what the sanitiser removes never s
   const errors = consoleErrors(page);
   await signIn(page, 'lea.martin');
   await page.getByRole('link', { name: 'Forums' }).first().click();
-  await page.getByRole('heading', { name: 'Forums' }).waitFor();
+  await page.getByRole('heading', { name: 'Forums', exact: true }).waitFor();
   await checkPage(page, 'forums');
   await page.getByRole('link', { name: 'Vie de la classe' }).click();
   await page.getByRole('link', { name: 'Sortie au muséum jeudi' }).click();
@@ -49,11 +49,11 @@ test('the 6A teacher approves the pending comment of the class blog', async () =
   await page.goto(`${env.base}/blogs`);
   await page.getByRole('link', { name: 'Le blog de la 6A' }).click();
   await page.getByRole('heading', { name: 'Notre projet « jardin »' }).waitFor();
-  assert.equal(await page.getByText('en attente').count(), 1, 'the comment waits for approval');
+  assert.equal(await page.locator('.tag', { hasText: 'en attente' }).count(), 1, 'the comment waits for approval');
   await checkPage(page, 'class blog');
   await page.getByRole('button', { name: 'Approuver le commentaire en attente' }).click();
   await page.getByText('On pourra goûter les radis ?').waitFor();
-  assert.equal(await page.getByText('en attente').count(), 0, 'approved');
+  assert.equal(await page.locator('.tag', { hasText: 'en attente' }).count(), 0, 'approved');
   await screenshots(page, 'class-blog');
   assert.deepEqual(errors, []);
 });
