@@ -8,6 +8,10 @@ use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
 // Espace de travail.
 use ent_domain::espace::commands::*;
+// Forums, blogs, news.
+use ent_domain::actualites::commands::*;
+use ent_domain::blogs::commands::*;
+use ent_domain::forums::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -125,6 +129,26 @@ commands! {
     PurgeFile => crate::espace::purge_file;
     ShareFile => crate::espace::share_file;
     RevokeShare => crate::espace::revoke_share;
+    // Forums.
+    CreateForumCategory => crate::forums::create_forum_category;
+    OpenTopic => crate::forums::open_topic;
+    ReplyToTopic => crate::forums::reply_to_topic;
+    EditPost => crate::forums::edit_post;
+    HidePost => crate::forums::hide_post;
+    LockTopic => crate::forums::lock_topic;
+    // Blogs.
+    CreateBlog => crate::blogs::create_blog;
+    WriteBlogPost => crate::blogs::write_blog_post;
+    EditBlogPost => crate::blogs::edit_blog_post;
+    SubmitBlogPost => crate::blogs::submit_blog_post;
+    PublishBlogPost => crate::blogs::publish_blog_post;
+    ReturnBlogPost => crate::blogs::return_blog_post;
+    CommentBlogPost => crate::blogs::comment_blog_post;
+    ApproveBlogComment => crate::blogs::approve_blog_comment;
+    RejectBlogComment => crate::blogs::reject_blog_comment;
+    // News (actualités).
+    PublishNews => crate::actualites::publish_news;
+    WithdrawNews => crate::actualites::withdraw_news;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

@@ -29,6 +29,10 @@ pub mod vie_scolaire;
 // Espace de travail.
 pub mod blobs;
 pub mod espace;
+// Forums, blogs, news (actualités).
+pub mod actualites;
+pub mod blogs;
+pub mod forums;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

@@ -15,6 +15,10 @@ use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
 // Espace de travail.
 use crate::espace::events::*;
+// Forums, blogs, news.
+use crate::actualites::events::*;
+use crate::blogs::events::*;
+use crate::forums::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -91,6 +95,26 @@ pub enum Event {
     FilePurged(FilePurged),
     FileShared(FileShared),
     ShareRevoked(ShareRevoked),
+    // Forums.
+    ForumCategoryCreated(ForumCategoryCreated),
+    ForumTopicOpened(ForumTopicOpened),
+    ForumPostAdded(ForumPostAdded),
+    ForumPostEdited(ForumPostEdited),
+    ForumPostHidden(ForumPostHidden),
+    ForumTopicLocked(ForumTopicLocked),
+    // Blogs.
+    BlogCreated(BlogCreated),
+    BlogPostDrafted(BlogPostDrafted),
+    BlogPostEdited(BlogPostEdited),
+    BlogPostSubmitted(BlogPostSubmitted),
+    BlogPostPublished(BlogPostPublished),
+    BlogPostReturned(BlogPostReturned),
+    BlogCommentAdded(BlogCommentAdded),
+    BlogCommentApproved(BlogCommentApproved),
+    BlogCommentRejected(BlogCommentRejected),
+    // News (actualités).
+    NewsPublished(NewsPublished),
+    NewsWithdrawn(NewsWithdrawn),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -214,6 +238,26 @@ event_types! {
     FilePurged => "espace", 1;
     FileShared => "espace", 1;
     ShareRevoked => "espace", 1;
+    // Forums.
+    ForumCategoryCreated => "forums", 1;
+    ForumTopicOpened => "forums", 1;
+    ForumPostAdded => "forums", 1;
+    ForumPostEdited => "forums", 1;
+    ForumPostHidden => "forums", 1;
+    ForumTopicLocked => "forums", 1;
+    // Blogs.
+    BlogCreated => "blogs", 1;
+    BlogPostDrafted => "blogs", 1;
+    BlogPostEdited => "blogs", 1;
+    BlogPostSubmitted => "blogs", 1;
+    BlogPostPublished => "blogs", 1;
+    BlogPostReturned => "blogs", 1;
+    BlogCommentAdded => "blogs", 1;
+    BlogCommentApproved => "blogs", 1;
+    BlogCommentRejected => "blogs", 1;
+    // News (actualités).
+    NewsPublished => "actualites", 1;
+    NewsWithdrawn => "actualites", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

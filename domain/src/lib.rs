@@ -19,6 +19,12 @@ pub mod usage;
 pub mod vie_scolaire;
 // Espace de travail.
 pub mod espace;
+// Forums, blogs, news (actualités) and their shared pieces.
+pub mod actualites;
+pub mod blogs;
+pub mod forums;
+pub mod html;
+pub mod reach;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

@@ -26,6 +26,11 @@ pub mod usage;
 pub mod vie_scolaire;
 // Espace de travail.
 pub mod espace;
+// Forums, blogs, news (actualités).
+pub mod actualites;
+pub mod blogs;
+pub mod forums;
+pub mod reach;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -51,6 +56,10 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(competences::CompetencesProjection),
         // Espace de travail.
         Arc::new(espace::EspaceProjection),
+        // Forums, blogs, news.
+        Arc::new(forums::ForumsProjection),
+        Arc::new(blogs::BlogsProjection),
+        Arc::new(actualites::NewsProjection),
     ]
 }
 

@@ -25,6 +25,14 @@ struct Ids<'a> {
     entry: uuid::Uuid,
     import: uuid::Uuid,
     lesson: uuid::Uuid,
+    // Forums, blogs, news: a 6A category with a topic, a 6A blog with a published post, a
+    // structure-wide news item.
+    category: uuid::Uuid,
+    topic: uuid::Uuid,
+    post: uuid::Uuid,
+    blog: uuid::Uuid,
+    blog_post: uuid::Uuid,
+    news: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -78,6 +86,18 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/admin/projections", "/api/v1/admin/projections".into(),                            [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/admin/cas-services", "/api/v1/admin/cas-services".into(),                          [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     // The CAS protocol is not read with a token: the form, a validation failure, the logout page.
+    // Forums, blogs, news (actualités).
+    let (category, topic, post, blog, blog_post, news) = (ids.category, ids.topic, ids.post, ids.blog, ids.blog_post, ids.news);
+    row("/api/v1/forums", "/api/v1/forums".into(),                                                  [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/forums/categories/{category}", format!("/api/v1/forums/categories/{category}"),    [200, 404, 404, 200, 200, 200, 200, 404, 404, 404]);
+    row("/api/v1/forums/topics/{topic}", format!("/api/v1/forums/topics/{topic}"),                  [200, 404, 404, 200, 200, 200, 200, 404, 404, 404]);
+    row("/api/v1/forums/topics/{topic}/posts/{post}/history", format!("/api/v1/forums/topics/{topic}/posts/{post}/history"), [200, 404, 404, 200, 200, 200, 200, 404, 404, 404]);
+    row("/api/v1/blogs", "/api/v1/blogs".into(),                                                    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/blogs/{blog}", format!("/api/v1/blogs/{blog}"),                                    [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
+    row("/api/v1/blog-posts/{post}", format!("/api/v1/blog-posts/{blog_post}"),                     [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
+    row("/api/v1/news/feed", "/api/v1/news/feed".into(),                                            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/news/items/{news}", format!("/api/v1/news/items/{news}"),                          [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
+    row("/api/v1/structures/{uai}/news", format!("/api/v1/structures/{uai}/news"),                  [200, 404, 404, 200, 200, 404, 404, 404, 404, 404]);
     row("/cas/login", "/cas/login".into(),                                                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/serviceValidate", "/cas/serviceValidate".into(),                                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/p3/serviceValidate", "/cas/p3/serviceValidate".into(),                                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
@@ -132,6 +152,35 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let (file, shared_at) = espace_file(&s, &a).await;
     let at = at.max(shared_at);
     espace_rows(&mut table, file);
+    let r = s.ok(&a.teacher, "CreateForumCategory", json!({"name": "Vie de la 6A", "class": a.class_a})).await;
+    let category = TestServer::created_id(&r);
+    let r = s.ok(&a.pupil_a1_token, "OpenTopic", json!({"category": category, "title": "Sortie", "body": "<p>Qui vient ?</p>"})).await;
+    let topic = TestServer::created_id(&r);
+    let post = uuid::Uuid::parse_str(r["created"]["post_id"].as_str().expect("post_id")).expect("uuid");
+    let r = s.ok(&a.teacher, "CreateBlog", json!({"owner": {"kind": "class", "class": a.class_a}, "title": "Blog de la 6A"})).await;
+    let blog = TestServer::created_id(&r);
+    let r = s.ok(&a.teacher, "WriteBlogPost", json!({"blog": blog, "title": "Bienvenue", "body": "<p>Bonjour</p>"})).await;
+    let blog_post = TestServer::created_id(&r);
+    s.ok(&a.teacher, "PublishBlogPost", json!({"post": blog_post})).await;
+    let r = s
+        .ok(&a.head, "PublishNews", json!({"structure": a.uai, "title": "Rentrée", "body": "<p>Bonne rentrée</p>", "audience": {"kind": "structure"}, "publish_from": "2026-01-01T00:00:00Z"}))
+        .await;
+    let news = TestServer::created_id(&r);
+    let at = at.max(r["position"].as_u64());
+    let ids = Ids {
+        a: &a,
+        evaluation: activity.evaluation,
+        entry: activity.entry,
+        import,
+        lesson: activity.lesson,
+        category,
+        topic,
+        post,
+        blog,
+        blog_post,
+        news,
+    };
+    let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();
     let routes: Vec<_> = ent_api::routes::all().into_iter().filter(|r| r.method == reqwest::Method::GET).collect();

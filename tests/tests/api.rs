@@ -448,6 +448,26 @@ async fn demo_school_shows_every_service(kind: &str) {
         assert_eq!(bulletin["subjects"].as_array().map(|s| s.len()), Some(4), "{code}: {bulletin}");
         assert!(bulletin["general_average"].is_number(), "{code}: {bulletin}");
     }
+
+    // Forums, blogs, news: the 6A forum has a topic, the 6A blog a published post (its comment
+    // waits for approval), the news feed two items, the pinned one first.
+    let pupil = s.login("lea.martin", password).await;
+    let (_, forums) = s.get(Some(&pupil), "/api/v1/forums", Some(head)).await;
+    assert_eq!(
+        (forums[0]["name"].clone(), forums[0]["topics"].clone(), forums[0]["posts"].clone()),
+        (json!("Vie de la classe"), json!(1), json!(2)),
+        "{forums}"
+    );
+    let (_, blogs) = s.get(Some(&parent), "/api/v1/blogs", Some(head)).await;
+    let blog = blogs[0]["id"].as_str().expect("the 6A blog").to_string();
+    let (_, page) = s.get(Some(&parent), &format!("/api/v1/blogs/{blog}"), Some(head)).await;
+    assert_eq!(page["posts"].as_array().map(Vec::len), Some(1), "{page}");
+    let maths = s.login("sophie.bernard", password).await;
+    let (_, page) = s.get(Some(&maths), &format!("/api/v1/blogs/{blog}"), Some(head)).await;
+    assert_eq!(page["posts"][0]["comments"][0]["pending"], true, "{page}");
+    let (_, feed) = s.get(Some(&parent), "/api/v1/news/feed", Some(head)).await;
+    let titles: Vec<&str> = feed.as_array().map(|f| f.iter().filter_map(|n| n["title"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(titles, ["Portes ouvertes samedi", "Menu de la cantine"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -5,6 +5,9 @@
 //! log, homework and a roll call (one absence, its parent notified); a teacher's workspace with
 //! a file shared with 6A.
 
+// Forums, blogs, news (actualités).
+mod communication;
+
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
 use ent_commands::{Command, CommandError, CommandHandler};
@@ -340,6 +343,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
     espace::seed(&s, &teacher_actors[0], classes[0]).await?;
+    communication::seed(&s, &head, &teacher_actors[0], classes[0], class_6a[1]).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

@@ -25,6 +25,10 @@ mod teacher;
 mod vie_scolaire;
 // Espace de travail.
 mod espace;
+// Forums, blogs, news (actualités).
+mod actualites;
+mod blogs;
+mod forums;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -48,7 +52,7 @@ fn page(path: &'static str, handlers: MethodRouter<AppState>, service: impl Into
 
 /// Every page of the portal.
 pub fn pages() -> Vec<Page> {
-    use Service::{Admin, CahierDeTextes, Competences, Directory, Notes, VieScolaire};
+    use Service::{Actualites, Admin, Blogs, CahierDeTextes, Competences, Directory, Forums, Notes, VieScolaire};
     vec![
         page("/", get(family::home), Directory),
         page("/connexion", get(login::form).post(login::submit), None),
@@ -84,6 +88,15 @@ pub fn pages() -> Vec<Page> {
         page("/espace/corbeille", get(espace::trash), Service::Espace),
         page("/espace/fichiers/{file}", get(espace::download), Service::Espace),
         page("/espace/fichiers/{file}/{action}", post(espace::act), Service::Espace),
+        // Forums, blogs, news (actualités).
+        page("/forums", get(forums::list), Forums),
+        page("/forums/{category}", get(forums::category).post(forums::open_topic), Forums),
+        page("/forums/sujets/{topic}", get(forums::topic).post(forums::reply), Forums),
+        page("/forums/sujets/{topic}/moderation", post(forums::moderate), Forums),
+        page("/blogs", get(blogs::list), Blogs),
+        page("/blogs/{blog}", get(blogs::blog).post(blogs::write), Blogs),
+        page("/blogs/{blog}/actions", post(blogs::act), Blogs),
+        page("/actualites", get(actualites::feed).post(actualites::publish), Actualites),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

@@ -17,6 +17,10 @@ pub(crate) mod usage;
 mod vie_scolaire;
 // Espace de travail.
 pub(crate) mod espace;
+// Forums, blogs, news (actualités).
+mod actualites;
+mod blogs;
+mod forums;
 
 use std::time::Duration;
 
@@ -53,6 +57,10 @@ pub fn all() -> Vec<Route> {
         admin::routes(),
         // Espace de travail.
         espace::routes(),
+        // Forums, blogs, news (actualités).
+        forums::routes(),
+        blogs::routes(),
+        actualites::routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

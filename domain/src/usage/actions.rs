@@ -40,6 +40,20 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("FileUploaded", Service::Espace, "files_uploaded"),
     ("FileShared", Service::Espace, "files_shared"),
     ("FileDeleted", Service::Espace, "files_deleted"),
+    // Forums, blogs, news (actualités).
+    ("ForumCategoryCreated", Service::Forums, "forum_categories_created"),
+    ("ForumTopicOpened", Service::Forums, "forum_topics_opened"),
+    ("ForumPostAdded", Service::Forums, "forum_posts"),
+    ("ForumPostEdited", Service::Forums, "forum_posts_edited"),
+    ("ForumPostHidden", Service::Forums, "forum_posts_hidden"),
+    ("ForumTopicLocked", Service::Forums, "forum_topics_locked"),
+    ("BlogCreated", Service::Blogs, "blogs_created"),
+    ("BlogPostDrafted", Service::Blogs, "blog_posts_written"),
+    ("BlogPostSubmitted", Service::Blogs, "blog_posts_submitted"),
+    ("BlogPostPublished", Service::Blogs, "blog_posts_published"),
+    ("BlogCommentAdded", Service::Blogs, "blog_comments"),
+    ("NewsPublished", Service::Actualites, "news_published"),
+    ("NewsWithdrawn", Service::Actualites, "news_withdrawn"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
