@@ -40,6 +40,7 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     // Espace de travail: every user of a structure has one.
     if !matches!(who.profile(), Profile::PlatformAdmin) {
         nav.push(link("/espace", "Mes fichiers"));
+    }
     // Forums, blogs, news (actualités): for the members of a structure (parents take no part in
     // forums, docs/domain.md).
     if matches!(who.profile(), Profile::Eleve | Profile::Enseignant | Profile::Personnel) {
