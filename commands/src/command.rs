@@ -6,6 +6,8 @@ use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
 use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
+// agenda
+use ent_domain::agenda::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -114,6 +116,12 @@ commands! {
     PositionCompetency => crate::competences::position_competency;
     ValidateCertificationItem => crate::competences::validate_certification_item;
     SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
+    // agenda
+    CreateSchoolEvent => crate::agenda::create_school_event;
+    UpdateSchoolEvent => crate::agenda::update_school_event;
+    CancelSchoolEvent => crate::agenda::cancel_school_event;
+    CreateCalendarFeed => crate::agenda::create_calendar_feed;
+    RevokeCalendarFeed => crate::agenda::revoke_calendar_feed;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

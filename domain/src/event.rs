@@ -13,6 +13,8 @@ use crate::directory::events::*;
 use crate::notes::events::*;
 use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
+// agenda
+use crate::agenda::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -79,6 +81,12 @@ pub enum Event {
     CompetencyPositioned(CompetencyPositioned),
     CertificationItemValidated(CertificationItemValidated),
     EndOfCycleAssessmentSet(EndOfCycleAssessmentSet),
+    // agenda
+    SchoolEventCreated(SchoolEventCreated),
+    SchoolEventUpdated(SchoolEventUpdated),
+    SchoolEventCancelled(SchoolEventCancelled),
+    CalendarFeedCreated(CalendarFeedCreated),
+    CalendarFeedRevoked(CalendarFeedRevoked),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -192,6 +200,12 @@ event_types! {
     CompetencyPositioned => "competences", 1;
     CertificationItemValidated => "competences", 1;
     EndOfCycleAssessmentSet => "competences", 1;
+    // agenda
+    SchoolEventCreated => "agenda", 1;
+    SchoolEventUpdated => "agenda", 1;
+    SchoolEventCancelled => "agenda", 1;
+    CalendarFeedCreated => "agenda", 1;
+    CalendarFeedRevoked => "agenda", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

@@ -35,6 +35,11 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("LessonLogged", Service::CahierDeTextes, "lesson_entries"),
     ("HomeworkAssigned", Service::CahierDeTextes, "homework_entries"),
     ("CompetencyPositioned", Service::Competences, "competencies_positioned"),
+    // agenda
+    ("SchoolEventCreated", Service::Agenda, "school_events_created"),
+    ("SchoolEventUpdated", Service::Agenda, "school_events_updated"),
+    ("SchoolEventCancelled", Service::Agenda, "school_events_cancelled"),
+    ("CalendarFeedCreated", Service::Agenda, "calendar_feeds_created"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
