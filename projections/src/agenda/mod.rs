@@ -1,0 +1,15 @@
+//! Agenda read models: the entries of every audience (a class or group, a user, a structure, its
+//! staff) by month, each ready to merge into a personal agenda; the school events as the staff
+//! manage them; pupils' memberships; users' calendar feeds. The personal agenda is merged at read
+//! time from a handful of those documents (`queries`), and written as iCalendar by `ics`.
+
+mod fold;
+pub mod ics;
+mod models;
+pub mod queries;
+
+pub use fold::AgendaProjection;
+pub use models::*;
+
+/// The projection name.
+pub const NAME: &str = "agenda";
