@@ -13,3 +13,8 @@ pub use models::*;
 
 /// The projection name.
 pub const NAME: &str = "agenda";
+
+/// Today in Europe/Paris, the wall clock every time of the ENT is read on.
+pub fn today_in_paris() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
+}
