@@ -32,7 +32,7 @@ impl Audience {
 }
 
 /// Put an event in the structure's calendar (conseil de classe, réunion parents-professeurs,
-/// sortie…). Times are Europe/Paris wall-clock times (`2026-10-12T17:30`).
+/// sortie…). Times are Europe/Paris wall-clock times (`2026-10-12T17:30:00`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSchoolEvent {

@@ -41,6 +41,9 @@ pub struct Audiences {
     pub owner: Uuid,
     pub structure: String,
     pub keys: Vec<String>,
+    /// A teacher's agenda: of their classes' entries, only the school events, and only their
+    /// own lessons.
+    pub teacher: Option<Uuid>,
 }
 
 impl Audiences {
@@ -70,9 +73,10 @@ async fn add_pupil(store: &dyn ReadModelStore, to: &mut Audiences, pupil: Uuid, 
 
 /// The agenda's own audiences, by profile, without a child's.
 fn own(u: &UserState) -> Audiences {
-    let mut a = Audiences { owner: u.user_id, structure: u.structure.clone(), keys: vec![user_audience(u.user_id)] };
+    let mut a = Audiences { owner: u.user_id, structure: u.structure.clone(), keys: vec![user_audience(u.user_id)], teacher: None };
     match u.profile {
         Some(Profile::Enseignant) => {
+            a.teacher = Some(u.user_id);
             a.push(structure_audience(&u.structure));
             for assignment in &u.assignments {
                 a.push(class_audience(assignment.class_or_group));
@@ -101,7 +105,7 @@ pub async fn audiences(store: &dyn ReadModelStore, actor: &Actor, pupil: Option<
         if !mine && !actor.is_staff_of(&m.structure) {
             return Err(QueryError::not_found("pupil").into());
         }
-        let mut a = Audiences { owner: p, structure: m.structure.clone(), keys: Vec::new() };
+        let mut a = Audiences { owner: p, structure: m.structure.clone(), keys: Vec::new(), teacher: None };
         if u.profile == Some(Profile::Parent) {
             a.push(user_audience(u.user_id));
         }
@@ -160,6 +164,13 @@ pub async fn merged(
         docs.into_iter().flatten().flat_map(|d| d.items).filter(|i| i.start < end && (i.end > start || i.start >= start)).collect();
     items.sort_by(|a, b| (a.start, a.kind, a.id).cmp(&(b.start, b.kind, b.id)));
     items.dedup_by(|a, b| a.kind == b.kind && a.id == b.id);
+    if let Some(t) = audiences.teacher {
+        items.retain(|i| match i.kind {
+            EntryKind::Lesson => i.teacher == Some(t),
+            EntryKind::Homework => false,
+            _ => true,
+        });
+    }
     let names = Names::load(store, &audiences.structure, items.iter().filter_map(|i| i.teacher)).await?;
     for i in &mut items {
         name_item(i, &names);
