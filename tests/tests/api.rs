@@ -448,6 +448,12 @@ async fn demo_school_shows_every_service(kind: &str) {
         assert_eq!(bulletin["subjects"].as_array().map(|s| s.len()), Some(4), "{code}: {bulletin}");
         assert!(bulletin["general_average"].is_number(), "{code}: {bulletin}");
     }
+
+    // agenda: the week of 7 December in 6A, ten lessons and three school events.
+    let (status, agenda) = s.get(Some(&parent), "/api/v1/agenda?from=2026-12-07&to=2026-12-13", Some(head)).await;
+    assert_eq!(status, StatusCode::OK, "{agenda}");
+    let count = |kind: &str| agenda["items"].as_array().map_or(0, |i| i.iter().filter(|i| i["kind"] == kind).count());
+    assert_eq!((count("lesson"), count("school_event")), (10, 3), "{agenda}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -2,7 +2,11 @@
 //! three classes (6A, 6B, 5A) of six pupils with their parents, four subjects each taught by its
 //! teacher, two graded evaluations per subject and class in the first trimestre, every subject
 //! and council appreciation written and the trimestre's bulletins published; in 6A a lesson
-//! log, homework and a roll call (one absence, its parent notified).
+//! log, homework and a roll call (one absence, its parent notified); the week of 7 December in
+//! 6A's timetable and three school events (`agenda.rs`).
+
+// agenda
+mod agenda;
 
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
@@ -335,6 +339,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     first_trimestre(&s, &head, &teacher_actors, &classes, &subjects, &pupils).await?;
     let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
+    agenda::seed(&s, &head, classes[0], &subjects, &teachers.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },
