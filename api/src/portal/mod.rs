@@ -23,6 +23,8 @@ mod session;
 mod staff;
 mod teacher;
 mod vie_scolaire;
+// agenda
+mod agenda;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -74,6 +76,13 @@ pub fn pages() -> Vec<Page> {
         page("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
+        // agenda
+        page("/agenda", get(agenda::week), Service::Agenda),
+        page("/agenda/abonnement", get(agenda::feeds).post(agenda::create_feed), Service::Agenda),
+        page("/agenda/abonnement/{feed}/revocation", post(agenda::revoke_feed), Service::Agenda),
+        page("/agenda/evenements", get(agenda::events).post(agenda::create_event), Service::Agenda),
+        page("/agenda/evenements/{event}", get(agenda::event).post(agenda::update_event), Service::Agenda),
+        page("/agenda/evenements/{event}/annulation", post(agenda::cancel_event), Service::Agenda),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

@@ -37,5 +37,9 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
         Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
+    // agenda
+    if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/agenda", "Agenda"));
+    }
     nav
 }

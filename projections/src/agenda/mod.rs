@@ -18,3 +18,8 @@ pub const NAME: &str = "agenda";
 pub fn today_in_paris() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
 }
+
+/// The Europe/Paris date of an instant.
+pub fn date_in_paris(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Paris).date_naive()
+}
