@@ -338,6 +338,35 @@ mod tests {
         ));
     }
 
+    proptest::proptest! {
+        /// Whatever updates are tried (some changing nothing, some refused), the sequence is the
+        /// number of changes accepted, the cancellation included.
+        #[test]
+        fn school_event_sequence_counts_the_accepted_changes(moves in proptest::collection::vec(0u32..4, 0..12), cancel: bool) {
+            let f = fixture();
+            let mut state = created(&f);
+            let id = state.current.as_ref().unwrap().event_id;
+            let mut accepted = 0;
+            for m in moves {
+                // 0: nothing changes; 1: ends before it starts; 2 and 3: a new start.
+                let cmd = match m {
+                    0 => no_change(id),
+                    1 => UpdateSchoolEvent { to: Some(at("2026-12-01T08:00:00")), ..no_change(id) },
+                    n => UpdateSchoolEvent { from: Some(at(&format!("2026-12-08T1{n}:00:00"))), ..no_change(id) },
+                };
+                if let Ok(events) = update_school_event(&state, &f.structure, &[], &cmd) {
+                    accepted += 1;
+                    state = state.evolve(&events[0]);
+                }
+            }
+            if cancel {
+                state = state.clone().evolve(&cancel_school_event(&state, &CancelSchoolEvent { event: id, reason: None }).unwrap()[0]);
+                accepted += 1;
+            }
+            proptest::prop_assert_eq!(state.sequence, accepted);
+        }
+    }
+
     #[test]
     fn cancelled_school_event_cannot_be_updated_or_cancelled_again() {
         let f = fixture();
