@@ -56,7 +56,7 @@ fn titles(agenda: &Value) -> Vec<String> {
     agenda["items"].as_array().expect("items").iter().map(|i| i["title"].as_str().unwrap_or("?").to_string()).collect()
 }
 
-fn item<'a>(agenda: &'a Value, id: Uuid) -> Option<&'a Value> {
+fn item(agenda: &Value, id: Uuid) -> Option<&Value> {
     agenda["items"].as_array().and_then(|items| items.iter().find(|i| i["id"] == json!(id)))
 }
 

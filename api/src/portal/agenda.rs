@@ -117,7 +117,12 @@ fn week_href(monday: NaiveDate, child: Option<Uuid>) -> String {
 /// `GET /agenda`: a week of the agenda, Monday to Sunday (the weekend only when it has entries).
 pub async fn week(State(state): State<AppState>, who: SignedIn, Query(q): Query<WeekQuery>) -> Result<Response, PortalError> {
     forms::await_position(&state, q.apres, &[agenda::NAME]).await;
-    let day = q.semaine.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or_else(today_in_paris);
+    let day = q
+        .semaine
+        .as_deref()
+        .and_then(|d| d.parse::<NaiveDate>().ok())
+        .filter(|d| ent_domain::agenda::range::YEARS.contains(&d.year()))
+        .unwrap_or_else(today_in_paris);
     let monday = monday_of(day);
     let chosen = match q.eleve.as_deref() {
         Some(raw) => Some(parse_id(raw)?),

@@ -64,7 +64,7 @@ pub async fn my_agenda(
             today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
         }
     };
-    let to = parse_date("to", params.to.as_deref())?.unwrap_or(from + Duration::days(6));
+    let to = parse_date("to", params.to.as_deref())?;
     let (from, to) = agenda_range(from, to).map_err(|e| match e {
         ent_domain::DomainError::InvalidField { field, message } => ApiError::bad_field(&field, message),
         other => ApiError::bad_field("to", other.to_string()),

@@ -8,9 +8,17 @@ use crate::DomainError;
 /// Longest range of one agenda read (a school term and a bit).
 pub const MAX_RANGE_DAYS: i64 = 100;
 
-/// The days of an agenda read: `from` to `to` included, `to` not before `from`, at most
-/// [`MAX_RANGE_DAYS`] days.
-pub fn agenda_range(from: NaiveDate, to: NaiveDate) -> Result<(NaiveDate, NaiveDate), DomainError> {
+/// Years an agenda read may start in (dates far outside are mistakes, not school years).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2200;
+
+/// The days of an agenda read: `from` to `to` included (default: the week from `from`), `to` not
+/// before `from`, at most [`MAX_RANGE_DAYS`] days, `from` in one of [`YEARS`].
+pub fn agenda_range(from: NaiveDate, to: Option<NaiveDate>) -> Result<(NaiveDate, NaiveDate), DomainError> {
+    use chrono::Datelike;
+    if !YEARS.contains(&from.year()) {
+        return Err(DomainError::field("from", format!("a year from {} to {}", YEARS.start(), YEARS.end())));
+    }
+    let to = to.unwrap_or(from + chrono::Duration::days(6));
     if to < from {
         return Err(DomainError::field("to", "the range ends on or after its first day"));
     }
@@ -43,10 +51,14 @@ mod tests {
 
     #[test]
     fn agenda_range_ends_on_or_after_its_start_and_is_bounded() {
-        assert!(agenda_range(d("2026-10-05"), d("2026-10-05")).is_ok());
-        assert!(matches!(agenda_range(d("2026-10-05"), d("2026-10-04")), Err(DomainError::InvalidField { field, .. }) if field == "to"));
-        assert!(agenda_range(d("2026-09-01"), d("2026-12-09")).is_ok());
-        assert!(agenda_range(d("2026-09-01"), d("2026-12-10")).is_err());
+        assert!(agenda_range(d("2026-10-05"), Some(d("2026-10-05"))).is_ok());
+        assert!(
+            matches!(agenda_range(d("2026-10-05"), Some(d("2026-10-04"))), Err(DomainError::InvalidField { field, .. }) if field == "to")
+        );
+        assert!(agenda_range(d("2026-09-01"), Some(d("2026-12-09"))).is_ok());
+        assert!(agenda_range(d("2026-09-01"), Some(d("2026-12-10"))).is_err());
+        assert_eq!(agenda_range(d("2026-10-05"), None), Ok((d("2026-10-05"), d("2026-10-11"))));
+        assert!(matches!(agenda_range(NaiveDate::MAX, None), Err(DomainError::InvalidField { field, .. }) if field == "from"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! a pupil's agenda. A pupil the caller may not read is answered as not found; a caller without a
 //! personal agenda (platform, rectorat) is refused (403: the read names no resource).
 
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use ent_domain::Actor;
 use ent_domain::agenda::commands::Audience;
 use ent_domain::agenda::range::months_of;
@@ -159,10 +159,11 @@ pub async fn merged(
     let keys: Vec<String> = audiences.keys.iter().flat_map(|a| months.iter().map(move |m| month_key(a, m))).collect();
     let s = src(store);
     let docs = futures::future::try_join_all(keys.iter().map(|k| get_as::<MonthDoc>(&s, MONTHS, k))).await?;
-    let (start, end) = (from.and_time(NaiveTime::MIN), (to + Duration::days(1)).and_time(NaiveTime::MIN));
+    let end = to.succ_opt().map_or(NaiveDateTime::MAX, |d| d.and_time(NaiveTime::MIN));
+    let start = from.and_time(NaiveTime::MIN);
     let mut items: Vec<AgendaItem> =
         docs.into_iter().flatten().flat_map(|d| d.items).filter(|i| i.start < end && (i.end > start || i.start >= start)).collect();
-    items.sort_by(|a, b| (a.start, a.kind, a.id).cmp(&(b.start, b.kind, b.id)));
+    items.sort_by_key(|i| (i.start, i.kind, i.id));
     items.dedup_by(|a, b| a.kind == b.kind && a.id == b.id);
     if let Some(t) = audiences.teacher {
         items.retain(|i| match i.kind {
@@ -211,7 +212,7 @@ pub async fn agenda(
 pub async fn my_feeds(store: &dyn ReadModelStore, actor: &Actor) -> Result<Vec<FeedDoc>, QueryError> {
     let u = with_agenda(actor)?;
     let mut feeds = get_as::<Vec<FeedDoc>>(&src(store), FEEDS, &u.user_id.to_string()).await?.unwrap_or_default();
-    feeds.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    feeds.sort_by_key(|f| std::cmp::Reverse(f.created_at));
     Ok(feeds)
 }
 
@@ -255,7 +256,7 @@ pub async fn school_events(
     let start = from.and_time(NaiveTime::MIN);
     let mut docs: Vec<SchoolEventDoc> =
         list_as::<SchoolEventDoc>(&src(store), EVENTS, &format!("{uai}/")).await?.into_iter().filter(|d| d.to >= start).collect();
-    docs.sort_by(|a, b| (a.from, a.event_id).cmp(&(b.from, b.event_id)));
+    docs.sort_by_key(|d| (d.from, d.event_id));
     let mut names = Names::load(store, uai, []).await?;
     for d in &mut docs {
         name_event(store, d, &mut names).await?;
