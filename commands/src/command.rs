@@ -12,6 +12,8 @@ use ent_domain::espace::commands::*;
 use ent_domain::actualites::commands::*;
 use ent_domain::blogs::commands::*;
 use ent_domain::forums::commands::*;
+// agenda
+use ent_domain::agenda::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -149,6 +151,12 @@ commands! {
     // News (actualités).
     PublishNews => crate::actualites::publish_news;
     WithdrawNews => crate::actualites::withdraw_news;
+    // agenda
+    CreateSchoolEvent => crate::agenda::create_school_event;
+    UpdateSchoolEvent => crate::agenda::update_school_event;
+    CancelSchoolEvent => crate::agenda::cancel_school_event;
+    CreateCalendarFeed => crate::agenda::create_calendar_feed;
+    RevokeCalendarFeed => crate::agenda::revoke_calendar_feed;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

@@ -51,6 +51,17 @@ pub struct Plan {
     /// Nothing to append: the command is already satisfied by this stream at this version (a
     /// directory file imported again unchanged). `appends` is then empty.
     pub satisfied_by: Option<(StreamId, u64)>,
+    /// agenda: the token of a calendar feed this plan creates, answered once to the actor and
+    /// never stored in clear (its hash is in `secrets`).
+    pub calendar_feed: Option<DisclosedFeed>,
+}
+
+/// A new calendar feed and its token, answered once (docs/domain.md, "Calendar feeds").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct DisclosedFeed {
+    pub feed_id: Uuid,
+    /// The token of the feed's URL, `GET /api/v1/agenda.ics?token=…`.
+    pub token: String,
 }
 
 impl Plan {

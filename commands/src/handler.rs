@@ -53,6 +53,9 @@ pub struct Executed {
     /// Activation codes the command issued: answered this once, never stored in clear (empty
     /// when the result is a replay).
     pub disclosed: Vec<IssuedCode>,
+    /// agenda: the token of a calendar feed the command created, answered this once (`None`
+    /// when the result is a replay).
+    pub calendar_feed: Option<crate::context::DisclosedFeed>,
 }
 
 /// Executes commands against an event store.
@@ -125,7 +128,7 @@ impl CommandHandler {
             let mut previous = stored.result;
             previous.replayed = true;
             tracing::info!("replayed an already committed command");
-            return Ok(Executed { result: previous, append_duration: started.elapsed(), disclosed: Vec::new() });
+            return Ok(Executed { result: previous, append_duration: started.elapsed(), disclosed: Vec::new(), calendar_feed: None });
         }
         let correlation_id = correlation_id.unwrap_or(parsed.command_id);
         let mut attempt = 0;
@@ -152,6 +155,7 @@ impl CommandHandler {
                             result: AppendResult { replayed: true, ..stored.result },
                             append_duration: started.elapsed(),
                             disclosed: Vec::new(),
+                            calendar_feed: None,
                         });
                     }
                     return Err(e);
@@ -171,7 +175,7 @@ impl CommandHandler {
                     created: plan.created,
                     replayed: false,
                 };
-                return Ok(Executed { result, append_duration: Duration::ZERO, disclosed: Vec::new() });
+                return Ok(Executed { result, append_duration: Duration::ZERO, disclosed: Vec::new(), calendar_feed: None });
             }
             if let (Some(v), Some(primary)) = (parsed.expected_version, plan.appends.first_mut()) {
                 primary.expected = ExpectedVersion::Exact(v);
@@ -190,10 +194,11 @@ impl CommandHandler {
             }
             let append_started = Instant::now();
             let disclosed = std::mem::take(&mut plan.disclosed);
+            let calendar_feed = plan.calendar_feed.take();
             match self.append_with_origin(actor, origin.clone(), parsed.command_id, correlation_id, plan).await {
                 Ok(result) => {
                     tracing::info!(position = result.position, events = result.event_ids.len(), "command accepted");
-                    return Ok(Executed { result, append_duration: append_started.elapsed(), disclosed });
+                    return Ok(Executed { result, append_duration: append_started.elapsed(), disclosed, calendar_feed });
                 }
                 Err(CommandError::Conflict { .. }) if parsed.expected_version.is_none() && attempt < MAX_CONFLICT_RETRIES => {
                     // Another process (or an append outside the pipeline) moved the stream.

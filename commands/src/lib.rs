@@ -33,6 +33,8 @@ pub mod espace;
 pub mod actualites;
 pub mod blogs;
 pub mod forums;
+// agenda
+pub mod agenda;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

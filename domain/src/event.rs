@@ -19,6 +19,8 @@ use crate::espace::events::*;
 use crate::actualites::events::*;
 use crate::blogs::events::*;
 use crate::forums::events::*;
+// agenda
+use crate::agenda::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -115,6 +117,12 @@ pub enum Event {
     // News (actualités).
     NewsPublished(NewsPublished),
     NewsWithdrawn(NewsWithdrawn),
+    // agenda
+    SchoolEventCreated(SchoolEventCreated),
+    SchoolEventUpdated(SchoolEventUpdated),
+    SchoolEventCancelled(SchoolEventCancelled),
+    CalendarFeedCreated(CalendarFeedCreated),
+    CalendarFeedRevoked(CalendarFeedRevoked),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -258,6 +266,12 @@ event_types! {
     // News (actualités).
     NewsPublished => "actualites", 1;
     NewsWithdrawn => "actualites", 1;
+    // agenda
+    SchoolEventCreated => "agenda", 1;
+    SchoolEventUpdated => "agenda", 1;
+    SchoolEventCancelled => "agenda", 1;
+    CalendarFeedCreated => "agenda", 1;
+    CalendarFeedRevoked => "agenda", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

@@ -25,6 +25,8 @@ pub mod blogs;
 pub mod forums;
 pub mod html;
 pub mod reach;
+// agenda
+pub mod agenda;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

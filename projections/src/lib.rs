@@ -31,6 +31,8 @@ pub mod actualites;
 pub mod blogs;
 pub mod forums;
 pub mod reach;
+// agenda
+pub mod agenda;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -60,6 +62,8 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(forums::ForumsProjection),
         Arc::new(blogs::BlogsProjection),
         Arc::new(actualites::NewsProjection),
+        // agenda
+        Arc::new(agenda::AgendaProjection),
     ]
 }
 

@@ -33,6 +33,8 @@ struct Ids<'a> {
     blog: uuid::Uuid,
     blog_post: uuid::Uuid,
     news: uuid::Uuid,
+    // agenda
+    school_event: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -102,6 +104,13 @@ fn table(ids: &Ids) -> Table {
     row("/cas/serviceValidate", "/cas/serviceValidate".into(),                                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/p3/serviceValidate", "/cas/p3/serviceValidate".into(),                                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/logout", "/cas/logout".into(),                                                        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    // agenda: a pupil's agenda (their own, their parent's child, their structure's staff); the feed
+    // with an unknown token; one's own feeds (users of a structure); the school events (the staff).
+    row("/api/v1/agenda", format!("/api/v1/agenda?pupil={pupil}&from=2026-10-05&to=2026-10-11"),   [200, 404, 404, 200, 200, 404, 200, 200, 404, 404]);
+    row("/api/v1/agenda.ics", format!("/api/v1/agenda.ics?token={}", "0".repeat(96)),               [404, 404, 404, 404, 404, 404, 404, 404, 404, 404]);
+    row("/api/v1/agenda/feeds", "/api/v1/agenda/feeds".into(),                                      [403, 403, 403, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/structures/{uai}/school-events", format!("/api/v1/structures/{uai}/school-events"), [200, 404, 404, 200, 200, 404, 404, 404, 404, 404]);
+    row("/api/v1/structures/{uai}/school-events/{id}", format!("/api/v1/structures/{uai}/school-events/{}", ids.school_event), [200, 404, 404, 200, 200, 404, 404, 404, 404, 404]);
     t
 }
 
@@ -145,6 +154,11 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let imported: serde_json::Value = imported.json().await.expect("import report");
     let import = imported["import_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("import id");
     let at = at.max(imported["position"].as_u64());
+    // agenda
+    let event = s
+        .ok(&a.head, "CreateSchoolEvent", json!({"structure": a.uai, "title": "Conseil de classe", "from": "2026-10-06T17:00:00", "to": "2026-10-06T18:00:00", "audience": {"kind": "classes", "ids": [a.class_a]}}))
+        .await;
+    let at = at.max(event["position"].as_u64());
 
     let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson };
     let mut table = table(&ids);
@@ -179,6 +193,7 @@ async fn every_read_route_for_every_profile(kind: &str) {
         blog,
         blog_post,
         news,
+        school_event: ent_tests::server::TestServer::created_id(&event),
     };
     let table = table(&ids);
     let mut missing = Vec::new();

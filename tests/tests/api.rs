@@ -468,6 +468,11 @@ async fn demo_school_shows_every_service(kind: &str) {
     let (_, feed) = s.get(Some(&parent), "/api/v1/news/feed", Some(head)).await;
     let titles: Vec<&str> = feed.as_array().map(|f| f.iter().filter_map(|n| n["title"].as_str()).collect()).unwrap_or_default();
     assert_eq!(titles, ["Portes ouvertes samedi", "Menu de la cantine"]);
+    // agenda: the week of 7 December in 6A, ten lessons and three school events.
+    let (status, agenda) = s.get(Some(&parent), "/api/v1/agenda?from=2026-12-07&to=2026-12-13", Some(head)).await;
+    assert_eq!(status, StatusCode::OK, "{agenda}");
+    let count = |kind: &str| agenda["items"].as_array().map_or(0, |i| i.iter().filter(|i| i["kind"] == kind).count());
+    assert_eq!((count("lesson"), count("school_event")), (10, 3), "{agenda}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -7,6 +7,11 @@
 
 // Forums, blogs, news (actualités).
 mod communication;
+//! log, homework and a roll call (one absence, its parent notified); the week of 7 December in
+//! 6A's timetable and three school events (`agenda.rs`).
+
+// agenda
+mod agenda;
 
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
@@ -344,6 +349,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
     espace::seed(&s, &teacher_actors[0], classes[0]).await?;
     communication::seed(&s, &head, &teacher_actors[0], classes[0], class_6a[1]).await?;
+    agenda::seed(&s, &head, classes[0], &subjects, &teachers.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

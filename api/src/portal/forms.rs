@@ -49,6 +49,17 @@ impl From<PortalError> for Rejected {
 /// without this session's token appends nothing), then the command id the form carries is used, so
 /// the same form posted twice is applied once. Returns the log position of the result.
 pub async fn run(state: &AppState, who: &SignedIn, form: &FormData, command_type: &str, payload: Value) -> Result<u64, Rejected> {
+    Ok(execute(state, who, form, command_type, payload).await?.result.position)
+}
+
+/// [`run`], answering what the command executed (e.g. a calendar feed's token, shown once).
+pub async fn execute(
+    state: &AppState,
+    who: &SignedIn,
+    form: &FormData,
+    command_type: &str,
+    payload: Value,
+) -> Result<ent_commands::Executed, Rejected> {
     who.check_csrf(state, form.get("_csrf"))?;
     let command_id = form.get("command_id").and_then(|s| Uuid::parse_str(s).ok()).ok_or(Rejected::Page(PortalError::Csrf))?;
     let command = Command::parse(command_type, payload).map_err(|e| invalid(ApiError::Command(e)))?;
@@ -56,7 +67,7 @@ pub async fn run(state: &AppState, who: &SignedIn, form: &FormData, command_type
     match state.handler.execute(&who.actor, parsed, None).await {
         Ok(executed) => {
             state.metrics.command(command_type, if executed.result.replayed { "replayed" } else { "accepted" });
-            Ok(executed.result.position)
+            Ok(executed)
         }
         Err(e) => {
             state.metrics.command(command_type, e.outcome());

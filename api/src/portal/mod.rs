@@ -29,6 +29,8 @@ mod espace;
 mod actualites;
 mod blogs;
 mod forums;
+// agenda
+mod agenda;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -97,6 +99,13 @@ pub fn pages() -> Vec<Page> {
         page("/blogs/{blog}", get(blogs::blog).post(blogs::write), Blogs),
         page("/blogs/{blog}/actions", post(blogs::act), Blogs),
         page("/actualites", get(actualites::feed).post(actualites::publish), Actualites),
+        // agenda
+        page("/agenda", get(agenda::week), Service::Agenda),
+        page("/agenda/abonnement", get(agenda::feeds).post(agenda::create_feed), Service::Agenda),
+        page("/agenda/abonnement/{feed}/revocation", post(agenda::revoke_feed), Service::Agenda),
+        page("/agenda/evenements", get(agenda::events).post(agenda::create_event), Service::Agenda),
+        page("/agenda/evenements/{event}", get(agenda::event).post(agenda::update_event), Service::Agenda),
+        page("/agenda/evenements/{event}/annulation", post(agenda::cancel_event), Service::Agenda),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

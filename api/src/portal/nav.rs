@@ -49,6 +49,9 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
         nav.push(link("/blogs", "Blogs"));
         nav.push(link("/actualites", "Actualités"));
+    // agenda
+    if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/agenda", "Agenda"));
     }
     nav
 }

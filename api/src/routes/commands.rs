@@ -40,6 +40,9 @@ pub struct CommandResponse {
     pub result: AppendResult,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub activation_codes: Vec<ent_domain::directory::activation::IssuedCode>,
+    /// agenda: the new calendar feed and its token (`CreateCalendarFeed`), answered this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar_feed: Option<ent_commands::context::DisclosedFeed>,
 }
 
 /// `POST /api/v1/commands`.
@@ -59,7 +62,11 @@ pub async fn post_command(
             if !executed.result.replayed {
                 state.metrics.append_latency(executed.append_duration);
             }
-            Ok(Json(CommandResponse { result: executed.result, activation_codes: executed.disclosed }))
+            Ok(Json(CommandResponse {
+                result: executed.result,
+                activation_codes: executed.disclosed,
+                calendar_feed: executed.calendar_feed,
+            }))
         }
         Err(e) => {
             state.metrics.command(command_type, e.outcome());

@@ -21,6 +21,8 @@ pub(crate) mod espace;
 mod actualites;
 mod blogs;
 mod forums;
+// agenda
+pub(crate) mod agenda;
 
 use std::time::Duration;
 
@@ -61,6 +63,8 @@ pub fn all() -> Vec<Route> {
         forums::routes(),
         blogs::routes(),
         actualites::routes(),
+        // agenda
+        agenda::routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

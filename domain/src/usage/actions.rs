@@ -54,6 +54,11 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("BlogCommentAdded", Service::Blogs, "blog_comments"),
     ("NewsPublished", Service::Actualites, "news_published"),
     ("NewsWithdrawn", Service::Actualites, "news_withdrawn"),
+    // agenda
+    ("SchoolEventCreated", Service::Agenda, "school_events_created"),
+    ("SchoolEventUpdated", Service::Agenda, "school_events_updated"),
+    ("SchoolEventCancelled", Service::Agenda, "school_events_cancelled"),
+    ("CalendarFeedCreated", Service::Agenda, "calendar_feeds_created"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
