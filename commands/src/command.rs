@@ -6,6 +6,9 @@ use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
 use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
+// Réservations (and the structure's closed days).
+use ent_domain::directory::calendar::{DeclareClosedDays, WithdrawClosedDays};
+use ent_domain::reservations::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -114,6 +117,14 @@ commands! {
     PositionCompetency => crate::competences::position_competency;
     ValidateCertificationItem => crate::competences::validate_certification_item;
     SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
+    // Réservations (and the structure's closed days).
+    DeclareClosedDays => crate::directory::declare_closed_days;
+    WithdrawClosedDays => crate::directory::withdraw_closed_days;
+    DefineBookableResource => crate::reservations::define_bookable_resource;
+    BookResource => crate::reservations::book_resource;
+    ApproveBooking => crate::reservations::approve_booking;
+    RejectBooking => crate::reservations::reject_booking;
+    CancelBooking => crate::reservations::cancel_booking;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

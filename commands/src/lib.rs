@@ -26,6 +26,8 @@ pub mod sealing;
 pub mod store;
 pub mod usage;
 pub mod vie_scolaire;
+// Réservations.
+pub mod reservations;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

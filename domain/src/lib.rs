@@ -17,6 +17,8 @@ pub mod notes;
 pub mod stream;
 pub mod usage;
 pub mod vie_scolaire;
+// Réservations.
+pub mod reservations;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

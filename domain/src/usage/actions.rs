@@ -35,6 +35,12 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("LessonLogged", Service::CahierDeTextes, "lesson_entries"),
     ("HomeworkAssigned", Service::CahierDeTextes, "homework_entries"),
     ("CompetencyPositioned", Service::Competences, "competencies_positioned"),
+    // Réservations (the slots held and released are bookkeeping of a booking, not actions).
+    ("BookableResourceDefined", Service::Reservations, "resources_defined"),
+    ("ResourceBooked", Service::Reservations, "bookings"),
+    ("BookingApproved", Service::Reservations, "bookings_approved"),
+    ("BookingRejected", Service::Reservations, "bookings_rejected"),
+    ("BookingCancelled", Service::Reservations, "bookings_cancelled"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
