@@ -24,6 +24,8 @@ pub mod subscription;
 pub mod today;
 pub mod usage;
 pub mod vie_scolaire;
+// Réservations.
+pub mod reservations;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -47,6 +49,8 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(notes::NotesProjection),
         Arc::new(cahier_de_textes::CahierProjection),
         Arc::new(competences::CompetencesProjection),
+        // Réservations.
+        Arc::new(reservations::ReservationsProjection),
     ]
 }
 
