@@ -15,6 +15,8 @@ mod ops;
 pub mod spec;
 pub(crate) mod usage;
 mod vie_scolaire;
+// Réservations.
+pub(crate) mod reservations;
 
 use std::time::Duration;
 
@@ -49,6 +51,9 @@ pub fn all() -> Vec<Route> {
         usage::routes(),
         audit::routes(),
         admin::routes(),
+        // Réservations (and the structure's closed days, a directory read).
+        reservations::routes(),
+        reservations::closed_days_routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

@@ -53,7 +53,8 @@ pub async fn resources(store: &dyn ReadModelStore, actor: &Actor, uai: &str) -> 
         return Err(QueryError::not_found("structure"));
     }
     let mut docs = resources_of(store, &uai).await?;
-    let names = Names::load(store, &uai, docs.iter().flat_map(|d| d.managers.iter().map(|m| m.id))).await?;
+    let people: Vec<Uuid> = docs.iter().flat_map(|d| d.managers.iter().map(|m| m.id)).collect();
+    let names = Names::load(store, &uai, people).await?;
     for d in &mut docs {
         name_resource(d, &names);
     }
@@ -69,7 +70,8 @@ pub async fn resource(store: &dyn ReadModelStore, actor: &Actor, id: Uuid) -> Re
     let mut doc = get_as::<ResourceDoc>(&src(store), RESOURCES, &resource_key(&at.structure, id))
         .await?
         .ok_or_else(|| QueryError::not_found("resource"))?;
-    let names = Names::load(store, &at.structure, doc.managers.iter().map(|m| m.id)).await?;
+    let people: Vec<Uuid> = doc.managers.iter().map(|m| m.id).collect();
+    let names = Names::load(store, &at.structure, people).await?;
     name_resource(&mut doc, &names);
     Ok(doc)
 }
@@ -87,7 +89,8 @@ pub async fn calendar(store: &dyn ReadModelStore, actor: &Actor, id: Uuid, week:
         monday: None,
         closed_days: Vec::new(),
     });
-    let names = Names::load(store, &res.structure, cal.entries.iter().map(|e| e.booker)).await?;
+    let people: Vec<Uuid> = cal.entries.iter().map(|e| e.booker).collect();
+    let names = Names::load(store, &res.structure, people).await?;
     for e in &mut cal.entries {
         e.booker_name = names.person(e.booker);
     }
@@ -187,4 +190,14 @@ pub async fn occupancy(store: &dyn ReadModelStore, actor: &Actor, uai: &str, wee
         });
     }
     Ok(out)
+}
+
+/// The ISO week it is at `now` in Europe/Paris (the default week of the calendar and occupancy).
+pub fn current_week(now: chrono::DateTime<chrono::Utc>) -> IsoWeek {
+    IsoWeek::of(now.with_timezone(&chrono_tz::Europe::Paris).date_naive())
+}
+
+/// Local time (Europe/Paris wall clock) at `now`, as bookings are written.
+pub fn local_now(now: chrono::DateTime<chrono::Utc>) -> NaiveDateTime {
+    now.with_timezone(&chrono_tz::Europe::Paris).naive_local()
 }
