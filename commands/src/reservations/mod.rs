@@ -156,7 +156,6 @@ pub async fn cancel_booking(ctx: &CommandContext<'_>, cmd: &CancelBooking) -> Re
     if !own && !manages(ctx.actor, &resource) {
         return Err(CommandError::Forbidden("only the booker, a manager of this resource or the direction cancels a booking".into()));
     }
-    let now = ctx.now.with_timezone(&chrono_tz::Europe::Paris).naive_local();
-    let events = rules::cancel_booking(&booking.state, cmd, now)?;
+    let events = rules::cancel_booking(&booking.state, cmd)?;
     decided(ctx, &booking, events).await
 }
