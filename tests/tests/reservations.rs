@@ -192,3 +192,35 @@ async fn reservations_flow_on_sqlite() {
 async fn reservations_flow_on_postgres() {
     reservations_flow("postgres").await;
 }
+
+/// `ent demo`'s réservations: the holidays as closed days, three resources, one booking waiting
+/// for the head's approval, an occupied week.
+async fn demo_has_reservations(kind: &str) {
+    let s = TestServer::start(kind).await;
+    ent_api::demo::seed(&s.app.state.handler).await.expect("demo");
+    let head = s.app.state.backend.events.head().await.expect("head");
+    let principal = s.login("claire.moreau", ent_api::demo::DEMO_PASSWORD).await;
+    let uai = ent_api::demo::DEMO_UAI;
+    let (status, closed) = s.get(Some(&principal), &format!("/api/v1/structures/{uai}/closed-days"), Some(head)).await;
+    assert_eq!((status, closed["days"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{closed}");
+    let (_, resources) = s.get(Some(&principal), &format!("/api/v1/structures/{uai}/resources"), Some(head)).await;
+    assert_eq!(resources.as_array().map(Vec::len), Some(3), "{resources}");
+    let (_, pending) = s.get(Some(&principal), &format!("/api/v1/structures/{uai}/bookings/pending"), Some(head)).await;
+    assert_eq!(pending.as_array().map(Vec::len), Some(1), "{pending}");
+    let first = pending[0]["occurrences"][0]["from"].as_str().expect("from");
+    let week = chrono::NaiveDateTime::parse_from_str(first, "%Y-%m-%dT%H:%M:%S").expect("date");
+    let week = ent_domain::reservations::time::IsoWeek::of(week.date());
+    let (_, occupancy) = s.get(Some(&principal), &format!("/api/v1/structures/{uai}/occupancy?week={week}"), Some(head)).await;
+    let booked: i64 = occupancy.as_array().expect("lines").iter().filter_map(|o| o["booked_minutes"].as_i64()).sum();
+    assert!(booked > 0, "{occupancy}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn demo_has_reservations_on_sqlite() {
+    demo_has_reservations("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn demo_has_reservations_on_postgres() {
+    demo_has_reservations("postgres").await;
+}

@@ -14,6 +14,9 @@ use ent_domain::notes::Mention;
 use serde_json::json;
 use uuid::Uuid;
 
+// Réservations.
+mod reservations;
+
 /// The UAI of the demo collège.
 pub const DEMO_UAI: &str = "0750680G";
 /// The password of every demo account.
@@ -335,6 +338,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     first_trimestre(&s, &head, &teacher_actors, &classes, &subjects, &pupils).await?;
     let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
+    reservations::seed(&s, &head, principal_id, &teacher_actors).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },
