@@ -18,6 +18,8 @@ mod login;
 mod nav;
 pub(crate) mod page;
 mod policy;
+// Réservations.
+mod reservations;
 mod rectorat;
 mod session;
 mod staff;
@@ -74,6 +76,15 @@ pub fn pages() -> Vec<Page> {
         page("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
+        // Réservations (and the structure's closed days, a directory form).
+        page("/reservations", get(reservations::home), Service::Reservations),
+        page("/reservations/{booking}/annulation", post(reservations::cancel), Service::Reservations),
+        page("/reservations/ressources/{resource}", get(reservations::calendar).post(reservations::book), Service::Reservations),
+        page("/reservations/validations", get(reservations::approvals), Service::Reservations),
+        page("/reservations/validations/{booking}", post(reservations::decide), Service::Reservations),
+        page("/reservations/occupation", get(reservations::occupancy), Service::Reservations),
+        page("/direction/fermetures", get(reservations::closed_days).post(reservations::declare_closed_days), Directory),
+        page("/direction/fermetures/{id}/retrait", post(reservations::withdraw_closed_days), Directory),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

@@ -37,5 +37,9 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
         Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
+    // Réservations: the teachers and staff of a structure book its rooms and equipment.
+    if matches!(who.profile(), Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/reservations", "Réservations"));
+    }
     nav
 }
