@@ -117,6 +117,8 @@ pub struct ResourceLine {
 
 pub struct BookingLine {
     pub id: String,
+    /// The resource's week of the first occurrence.
+    pub href: String,
     pub resource: String,
     pub when: String,
     pub purpose: String,
@@ -146,8 +148,13 @@ fn booking_line(b: BookingDoc) -> BookingLine {
         (Some(s), n) => format!("{} (chaque semaine, {n} séances)", slot_text(s.from, s.to)),
         (None, _) => String::new(),
     };
+    let week = b.occurrences.first().map(|s| IsoWeek::of(s.from.date()));
     BookingLine {
         id: b.id.to_string(),
+        href: match week {
+            Some(w) => format!("/reservations/ressources/{}?semaine={w}", b.resource),
+            None => format!("/reservations/ressources/{}", b.resource),
+        },
         resource: b.resource_name.unwrap_or_else(|| b.resource.to_string()),
         when,
         purpose: b.purpose,
