@@ -153,8 +153,7 @@ async fn fifty_conflicting_bookings_through_two_processes_make_exactly_one() {
     let ports = [free_port(), free_port()];
     let _a = start(&url, ports[0], &http).await;
     let _b = start(&url, ports[1], &http).await;
-    let apis: Vec<Arc<Api>> =
-        ports.iter().map(|p| Arc::new(Api { http: http.clone(), base: format!("http://127.0.0.1:{p}") })).collect();
+    let apis: Vec<Arc<Api>> = ports.iter().map(|p| Arc::new(Api { http: http.clone(), base: format!("http://127.0.0.1:{p}") })).collect();
     let api = &apis[0];
     let root = api.login("admin").await;
     api.ok(&root, "CreateStructure", json!({"uai": UAI, "name": "Collège Jean Moulin", "kind": "college"})).await;
@@ -163,16 +162,21 @@ async fn fifty_conflicting_bookings_through_two_processes_make_exactly_one() {
         let r = api
             .ok(&root, "CreateUser", json!({"structure": UAI, "profile": "enseignant", "first_name": format!("Prof{n}"), "last_name": "Test", "password": PASSWORD}))
             .await;
-        let id = r["created"]["user_id"].as_str().map(str::to_string).unwrap_or_else(|| {
-            r["stream"].as_str().and_then(|s| s.rsplit('/').next()).expect("user id").to_string()
-        });
+        let id = r["created"]["user_id"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| r["stream"].as_str().and_then(|s| s.rsplit('/').next()).expect("user id").to_string());
         let (status, card) = api.get(&root, &format!("/api/v1/users/{id}"), r["position"].as_u64()).await;
         assert_eq!(status, 200, "{card}");
         teachers.push(api.login(card["login"].as_str().expect("login")).await);
     }
     let hours = json!([{"day": "monday", "ranges": [{"start": "08:00", "end": "18:00"}]}]);
     let r = api
-        .ok(&root, "DefineBookableResource", json!({"structure": UAI, "code": "B12", "name": "Salle B12", "kind": "salle", "opening_hours": hours}))
+        .ok(
+            &root,
+            "DefineBookableResource",
+            json!({"structure": UAI, "code": "B12", "name": "Salle B12", "kind": "salle", "opening_hours": hours}),
+        )
         .await;
     let resource = r["created"]["resource_id"].as_str().expect("resource id").to_string();
 

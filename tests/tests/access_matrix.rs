@@ -137,11 +137,19 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let at = at.max(imported["position"].as_u64());
     let hours = json!([{"day": "monday", "ranges": [{"start": "08:00", "end": "18:00"}]}]);
     let defined = s
-        .ok(&a.head, "DefineBookableResource", json!({"structure": a.uai, "code": "B12", "name": "Salle B12", "kind": "salle", "opening_hours": hours}))
+        .ok(
+            &a.head,
+            "DefineBookableResource",
+            json!({"structure": a.uai, "code": "B12", "name": "Salle B12", "kind": "salle", "opening_hours": hours}),
+        )
         .await;
     let resource = defined["created"]["resource_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("resource id");
     let booked = s
-        .ok(&a.teacher, "BookResource", json!({"resource": resource, "from": "2026-10-05T09:00:00", "to": "2026-10-05T10:00:00", "purpose": "Cours"}))
+        .ok(
+            &a.teacher,
+            "BookResource",
+            json!({"resource": resource, "from": "2026-10-05T09:00:00", "to": "2026-10-05T10:00:00", "purpose": "Cours"}),
+        )
         .await;
     let at = at.max(booked["position"].as_u64());
 

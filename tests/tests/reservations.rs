@@ -32,12 +32,20 @@ async fn reservations_flow(kind: &str) {
     let (status, _) = s.command(&sc.teacher, "DeclareClosedDays", toussaint.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = s
-        .command(&sc.head, "DeclareClosedDays", json!({"structure": sc.uai, "days": [{"from": "2026-11-02", "to": "2026-11-01", "label": "x"}]}))
+        .command(
+            &sc.head,
+            "DeclareClosedDays",
+            json!({"structure": sc.uai, "days": [{"from": "2026-11-02", "to": "2026-11-01", "label": "x"}]}),
+        )
         .await;
     assert_eq!((status, error_on(&body, "days[0].to").is_some()), (StatusCode::UNPROCESSABLE_ENTITY, true), "{body}");
     s.ok(&sc.head, "DeclareClosedDays", toussaint).await;
     let r = s
-        .ok(&sc.head, "DeclareClosedDays", json!({"structure": sc.uai, "days": [{"from": "2026-11-11", "to": "2026-11-11", "label": "Armistice"}]}))
+        .ok(
+            &sc.head,
+            "DeclareClosedDays",
+            json!({"structure": sc.uai, "days": [{"from": "2026-11-11", "to": "2026-11-11", "label": "Armistice"}]}),
+        )
         .await;
     let armistice = created(&r, "closed_days_id");
     let r = s.ok(&sc.head, "WithdrawClosedDays", json!({"structure": sc.uai, "closed_days": armistice})).await;
@@ -121,7 +129,8 @@ async fn reservations_flow(kind: &str) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "approved already");
 
     // The calendar of a week: the bookings, named, and the closed days.
-    let (status, cal) = s.get(Some(&sc.teacher), &format!("/api/v1/resources/{info1}/calendar?week=2026-W41"), r["position"].as_u64()).await;
+    let (status, cal) =
+        s.get(Some(&sc.teacher), &format!("/api/v1/resources/{info1}/calendar?week=2026-W41"), r["position"].as_u64()).await;
     assert_eq!(status, StatusCode::OK, "{cal}");
     assert_eq!(cal["entries"][0]["status"], "confirmed");
     assert_eq!(cal["entries"][0]["booker_name"], "Sophie Bernard");

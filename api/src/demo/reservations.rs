@@ -36,7 +36,8 @@ fn hours(wednesday_morning_only: bool) -> Value {
     let days: Vec<Value> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
         .iter()
         .map(|d| {
-            let ranges = if *d == "wednesday" && wednesday_morning_only { json!([{"start": "08:00", "end": "12:00"}]) } else { full.clone() };
+            let ranges =
+                if *d == "wednesday" && wednesday_morning_only { json!([{"start": "08:00", "end": "12:00"}]) } else { full.clone() };
             json!({"day": d, "ranges": ranges})
         })
         .collect();
@@ -84,9 +85,14 @@ pub(super) async fn seed(s: &Seeder<'_>, head: &Actor, head_id: Uuid, teachers: 
     debug_assert_eq!(monday.weekday(), Weekday::Mon);
     book(s, first, json!({"resource": b12, "from": at(day(0), "10:00"), "to": at(day(0), "11:00"), "purpose": "Conseil d'enseignement de mathématiques"}))
         .await?;
-    book(s, third, json!({"resource": b12, "from": at(day(3), "14:00"), "to": at(day(3), "16:00"), "purpose": "Devoir commun de 5e"})).await?;
-    book(s, first, json!({"resource": projector, "from": at(day(1), "08:00"), "to": at(day(1), "10:00"), "purpose": "Diaporama sur les fractions"}))
+    book(s, third, json!({"resource": b12, "from": at(day(3), "14:00"), "to": at(day(3), "16:00"), "purpose": "Devoir commun de 5e"}))
         .await?;
+    book(
+        s,
+        first,
+        json!({"resource": projector, "from": at(day(1), "08:00"), "to": at(day(1), "10:00"), "purpose": "Diaporama sur les fractions"}),
+    )
+    .await?;
     // A weekly computer-room booking, waiting for the head's approval.
     book(
         s,

@@ -19,8 +19,8 @@ mod nav;
 pub(crate) mod page;
 mod policy;
 // Réservations.
-mod reservations;
 mod rectorat;
+mod reservations;
 mod session;
 mod staff;
 mod teacher;

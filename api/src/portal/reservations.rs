@@ -84,8 +84,7 @@ impl Typed {
 
     /// `names` are (form field, command field) pairs.
     fn refused(form: &FormData, names: &[(&str, &str)], fields: &[FieldError], message: String) -> Typed {
-        let errors: Vec<(String, String)> =
-            names.iter().filter_map(|(f, c)| message_for(fields, c).map(|m| (f.to_string(), m))).collect();
+        let errors: Vec<(String, String)> = names.iter().filter_map(|(f, c)| message_for(fields, c).map(|m| (f.to_string(), m))).collect();
         let others: Vec<String> = fields
             .iter()
             .filter(|e| !names.iter().any(|(_, c)| e.field == *c || e.field.ends_with(&format!(".{c}"))))
@@ -227,7 +226,9 @@ pub async fn cancel(
     let booking = parse_id(&booking)?;
     let form = FormData(fields);
     match forms::run(&state, &who, &form, "CancelBooking", json!({"booking": booking})).await {
-        Ok(position) => Ok(forms::see_other(form.get("retour").filter(|r| r.starts_with("/reservations")).unwrap_or("/reservations"), position)),
+        Ok(position) => {
+            Ok(forms::see_other(form.get("retour").filter(|r| r.starts_with("/reservations")).unwrap_or("/reservations"), position))
+        }
         Err(Rejected::Page(e)) => Err(e),
         Err(Rejected::Invalid { message, .. }) => home_page(&state, &who, Some(message)).await,
     }
@@ -265,7 +266,13 @@ struct CalendarPage {
 
 const BOOK_FIELDS: [(&str, &str); 5] = [("date", "date"), ("start", "from"), ("end", "to"), ("purpose", "purpose"), ("until", "until")];
 
-async fn calendar_page(state: &AppState, who: &SignedIn, resource: &str, week: IsoWeek, typed: Option<Typed>) -> Result<Response, PortalError> {
+async fn calendar_page(
+    state: &AppState,
+    who: &SignedIn,
+    resource: &str,
+    week: IsoWeek,
+    typed: Option<Typed>,
+) -> Result<Response, PortalError> {
     let id = parse_id(resource)?;
     let cal = queries::calendar(state.backend.read_models.as_ref(), &who.actor, id, week).await?;
     let res = cal.resource_doc.clone().ok_or(PortalError::NotFound)?;
@@ -281,7 +288,11 @@ async fn calendar_page(state: &AppState, who: &SignedIn, resource: &str, week: I
             .map(|e| {
                 let (status, status_class) = status_label(e.status);
                 BookingEntry {
-                    time: if e.from.date() == e.to.date() { format!("{} – {}", e.from.format("%H:%M"), e.to.format("%H:%M")) } else { slot_text(e.from, e.to) },
+                    time: if e.from.date() == e.to.date() {
+                        format!("{} – {}", e.from.format("%H:%M"), e.to.format("%H:%M"))
+                    } else {
+                        slot_text(e.from, e.to)
+                    },
                     purpose: e.purpose.clone(),
                     booker: e.booker_name.clone().unwrap_or_default(),
                     status,
@@ -406,7 +417,8 @@ pub async fn decide(
     let booking = parse_id(&booking)?;
     let form = FormData(fields);
     let outcome = if form.get("decision") == Some("refuser") {
-        forms::run(&state, &who, &form, "RejectBooking", json!({"booking": booking, "reason": form.get("reason").unwrap_or_default()})).await
+        forms::run(&state, &who, &form, "RejectBooking", json!({"booking": booking, "reason": form.get("reason").unwrap_or_default()}))
+            .await
     } else {
         forms::run(&state, &who, &form, "ApproveBooking", json!({"booking": booking})).await
     };
@@ -510,7 +522,12 @@ async fn closed_days_page(state: &AppState, who: &SignedIn, typed: Option<Typed>
                 when: if d.from == d.to {
                     french_date(d.from)
                 } else {
-                    format!("du {} au {} ({} jours)", french_date(d.from), french_date(d.to), (d.to - d.from + Duration::days(1)).num_days())
+                    format!(
+                        "du {} au {} ({} jours)",
+                        french_date(d.from),
+                        french_date(d.to),
+                        (d.to - d.from + Duration::days(1)).num_days()
+                    )
                 },
                 label: d.label,
                 command_id: command_id().to_string(),

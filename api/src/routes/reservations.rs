@@ -131,9 +131,11 @@ pub fn routes() -> ServiceRoutes {
                     .errors(&[400])
                     .ok::<CalendarWeek>("the week"),
             ),
-            read(Route::get("/api/v1/me/bookings", mine).summary("The caller's bookings, by first occurrence").ok::<Vec<BookingDoc>>(
-                "the bookings",
-            )),
+            read(
+                Route::get("/api/v1/me/bookings", mine)
+                    .summary("The caller's bookings, by first occurrence")
+                    .ok::<Vec<BookingDoc>>("the bookings"),
+            ),
             read(
                 Route::get("/api/v1/structures/{uai}/bookings/pending", pending)
                     .summary("Bookings waiting for the caller's approval (the resources they manage; all of them for the direction)")

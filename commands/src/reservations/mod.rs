@@ -23,9 +23,8 @@ use crate::store::ExpectedVersion;
 
 /// May book the resources of `uai`: an active teacher or staff member of it.
 fn require_booker(actor: &Actor, uai: &str) -> Result<(), CommandError> {
-    let ok = actor
-        .user()
-        .is_some_and(|u| u.active && u.structure == uai && matches!(u.profile, Some(Profile::Enseignant | Profile::Personnel)));
+    let ok =
+        actor.user().is_some_and(|u| u.active && u.structure == uai && matches!(u.profile, Some(Profile::Enseignant | Profile::Personnel)));
     if ok { Ok(()) } else { Err(CommandError::Forbidden(format!("only the teachers and staff of {uai} book its resources"))) }
 }
 
@@ -67,11 +66,7 @@ async fn load_weeks(
 
 /// Routes a booking's events: the booking's own to its stream (first, the primary), each week's
 /// to that week's stream.
-fn route(
-    booking: PlannedAppend,
-    weeks: &BTreeMap<IsoWeek, Loaded<ResourceWeekState>>,
-    events: Vec<Event>,
-) -> Result<Plan, CommandError> {
+fn route(booking: PlannedAppend, weeks: &BTreeMap<IsoWeek, Loaded<ResourceWeekState>>, events: Vec<Event>) -> Result<Plan, CommandError> {
     let mut booking = booking;
     let mut per_week: BTreeMap<IsoWeek, Vec<Event>> = BTreeMap::new();
     for e in events {
@@ -113,10 +108,7 @@ pub async fn book_resource(ctx: &CommandContext<'_>, cmd: &BookResource) -> Resu
 }
 
 /// Loads a booking and its resource; 404 naming `booking` when either is unknown.
-async fn load_booking(
-    ctx: &CommandContext<'_>,
-    id: uuid::Uuid,
-) -> Result<(Loaded<BookingState>, BookableResourceDefined), CommandError> {
+async fn load_booking(ctx: &CommandContext<'_>, id: uuid::Uuid) -> Result<(Loaded<BookingState>, BookableResourceDefined), CommandError> {
     let booking = ctx.load_by_id::<BookingState>(id, "booking").await?;
     let created = booking.state.created.as_ref().ok_or_else(|| CommandError::NotFound("booking".into()))?;
     let catalogue = load_catalogue(ctx, &uai_of(&booking)).await?;

@@ -192,11 +192,8 @@ pub fn book_resource(
     if !collisions.is_empty() {
         return Err(DomainError::InvalidFields(collisions));
     }
-    let status = if resource.requires_approval && !resource.managers.contains(&booker) {
-        BookingStatus::Pending
-    } else {
-        BookingStatus::Confirmed
-    };
+    let status =
+        if resource.requires_approval && !resource.managers.contains(&booker) { BookingStatus::Pending } else { BookingStatus::Confirmed };
     let mut events = vec![Event::ResourceBooked(ResourceBooked {
         booking_id,
         structure: resource.structure.clone(),
@@ -357,7 +354,8 @@ mod tests {
             structure: f.structure.uai.clone(),
             days: vec![ClosedRange { from: d("2026-10-17"), to: d("2026-11-01"), label: "Toussaint".into() }],
         };
-        let s = declare_closed_days(&f.structure, &cmd_closed, &[Uuid::new_v4()]).unwrap().iter().fold(f.structure.clone(), |s, e| s.evolve(e));
+        let s =
+            declare_closed_days(&f.structure, &cmd_closed, &[Uuid::new_v4()]).unwrap().iter().fold(f.structure.clone(), |s, e| s.evolve(e));
         let err = occurrences(&resource(false, vec![]), &s, &cmd("2026-10-19T09:00:00", "2026-10-19T10:00:00")).unwrap_err();
         assert!(matches!(err, DomainError::InvalidField { message, .. } if message.contains("Toussaint")));
         // A weekly booking skips the closed weeks.

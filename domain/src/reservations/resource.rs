@@ -143,8 +143,8 @@ mod tests {
     fn resource_code_is_unique_in_the_structure_but_a_resource_may_be_redefined() {
         let f = fixture();
         let id = Uuid::new_v4();
-        let events = define_bookable_resource(&f.structure, &ResourceCatalogueState::default(), &define("INFO1", false, vec![]), id, &[])
-            .unwrap();
+        let events =
+            define_bookable_resource(&f.structure, &ResourceCatalogueState::default(), &define("INFO1", false, vec![]), id, &[]).unwrap();
         let catalogue = ResourceCatalogueState::from_history(&events);
         let err = define_bookable_resource(&f.structure, &catalogue, &define("info1", false, vec![]), Uuid::new_v4(), &[]).unwrap_err();
         assert!(matches!(err, DomainError::InvalidField { field, .. } if field == "code"));

@@ -95,8 +95,7 @@ pub async fn calendar(store: &dyn ReadModelStore, actor: &Actor, id: Uuid, week:
         e.booker_name = names.person(e.booker);
     }
     let closed = closed_days_of(store, &res.structure).await?;
-    cal.closed_days =
-        week.days().into_iter().filter_map(|d| closed.on(d).map(|c| ClosedDay { date: d, label: c.label.clone() })).collect();
+    cal.closed_days = week.days().into_iter().filter_map(|d| closed.on(d).map(|c| ClosedDay { date: d, label: c.label.clone() })).collect();
     cal.monday = week.monday();
     cal.resource_doc = Some(res);
     Ok(cal)
@@ -141,8 +140,11 @@ pub async fn pending_approvals(store: &dyn ReadModelStore, actor: &Actor, uai: &
     }
     let resources = resources_of(store, &uai).await?;
     let managed: Vec<Uuid> = resources.iter().filter(|r| manages(actor, r)).map(|r| r.id).collect();
-    let mut docs: Vec<BookingDoc> =
-        list_as::<BookingDoc>(&src(store), PENDING, &format!("{uai}/")).await?.into_iter().filter(|d| managed.contains(&d.resource)).collect();
+    let mut docs: Vec<BookingDoc> = list_as::<BookingDoc>(&src(store), PENDING, &format!("{uai}/"))
+        .await?
+        .into_iter()
+        .filter(|d| managed.contains(&d.resource))
+        .collect();
     docs.sort_by_key(|d| (d.booked_at, d.id));
     name_bookings(store, &uai, &mut docs).await?;
     Ok(docs)
