@@ -480,4 +480,53 @@ mod tests {
         assert!(occurrences(&r, &f.structure, &weekly("2026-10-05T09:00:00", "2026-10-05T10:00:00", "2026-10-04")).is_err());
         assert_eq!(occurrences(&r, &f.structure, &weekly("2026-09-07T09:00:00", "2026-09-07T10:00:00", "2027-07-04")).unwrap().len(), 43);
     }
+
+    proptest::proptest! {
+        /// Law: whatever bookings are attempted, in whatever order (single or weekly), the
+        /// accepted ones never overlap, and each refusal names an accepted booking that one of
+        /// its occurrences overlaps.
+        #[test]
+        fn accepted_bookings_never_overlap(attempts in proptest::collection::vec((0i64..21, 8u32..17, 1u32..4, proptest::bool::ANY), 1..40)) {
+            let r = resource(false, vec![]);
+            let f = fixture();
+            let monday: NaiveDateTime = dt("2026-09-07T00:00:00");
+            let mut weeks = BTreeMap::new();
+            let mut accepted: Vec<(Uuid, Vec<Slot>)> = Vec::new();
+            for (n, (day, hour, hours, weekly)) in attempts.into_iter().enumerate() {
+                let from = monday + Duration::days(day) + Duration::hours(i64::from(hour));
+                let to = from + Duration::hours(i64::from(hours));
+                let c = BookResource {
+                    booking_id: None,
+                    resource: r.resource_id,
+                    from,
+                    to,
+                    purpose: "x".into(),
+                    recurrence: weekly.then(|| Recurrence { until: (from + Duration::days(14)).date() }),
+                };
+                let Ok(slots) = occurrences(&r, &f.structure, &c) else { continue };
+                let id = Uuid::from_u128(n as u128 + 1);
+                match book_resource(&r, &weeks, &slots, &c, id, Uuid::from_u128(1)) {
+                    Ok(events) => {
+                        hold(&mut weeks, &events);
+                        accepted.push((id, slots));
+                    }
+                    Err(DomainError::InvalidFields(issues)) => {
+                        for (_, message) in issues {
+                            let named = accepted.iter().any(|(a, their)| {
+                                message.contains(&a.to_string()) && their.iter().any(|t| slots.iter().any(|s| s.overlaps(t)))
+                            });
+                            proptest::prop_assert!(named, "{message}");
+                        }
+                    }
+                    Err(other) => proptest::prop_assert!(false, "unexpected refusal {other:?}"),
+                }
+            }
+            let all: Vec<&Slot> = accepted.iter().flat_map(|(_, s)| s.iter()).collect();
+            for (i, a) in all.iter().enumerate() {
+                for b in &all[i + 1..] {
+                    proptest::prop_assert!(!a.overlaps(b), "{a} and {b} overlap");
+                }
+            }
+        }
+    }
 }
