@@ -83,7 +83,11 @@ async fn one(kind: &str, spread: bool) -> Run {
     let mut resources = Vec::new();
     for n in 0..if spread { RESOURCES } else { 1 } {
         let r = s
-            .ok(&head, "DefineBookableResource", json!({"structure": UAI, "code": format!("R{n}"), "name": format!("Salle {n}"), "kind": "salle", "opening_hours": hours}))
+            .ok(
+                &head,
+                "DefineBookableResource",
+                json!({"structure": UAI, "code": format!("R{n}"), "name": format!("Salle {n}"), "kind": "salle", "opening_hours": hours}),
+            )
             .await;
         resources.push(r["created"]["resource_id"].as_str().expect("resource id").to_string());
     }
