@@ -14,6 +14,9 @@ use ent_domain::blogs::commands::*;
 use ent_domain::forums::commands::*;
 // agenda
 use ent_domain::agenda::commands::*;
+// Réservations (and the structure's closed days).
+use ent_domain::directory::calendar::{DeclareClosedDays, WithdrawClosedDays};
+use ent_domain::reservations::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -157,6 +160,14 @@ commands! {
     CancelSchoolEvent => crate::agenda::cancel_school_event;
     CreateCalendarFeed => crate::agenda::create_calendar_feed;
     RevokeCalendarFeed => crate::agenda::revoke_calendar_feed;
+    // Réservations (and the structure's closed days).
+    DeclareClosedDays => crate::directory::declare_closed_days;
+    WithdrawClosedDays => crate::directory::withdraw_closed_days;
+    DefineBookableResource => crate::reservations::define_bookable_resource;
+    BookResource => crate::reservations::book_resource;
+    ApproveBooking => crate::reservations::approve_booking;
+    RejectBooking => crate::reservations::reject_booking;
+    CancelBooking => crate::reservations::cancel_booking;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

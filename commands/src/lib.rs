@@ -35,6 +35,8 @@ pub mod blogs;
 pub mod forums;
 // agenda
 pub mod agenda;
+// Réservations.
+pub mod reservations;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

@@ -21,6 +21,9 @@ use crate::blogs::events::*;
 use crate::forums::events::*;
 // agenda
 use crate::agenda::events::*;
+// Réservations (and the structure's closed days, a directory event they need).
+use crate::directory::calendar::{ClosedDaysDeclared, ClosedDaysWithdrawn};
+use crate::reservations::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -123,6 +126,16 @@ pub enum Event {
     SchoolEventCancelled(SchoolEventCancelled),
     CalendarFeedCreated(CalendarFeedCreated),
     CalendarFeedRevoked(CalendarFeedRevoked),
+    // Réservations (and the structure's closed days).
+    ClosedDaysDeclared(ClosedDaysDeclared),
+    ClosedDaysWithdrawn(ClosedDaysWithdrawn),
+    BookableResourceDefined(BookableResourceDefined),
+    ResourceBooked(ResourceBooked),
+    BookingApproved(BookingApproved),
+    BookingRejected(BookingRejected),
+    BookingCancelled(BookingCancelled),
+    ResourceSlotsHeld(ResourceSlotsHeld),
+    ResourceSlotsReleased(ResourceSlotsReleased),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -272,6 +285,16 @@ event_types! {
     SchoolEventCancelled => "agenda", 1;
     CalendarFeedCreated => "agenda", 1;
     CalendarFeedRevoked => "agenda", 1;
+    // Réservations (the closed days belong to the directory).
+    ClosedDaysDeclared => "directory", 1;
+    ClosedDaysWithdrawn => "directory", 1;
+    BookableResourceDefined => "reservations", 1;
+    ResourceBooked => "reservations", 1;
+    BookingApproved => "reservations", 1;
+    BookingRejected => "reservations", 1;
+    BookingCancelled => "reservations", 1;
+    ResourceSlotsHeld => "reservations", 1;
+    ResourceSlotsReleased => "reservations", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

@@ -27,6 +27,8 @@ pub mod html;
 pub mod reach;
 // agenda
 pub mod agenda;
+// Réservations.
+pub mod reservations;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

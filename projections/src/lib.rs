@@ -33,6 +33,8 @@ pub mod forums;
 pub mod reach;
 // agenda
 pub mod agenda;
+// Réservations.
+pub mod reservations;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -64,6 +66,8 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(actualites::NewsProjection),
         // agenda
         Arc::new(agenda::AgendaProjection),
+        // Réservations.
+        Arc::new(reservations::ReservationsProjection),
     ]
 }
 

@@ -35,6 +35,8 @@ struct Ids<'a> {
     news: uuid::Uuid,
     // agenda
     school_event: uuid::Uuid,
+    /// A bookable resource of school A (réservations).
+    resource: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -87,6 +89,14 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/streams/{*stream}", format!("/api/v1/streams/{uai}/structure/{uai}"),              [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/admin/projections", "/api/v1/admin/projections".into(),                            [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/admin/cas-services", "/api/v1/admin/cas-services".into(),                          [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
+    // Réservations (and the structure's closed days).
+    let resource = ids.resource;
+    row("/api/v1/structures/{uai}/resources", format!("/api/v1/structures/{uai}/resources"),        [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
+    row("/api/v1/resources/{resource}/calendar", format!("/api/v1/resources/{resource}/calendar?week=2026-W41"), [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
+    row("/api/v1/me/bookings", "/api/v1/me/bookings".into(),                                        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/structures/{uai}/bookings/pending", format!("/api/v1/structures/{uai}/bookings/pending"), [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
+    row("/api/v1/structures/{uai}/occupancy", format!("/api/v1/structures/{uai}/occupancy?week=2026-W41"), [200, 404, 404, 200, 404, 404, 404, 404, 404, 404]);
+    row("/api/v1/structures/{uai}/closed-days", format!("/api/v1/structures/{uai}/closed-days"),    [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
     // The CAS protocol is not read with a token: the form, a validation failure, the logout page.
     // Forums, blogs, news (actualités).
     let (category, topic, post, blog, blog_post, news) = (ids.category, ids.topic, ids.post, ids.blog, ids.blog_post, ids.news);
@@ -195,6 +205,25 @@ async fn every_read_route_for_every_profile(kind: &str) {
         news,
         school_event: ent_tests::server::TestServer::created_id(&event),
     };
+    let hours = json!([{"day": "monday", "ranges": [{"start": "08:00", "end": "18:00"}]}]);
+    let defined = s
+        .ok(
+            &a.head,
+            "DefineBookableResource",
+            json!({"structure": a.uai, "code": "B12", "name": "Salle B12", "kind": "salle", "opening_hours": hours}),
+        )
+        .await;
+    let resource = defined["created"]["resource_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("resource id");
+    let booked = s
+        .ok(
+            &a.teacher,
+            "BookResource",
+            json!({"resource": resource, "from": "2026-10-05T09:00:00", "to": "2026-10-05T10:00:00", "purpose": "Cours"}),
+        )
+        .await;
+    let at = at.max(booked["position"].as_u64());
+
+    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson, resource };
     let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();

@@ -25,6 +25,8 @@ use uuid::Uuid;
 
 // Espace de travail.
 pub mod espace;
+// Réservations.
+mod reservations;
 
 /// The UAI of the demo collège.
 pub const DEMO_UAI: &str = "0750680G";
@@ -350,6 +352,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     espace::seed(&s, &teacher_actors[0], classes[0]).await?;
     communication::seed(&s, &head, &teacher_actors[0], classes[0], class_6a[1]).await?;
     agenda::seed(&s, &head, classes[0], &subjects, &teachers.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
+    reservations::seed(&s, &head, principal_id, &teacher_actors).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

@@ -18,7 +18,9 @@ mod login;
 mod nav;
 pub(crate) mod page;
 mod policy;
+// Réservations.
 mod rectorat;
+mod reservations;
 mod session;
 mod staff;
 mod teacher;
@@ -106,6 +108,15 @@ pub fn pages() -> Vec<Page> {
         page("/agenda/evenements", get(agenda::events).post(agenda::create_event), Service::Agenda),
         page("/agenda/evenements/{event}", get(agenda::event).post(agenda::update_event), Service::Agenda),
         page("/agenda/evenements/{event}/annulation", post(agenda::cancel_event), Service::Agenda),
+        // Réservations (and the structure's closed days, a directory form).
+        page("/reservations", get(reservations::home), Service::Reservations),
+        page("/reservations/{booking}/annulation", post(reservations::cancel), Service::Reservations),
+        page("/reservations/ressources/{resource}", get(reservations::calendar).post(reservations::book), Service::Reservations),
+        page("/reservations/validations", get(reservations::approvals), Service::Reservations),
+        page("/reservations/validations/{booking}", post(reservations::decide), Service::Reservations),
+        page("/reservations/occupation", get(reservations::occupancy), Service::Reservations),
+        page("/direction/fermetures", get(reservations::closed_days).post(reservations::declare_closed_days), Directory),
+        page("/direction/fermetures/{id}/retrait", post(reservations::withdraw_closed_days), Directory),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

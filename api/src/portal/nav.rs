@@ -52,6 +52,9 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     // agenda
     if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
         nav.push(link("/agenda", "Agenda"));
+    // Réservations: the teachers and staff of a structure book its rooms and equipment.
+    if matches!(who.profile(), Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/reservations", "Réservations"));
     }
     nav
 }

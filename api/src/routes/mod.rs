@@ -23,6 +23,8 @@ mod blogs;
 mod forums;
 // agenda
 pub(crate) mod agenda;
+// Réservations.
+pub(crate) mod reservations;
 
 use std::time::Duration;
 
@@ -65,6 +67,9 @@ pub fn all() -> Vec<Route> {
         actualites::routes(),
         // agenda
         agenda::routes(),
+        // Réservations (and the structure's closed days, a directory read).
+        reservations::routes(),
+        reservations::closed_days_routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

@@ -2,6 +2,7 @@
 
 mod activation;
 mod bootstrap;
+mod calendar;
 mod import;
 mod structure;
 mod users;
@@ -10,6 +11,7 @@ pub use activation::{
     ActivationOutcome, attempt_activation, issue_activation_code_cmd as issue_activation_code, issue_class_activation_codes,
 };
 pub use bootstrap::{BootstrapOutcome, bootstrap_admin};
+pub use calendar::{declare_closed_days, withdraw_closed_days};
 pub use import::{import_directory, import_report, parse_mapping};
 pub use structure::{create_class, create_group, create_structure, create_subject, define_periods};
 pub use users::{

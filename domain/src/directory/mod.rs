@@ -1,6 +1,7 @@
 //! Directory & administration: structures, classes, groups, subjects, periods, users and links.
 
 pub mod activation;
+pub mod calendar;
 pub mod commands;
 pub mod events;
 pub mod import;

@@ -37,6 +37,8 @@ pub struct StructureState {
     pub subjects: BTreeMap<Uuid, (String, String)>,
     /// Periods by school year.
     pub periods: BTreeMap<String, PeriodsDefined>,
+    /// Declared closed days (holidays), by id (`calendar.rs`).
+    pub closed_days: BTreeMap<Uuid, super::calendar::ClosedDays>,
 }
 
 impl StructureState {
@@ -92,6 +94,7 @@ impl Aggregate for StructureState {
             Event::PeriodsDefined(e) => {
                 self.periods.insert(e.school_year.clone(), e.clone());
             }
+            Event::ClosedDaysDeclared(_) | Event::ClosedDaysWithdrawn(_) => super::calendar::apply(self, event),
             _ => {}
         }
     }

@@ -59,6 +59,12 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("SchoolEventUpdated", Service::Agenda, "school_events_updated"),
     ("SchoolEventCancelled", Service::Agenda, "school_events_cancelled"),
     ("CalendarFeedCreated", Service::Agenda, "calendar_feeds_created"),
+    // Réservations (the slots held and released are bookkeeping of a booking, not actions).
+    ("BookableResourceDefined", Service::Reservations, "resources_defined"),
+    ("ResourceBooked", Service::Reservations, "bookings"),
+    ("BookingApproved", Service::Reservations, "bookings_approved"),
+    ("BookingRejected", Service::Reservations, "bookings_rejected"),
+    ("BookingCancelled", Service::Reservations, "bookings_cancelled"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.

@@ -45,6 +45,9 @@ impl Projection for DirectoryProjection {
             Event::CasServiceUnregistered(e) => super::cas::cas_service_unregistered(view, e),
             Event::UserDeactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = false),
             Event::UserReactivated(e) => view.update(USERS, e.user_id, |c: &mut UserCard| c.active = true),
+            // The structure's closed days.
+            Event::ClosedDaysDeclared(e) => super::calendar::closed_days_declared(view, e),
+            Event::ClosedDaysWithdrawn(e) => super::calendar::closed_days_withdrawn(view, e),
             _ => Ok(()),
         }
     }

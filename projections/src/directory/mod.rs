@@ -1,5 +1,6 @@
 //! Directory read models: structure tree, class rosters, user cards (with children, classes).
 
+pub mod calendar;
 pub mod cas;
 mod fold;
 mod models;
