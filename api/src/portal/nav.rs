@@ -49,9 +49,11 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
         nav.push(link("/blogs", "Blogs"));
         nav.push(link("/actualites", "Actualités"));
+    }
     // agenda
     if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
         nav.push(link("/agenda", "Agenda"));
+    }
     // Réservations: the teachers and staff of a structure book its rooms and equipment.
     if matches!(who.profile(), Profile::Enseignant | Profile::Personnel) {
         nav.push(link("/reservations", "Réservations"));
