@@ -2,14 +2,13 @@
 //! three classes (6A, 6B, 5A) of six pupils with their parents, four subjects each taught by its
 //! teacher, two graded evaluations per subject and class in the first trimestre, every subject
 //! and council appreciation written and the trimestre's bulletins published; in 6A a lesson
-//! log, homework and a roll call (one absence, its parent notified); a teacher's workspace with
-//! a file shared with 6A.
+//! log, homework and a roll call (one absence, its parent notified); the week of 7 December in
+//! 6A's timetable and three school events (`agenda.rs`); rooms, closed days and bookings
+//! (`reservations.rs`); a teacher's workspace with a file shared with 6A (`espace.rs`); a
+//! forum, a class blog and news (`communication.rs`).
 
 // Forums, blogs, news (actualités).
 mod communication;
-//! log, homework and a roll call (one absence, its parent notified); the week of 7 December in
-//! 6A's timetable and three school events (`agenda.rs`).
-
 // agenda
 mod agenda;
 
