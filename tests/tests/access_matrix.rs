@@ -170,12 +170,6 @@ async fn every_read_route_for_every_profile(kind: &str) {
         .await;
     let at = at.max(event["position"].as_u64());
 
-    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson };
-    let mut table = table(&ids);
-    // Espace de travail: a file of the teacher's, shared with 6A to read.
-    let (file, shared_at) = espace_file(&s, &a).await;
-    let at = at.max(shared_at);
-    espace_rows(&mut table, file);
     let r = s.ok(&a.teacher, "CreateForumCategory", json!({"name": "Vie de la 6A", "class": a.class_a})).await;
     let category = TestServer::created_id(&r);
     let r = s.ok(&a.pupil_a1_token, "OpenTopic", json!({"category": category, "title": "Sortie", "body": "<p>Qui vient ?</p>"})).await;
@@ -191,20 +185,6 @@ async fn every_read_route_for_every_profile(kind: &str) {
         .await;
     let news = TestServer::created_id(&r);
     let at = at.max(r["position"].as_u64());
-    let ids = Ids {
-        a: &a,
-        evaluation: activity.evaluation,
-        entry: activity.entry,
-        import,
-        lesson: activity.lesson,
-        category,
-        topic,
-        post,
-        blog,
-        blog_post,
-        news,
-        school_event: ent_tests::server::TestServer::created_id(&event),
-    };
     let hours = json!([{"day": "monday", "ranges": [{"start": "08:00", "end": "18:00"}]}]);
     let defined = s
         .ok(
@@ -223,8 +203,26 @@ async fn every_read_route_for_every_profile(kind: &str) {
         .await;
     let at = at.max(booked["position"].as_u64());
 
-    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson, resource };
-    let table = table(&ids);
+    let ids = Ids {
+        a: &a,
+        evaluation: activity.evaluation,
+        entry: activity.entry,
+        import,
+        lesson: activity.lesson,
+        category,
+        topic,
+        post,
+        blog,
+        blog_post,
+        news,
+        school_event: ent_tests::server::TestServer::created_id(&event),
+        resource,
+    };
+    let mut table = table(&ids);
+    // Espace de travail: a file of the teacher's, shared with 6A to read.
+    let (file, shared_at) = espace_file(&s, &a).await;
+    let at = at.max(shared_at);
+    espace_rows(&mut table, file);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();
     let routes: Vec<_> = ent_api::routes::all().into_iter().filter(|r| r.method == reqwest::Method::GET).collect();
