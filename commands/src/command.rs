@@ -6,6 +6,8 @@ use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
 use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
+// ressources
+use ent_domain::ressources::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -114,6 +116,11 @@ commands! {
     PositionCompetency => crate::competences::position_competency;
     ValidateCertificationItem => crate::competences::validate_certification_item;
     SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
+    // ressources
+    PublishResource => crate::ressources::publish_resource;
+    UnpublishResource => crate::ressources::unpublish_resource;
+    CreateLearningPath => crate::ressources::create_learning_path;
+    CompleteStep => crate::ressources::complete_step;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

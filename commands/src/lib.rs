@@ -26,6 +26,8 @@ pub mod sealing;
 pub mod store;
 pub mod usage;
 pub mod vie_scolaire;
+// ressources
+pub mod ressources;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

@@ -13,6 +13,8 @@ use crate::directory::events::*;
 use crate::notes::events::*;
 use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
+// ressources
+use crate::ressources::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -79,6 +81,11 @@ pub enum Event {
     CompetencyPositioned(CompetencyPositioned),
     CertificationItemValidated(CertificationItemValidated),
     EndOfCycleAssessmentSet(EndOfCycleAssessmentSet),
+    // ressources
+    ResourcePublished(ResourcePublished),
+    ResourceUnpublished(ResourceUnpublished),
+    LearningPathCreated(LearningPathCreated),
+    StepCompleted(StepCompleted),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -192,6 +199,11 @@ event_types! {
     CompetencyPositioned => "competences", 1;
     CertificationItemValidated => "competences", 1;
     EndOfCycleAssessmentSet => "competences", 1;
+    // ressources
+    ResourcePublished => "ressources", 1;
+    ResourceUnpublished => "ressources", 1;
+    LearningPathCreated => "ressources", 1;
+    StepCompleted => "ressources", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

@@ -17,6 +17,8 @@ pub mod notes;
 pub mod stream;
 pub mod usage;
 pub mod vie_scolaire;
+// ressources
+pub mod ressources;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

@@ -35,6 +35,10 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("LessonLogged", Service::CahierDeTextes, "lesson_entries"),
     ("HomeworkAssigned", Service::CahierDeTextes, "homework_entries"),
     ("CompetencyPositioned", Service::Competences, "competencies_positioned"),
+    // Ressources.
+    ("ResourcePublished", Service::Ressources, "resources_published"),
+    ("LearningPathCreated", Service::Ressources, "learning_paths_created"),
+    ("StepCompleted", Service::Ressources, "path_steps_completed"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
