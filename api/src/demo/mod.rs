@@ -4,6 +4,8 @@
 //! and council appreciation written and the trimestre's bulletins published; in 6A a lesson
 //! log, homework and a roll call (one absence, its parent notified).
 
+// ressources
+mod ressources;
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
 use ent_commands::{Command, CommandError, CommandHandler};
@@ -335,6 +337,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     first_trimestre(&s, &head, &teacher_actors, &classes, &subjects, &pupils).await?;
     let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
+    ressources::seed(&s, &teacher_actors, &classes, &subjects, &class_6a).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },
