@@ -25,6 +25,8 @@ struct Ids<'a> {
     entry: uuid::Uuid,
     import: uuid::Uuid,
     lesson: uuid::Uuid,
+    // ressources
+    path: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -77,6 +79,11 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/streams/{*stream}", format!("/api/v1/streams/{uai}/structure/{uai}"),              [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/admin/projections", "/api/v1/admin/projections".into(),                            [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/admin/cas-services", "/api/v1/admin/cas-services".into(),                          [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
+    // ressources: readers belong to the structure read; the catalogue names none (403 for the others).
+    row("/api/v1/resources", "/api/v1/resources?q=fractions".into(),                               [403, 403, 403, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/pupils/{pupil}/learning-paths", format!("/api/v1/pupils/{pupil}/learning-paths"),  [404, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
+    row("/api/v1/learning-paths", "/api/v1/learning-paths".into(),                                  [403, 403, 403, 200, 200, 200, 403, 403, 200, 403]);
+    row("/api/v1/learning-paths/{path}/progress", format!("/api/v1/learning-paths/{}/progress", ids.path), [404, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
     // The CAS protocol is not read with a token: the form, a validation failure, the logout page.
     row("/cas/login", "/cas/login".into(),                                                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/serviceValidate", "/cas/serviceValidate".into(),                                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
@@ -126,7 +133,17 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let import = imported["import_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("import id");
     let at = at.max(imported["position"].as_u64());
 
-    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson };
+    // ressources: a resource of 6A and a path for 6A.
+    let r = s
+        .ok(&a.teacher, "PublishResource", json!({"structure": a.uai, "title": "Les fractions", "url": "https://www.lumni.fr/video/fractions", "published_to": [a.class_a]}))
+        .await;
+    let resource = TestServer::created_id(&r);
+    let r = s
+        .ok(&a.teacher, "CreateLearningPath", json!({"title": "Fractions", "assigned_to": a.class_a, "opens_on": "2026-09-01", "mode": "standard", "steps": [{"kind": "resource", "resource": resource}]}))
+        .await;
+    let path = TestServer::created_id(&r);
+    let at = at.max(r["position"].as_u64());
+    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson, path };
     let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();

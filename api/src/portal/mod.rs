@@ -23,6 +23,8 @@ mod session;
 mod staff;
 mod teacher;
 mod vie_scolaire;
+// ressources
+mod ressources;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -74,6 +76,11 @@ pub fn pages() -> Vec<Page> {
         page("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
+        // ressources
+        page("/ressources", get(ressources::catalogue).post(ressources::publish), Some(Service::Ressources)),
+        page("/parcours", get(ressources::paths), Some(Service::Ressources)),
+        page("/parcours/{path}/etapes/{step}", post(ressources::complete), Some(Service::Ressources)),
+        page("/parcours/{path}/suivi", get(ressources::progress), Some(Service::Ressources)),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

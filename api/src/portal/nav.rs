@@ -37,5 +37,12 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
         Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
+    // ressources: the catalogue for every member of a structure; paths for pupils, teachers, staff.
+    if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/ressources", "Ressources"));
+    }
+    if matches!(who.profile(), Profile::Eleve | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/parcours", "Parcours"));
+    }
     nav
 }

@@ -242,7 +242,7 @@ fn summary(p: &PathDoc, names: &Names) -> PathSummary {
 /// names no resource).
 pub async fn learning_paths(store: &dyn ReadModelStore, actor: &Actor) -> Result<Vec<PathSummary>, QueryError> {
     let uai = match actor.user() {
-        Some(u) if u.profile == Some(Profile::Enseignant) || actor.is_staff_of(&u.structure) => u.structure.clone(),
+        Some(u) if matches!(u.profile, Some(Profile::Enseignant | Profile::Personnel)) => u.structure.clone(),
         _ => return Err(QueryError::Forbidden("the list of learning paths is for teachers and staff".into())),
     };
     let mut paths: Vec<PathDoc> =
