@@ -11,7 +11,9 @@ use uuid::Uuid;
 use super::{DEMO_UAI, Seeder};
 
 /// `(title, description, url, subject index, theme, levels)`.
-const RESOURCES: [(&str, &str, &str, usize, &str, &[&str]); 5] = [
+type DemoResource = (&'static str, &'static str, &'static str, usize, &'static str, &'static [&'static str]);
+
+const RESOURCES: [DemoResource; 5] = [
     (
         "Les fractions en vidéo",
         "Comprendre ce qu'est une fraction et la placer sur une demi-droite graduée (vidéo Lumni, 4 min).",
