@@ -17,6 +17,8 @@ use ent_domain::agenda::commands::*;
 // Réservations (and the structure's closed days).
 use ent_domain::directory::calendar::{DeclareClosedDays, WithdrawClosedDays};
 use ent_domain::reservations::commands::*;
+// ressources
+use ent_domain::ressources::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -168,6 +170,11 @@ commands! {
     ApproveBooking => crate::reservations::approve_booking;
     RejectBooking => crate::reservations::reject_booking;
     CancelBooking => crate::reservations::cancel_booking;
+    // ressources
+    PublishResource => crate::ressources::publish_resource;
+    UnpublishResource => crate::ressources::unpublish_resource;
+    CreateLearningPath => crate::ressources::create_learning_path;
+    CompleteStep => crate::ressources::complete_step;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

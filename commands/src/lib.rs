@@ -37,6 +37,8 @@ pub mod forums;
 pub mod agenda;
 // Réservations.
 pub mod reservations;
+// ressources
+pub mod ressources;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

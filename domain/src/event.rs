@@ -24,6 +24,8 @@ use crate::agenda::events::*;
 // Réservations (and the structure's closed days, a directory event they need).
 use crate::directory::calendar::{ClosedDaysDeclared, ClosedDaysWithdrawn};
 use crate::reservations::events::*;
+// ressources
+use crate::ressources::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -136,6 +138,11 @@ pub enum Event {
     BookingCancelled(BookingCancelled),
     ResourceSlotsHeld(ResourceSlotsHeld),
     ResourceSlotsReleased(ResourceSlotsReleased),
+    // ressources
+    ResourcePublished(ResourcePublished),
+    ResourceUnpublished(ResourceUnpublished),
+    LearningPathCreated(LearningPathCreated),
+    StepCompleted(StepCompleted),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -295,6 +302,11 @@ event_types! {
     BookingCancelled => "reservations", 1;
     ResourceSlotsHeld => "reservations", 1;
     ResourceSlotsReleased => "reservations", 1;
+    // ressources
+    ResourcePublished => "ressources", 1;
+    ResourceUnpublished => "ressources", 1;
+    LearningPathCreated => "ressources", 1;
+    StepCompleted => "ressources", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

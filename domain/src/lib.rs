@@ -29,6 +29,8 @@ pub mod reach;
 pub mod agenda;
 // Réservations.
 pub mod reservations;
+// ressources
+pub mod ressources;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

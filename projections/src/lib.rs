@@ -35,6 +35,9 @@ pub mod reach;
 pub mod agenda;
 // Réservations.
 pub mod reservations;
+// ressources
+pub mod ressources;
+pub mod search;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -68,6 +71,8 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(agenda::AgendaProjection),
         // Réservations.
         Arc::new(reservations::ReservationsProjection),
+        // ressources
+        Arc::new(ressources::RessourcesProjection),
     ]
 }
 

@@ -89,6 +89,10 @@ pub trait ReadModelStore: Send + Sync + 'static {
     async fn get(&self, projection: &str, collection: &str, key: &str) -> Result<Option<Value>, ReadModelError>;
     /// Documents of the active generation whose key starts with `key_prefix`, by key.
     async fn list(&self, projection: &str, collection: &str, key_prefix: &str) -> Result<Vec<Value>, ReadModelError>;
+    /// Keys of the documents of the active generation of a searchable `collection`
+    /// ([`crate::search::SEARCHABLE`]) that match `query` (words a user typed, never query
+    /// syntax), best first, at most `limit`. A query without a word matches nothing.
+    async fn search(&self, projection: &str, collection: &str, query: &str, limit: usize) -> Result<Vec<String>, ReadModelError>;
     /// Checkpoints of the active generations.
     async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, ReadModelError>;
     /// Fault injection for crash tests: the next `n` commits write their documents, then fail

@@ -37,6 +37,8 @@ struct Ids<'a> {
     school_event: uuid::Uuid,
     /// A bookable resource of school A (réservations).
     resource: uuid::Uuid,
+    // ressources
+    path: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -97,6 +99,11 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/structures/{uai}/bookings/pending", format!("/api/v1/structures/{uai}/bookings/pending"), [200, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
     row("/api/v1/structures/{uai}/occupancy", format!("/api/v1/structures/{uai}/occupancy?week=2026-W41"), [200, 404, 404, 200, 404, 404, 404, 404, 404, 404]);
     row("/api/v1/structures/{uai}/closed-days", format!("/api/v1/structures/{uai}/closed-days"),    [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
+    // ressources: readers belong to the structure read; the catalogue names none (403 for the others).
+    row("/api/v1/resources", "/api/v1/resources?q=fractions".into(),                               [403, 403, 403, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/pupils/{pupil}/learning-paths", format!("/api/v1/pupils/{pupil}/learning-paths"),  [404, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
+    row("/api/v1/learning-paths", "/api/v1/learning-paths".into(),                                  [403, 403, 403, 200, 200, 200, 403, 403, 200, 403]);
+    row("/api/v1/learning-paths/{path}/progress", format!("/api/v1/learning-paths/{}/progress", ids.path), [404, 404, 404, 200, 200, 200, 404, 404, 404, 404]);
     // The CAS protocol is not read with a token: the form, a validation failure, the logout page.
     // Forums, blogs, news (actualités).
     let (category, topic, post, blog, blog_post, news) = (ids.category, ids.topic, ids.post, ids.blog, ids.blog_post, ids.news);
@@ -223,6 +230,18 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let (file, shared_at) = espace_file(&s, &a).await;
     let at = at.max(shared_at);
     espace_rows(&mut table, file);
+    // ressources: a resource of 6A and a path for 6A.
+    let r = s
+        .ok(&a.teacher, "PublishResource", json!({"structure": a.uai, "title": "Les fractions", "url": "https://www.lumni.fr/video/fractions", "published_to": [a.class_a]}))
+        .await;
+    let resource = TestServer::created_id(&r);
+    let r = s
+        .ok(&a.teacher, "CreateLearningPath", json!({"title": "Fractions", "assigned_to": a.class_a, "opens_on": "2026-09-01", "mode": "standard", "steps": [{"kind": "resource", "resource": resource}]}))
+        .await;
+    let path = TestServer::created_id(&r);
+    let at = at.max(r["position"].as_u64());
+    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson, path };
+    let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();
     let routes: Vec<_> = ent_api::routes::all().into_iter().filter(|r| r.method == reqwest::Method::GET).collect();

@@ -12,6 +12,8 @@ mod communication;
 // agenda
 mod agenda;
 
+// ressources
+mod ressources;
 use ent_commands::directory::bootstrap_admin;
 use ent_commands::envelope::ParsedCommand;
 use ent_commands::{Command, CommandError, CommandHandler};
@@ -352,6 +354,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     communication::seed(&s, &head, &teacher_actors[0], classes[0], class_6a[1]).await?;
     agenda::seed(&s, &head, classes[0], &subjects, &teachers.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
     reservations::seed(&s, &head, principal_id, &teacher_actors).await?;
+    ressources::seed(&s, &teacher_actors, &classes, &subjects, &class_6a).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

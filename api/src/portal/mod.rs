@@ -33,6 +33,8 @@ mod blogs;
 mod forums;
 // agenda
 mod agenda;
+// ressources
+mod ressources;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -117,6 +119,11 @@ pub fn pages() -> Vec<Page> {
         page("/reservations/occupation", get(reservations::occupancy), Service::Reservations),
         page("/direction/fermetures", get(reservations::closed_days).post(reservations::declare_closed_days), Directory),
         page("/direction/fermetures/{id}/retrait", post(reservations::withdraw_closed_days), Directory),
+        // ressources
+        page("/ressources", get(ressources::catalogue).post(ressources::publish), Some(Service::Ressources)),
+        page("/parcours", get(ressources::paths), Some(Service::Ressources)),
+        page("/parcours/{path}/etapes/{step}", post(ressources::complete), Some(Service::Ressources)),
+        page("/parcours/{path}/suivi", get(ressources::progress), Some(Service::Ressources)),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

@@ -58,5 +58,12 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     if matches!(who.profile(), Profile::Enseignant | Profile::Personnel) {
         nav.push(link("/reservations", "Réservations"));
     }
+    // ressources: the catalogue for every member of a structure; paths for pupils, teachers, staff.
+    if matches!(who.profile(), Profile::Eleve | Profile::Parent | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/ressources", "Ressources"));
+    }
+    if matches!(who.profile(), Profile::Eleve | Profile::Enseignant | Profile::Personnel) {
+        nav.push(link("/parcours", "Parcours"));
+    }
     nav
 }

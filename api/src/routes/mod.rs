@@ -25,6 +25,8 @@ mod forums;
 pub(crate) mod agenda;
 // Réservations.
 pub(crate) mod reservations;
+// ressources
+pub(crate) mod ressources;
 
 use std::time::Duration;
 
@@ -70,6 +72,8 @@ pub fn all() -> Vec<Route> {
         // Réservations (and the structure's closed days, a directory read).
         reservations::routes(),
         reservations::closed_days_routes(),
+        // ressources
+        ressources::routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

@@ -65,6 +65,10 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("BookingApproved", Service::Reservations, "bookings_approved"),
     ("BookingRejected", Service::Reservations, "bookings_rejected"),
     ("BookingCancelled", Service::Reservations, "bookings_cancelled"),
+    // Ressources.
+    ("ResourcePublished", Service::Ressources, "resources_published"),
+    ("LearningPathCreated", Service::Ressources, "learning_paths_created"),
+    ("StepCompleted", Service::Ressources, "path_steps_completed"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.

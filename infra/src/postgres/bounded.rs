@@ -127,6 +127,9 @@ impl<R: ReadModelStore> ReadModelStore for Bounded<R> {
     async fn list(&self, projection: &str, collection: &str, key_prefix: &str) -> Result<Vec<Value>, ReadModelError> {
         self.read_model_call(self.inner.list(projection, collection, key_prefix)).await
     }
+    async fn search(&self, projection: &str, collection: &str, query: &str, limit: usize) -> Result<Vec<String>, ReadModelError> {
+        self.read_model_call(self.inner.search(projection, collection, query, limit)).await
+    }
     async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, ReadModelError> {
         self.read_model_call(self.inner.checkpoints()).await
     }

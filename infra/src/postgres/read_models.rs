@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicU32;
 
 use async_trait::async_trait;
 use ent_projections::store::CheckpointRow;
-use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModelStore};
+use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModelStore, search};
 use serde_json::Value;
 use sqlx::{PgPool, Row};
 
@@ -114,6 +114,23 @@ impl ReadModelStore for PgReadModels {
         let mut put_docs = Vec::new();
         let mut del_collections = Vec::new();
         let mut del_keys = Vec::new();
+        // The full-text index of searchable collections, written in the same transaction.
+        let mut searched: Vec<(String, String, String)> = Vec::new();
+        let mut unsearched: Vec<(String, String)> = Vec::new();
+        for w in &writes {
+            match w {
+                DocWrite::Put(k, doc) => {
+                    if let Some(c) = search::searchable(projection, &k.collection) {
+                        searched.push((k.collection.clone(), k.key.clone(), c.text_of(doc)));
+                    }
+                }
+                DocWrite::Delete(k) => {
+                    if search::searchable(projection, &k.collection).is_some() {
+                        unsearched.push((k.collection.clone(), k.key.clone()));
+                    }
+                }
+            }
+        }
         for w in writes {
             match w {
                 DocWrite::Put(k, doc) => {
@@ -155,6 +172,7 @@ impl ReadModelStore for PgReadModels {
             .await
             .map_err(rm_backend)?;
         }
+        index_searchable(&mut tx, projection, generation, &searched, &unsearched).await?;
         if take_failure(&self.fail_commits) {
             return Err(ReadModelError::Injected(format!("commit of {projection} up to {to} failed before COMMIT")));
         }
@@ -203,6 +221,12 @@ impl ReadModelStore for PgReadModels {
             .execute(&mut *tx)
             .await
             .map_err(rm_backend)?;
+        sqlx::query("DELETE FROM read_model_search WHERE name = $1 AND generation <> $2")
+            .bind(projection)
+            .bind(g)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
         tx.commit().await.map_err(rm_backend)?;
         Ok(())
     }
@@ -234,6 +258,26 @@ impl ReadModelStore for PgReadModels {
         .map_err(rm_backend)
     }
 
+    async fn search(&self, projection: &str, collection: &str, query: &str, limit: usize) -> Result<Vec<String>, ReadModelError> {
+        if !query.chars().any(char::is_alphanumeric) {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar(
+            "SELECT s.key FROM read_model_search s \
+             JOIN projections p ON p.name = s.name AND p.active_generation = s.generation, \
+             plainto_tsquery('french', unaccent($3)) q \
+             WHERE s.name = $1 AND s.collection = $2 AND s.terms @@ q \
+             ORDER BY ts_rank(s.terms, q) DESC, s.key LIMIT $4",
+        )
+        .bind(projection)
+        .bind(collection)
+        .bind(query)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(rm_backend)
+    }
+
     async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, ReadModelError> {
         let rows = sqlx::query(
             "SELECT p.name, p.active_generation, COALESCE(c.position, 0) FROM projections p \
@@ -251,4 +295,49 @@ impl ReadModelStore for PgReadModels {
     fn fail_next_commits(&self, n: u32) {
         self.fail_commits.store(n, std::sync::atomic::Ordering::SeqCst);
     }
+}
+
+/// Replaces the terms of the searchable documents put (a `tsvector` of the French configuration
+/// over the unaccented text) and removes those of the documents deleted.
+async fn index_searchable(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    projection: &str,
+    generation: u32,
+    searched: &[(String, String, String)],
+    unsearched: &[(String, String)],
+) -> Result<(), ReadModelError> {
+    if !searched.is_empty() {
+        let collections: Vec<&str> = searched.iter().map(|s| s.0.as_str()).collect();
+        let keys: Vec<&str> = searched.iter().map(|s| s.1.as_str()).collect();
+        let texts: Vec<&str> = searched.iter().map(|s| s.2.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO read_model_search (name, generation, collection, key, terms) \
+             SELECT $1, $2, c, k, to_tsvector('french', unaccent(t)) FROM UNNEST($3::text[], $4::text[], $5::text[]) AS u(c, k, t) \
+             ON CONFLICT (name, generation, collection, key) DO UPDATE SET terms = excluded.terms",
+        )
+        .bind(projection)
+        .bind(generation as i32)
+        .bind(&collections)
+        .bind(&keys)
+        .bind(&texts)
+        .execute(&mut **tx)
+        .await
+        .map_err(rm_backend)?;
+    }
+    if !unsearched.is_empty() {
+        let collections: Vec<&str> = unsearched.iter().map(|s| s.0.as_str()).collect();
+        let keys: Vec<&str> = unsearched.iter().map(|s| s.1.as_str()).collect();
+        sqlx::query(
+            "DELETE FROM read_model_search s USING UNNEST($3::text[], $4::text[]) AS u(c, k) \
+             WHERE s.name = $1 AND s.generation = $2 AND s.collection = u.c AND s.key = u.k",
+        )
+        .bind(projection)
+        .bind(generation as i32)
+        .bind(&collections)
+        .bind(&keys)
+        .execute(&mut **tx)
+        .await
+        .map_err(rm_backend)?;
+    }
+    Ok(())
 }

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use ent_projections::{CommitOutcome, DocWrite, ReadModelError};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use ent_projections::{CommitOutcome, DocWrite, ReadModelError, search};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::{rm_backend, ts};
 
@@ -134,6 +134,7 @@ fn write(
         let mut delete = tx
             .prepare_cached("DELETE FROM read_models WHERE name = ?1 AND generation = ?2 AND collection = ?3 AND key = ?4")
             .map_err(rm_backend)?;
+        let mut index = SearchIndexWriter::new(&tx, projection, generation);
         while let Some(chunk) = next_chunk()? {
             for w in &chunk {
                 match w {
@@ -144,6 +145,7 @@ fn write(
                     DocWrite::Delete(k) => delete.execute(params![projection, generation as i64, k.collection, k.key]),
                 }
                 .map_err(rm_backend)?;
+                index.write(w)?;
             }
         }
     }
@@ -153,4 +155,63 @@ fn write(
     }
     tx.commit().map_err(rm_backend)?;
     Ok((CommitOutcome::Committed, bytes))
+}
+
+/// Keeps the full-text index of the searchable collections (`ent_projections::search`) in step
+/// with the documents, inside the documents' transaction: a document put replaces its terms, a
+/// document deleted removes them.
+struct SearchIndexWriter<'t> {
+    tx: &'t rusqlite::Transaction<'t>,
+    projection: &'t str,
+    generation: i64,
+}
+
+impl<'t> SearchIndexWriter<'t> {
+    fn new(tx: &'t rusqlite::Transaction<'t>, projection: &'t str, generation: u32) -> Self {
+        Self { tx, projection, generation: generation as i64 }
+    }
+
+    fn write(&mut self, w: &DocWrite) -> Result<(), ReadModelError> {
+        let k = match w {
+            DocWrite::Put(k, _) | DocWrite::Delete(k) => k,
+        };
+        let Some(searchable) = search::searchable(self.projection, &k.collection) else { return Ok(()) };
+        match w {
+            DocWrite::Put(k, doc) => {
+                let terms = search::index_terms(&searchable.text_of(doc));
+                let id: i64 = self
+                    .tx
+                    .prepare_cached(
+                        "INSERT INTO read_model_search_keys (name, generation, collection, key) VALUES (?1, ?2, ?3, ?4) \
+                         ON CONFLICT (name, generation, collection, key) DO UPDATE SET key = excluded.key RETURNING id",
+                    )
+                    .and_then(|mut s| s.query_row(params![self.projection, self.generation, k.collection, k.key], |r| r.get(0)))
+                    .map_err(rm_backend)?;
+                self.tx
+                    .prepare_cached("DELETE FROM read_model_search WHERE rowid = ?1")
+                    .and_then(|mut s| s.execute(params![id]))
+                    .map_err(rm_backend)?;
+                self.tx
+                    .prepare_cached("INSERT INTO read_model_search (rowid, terms) VALUES (?1, ?2)")
+                    .and_then(|mut s| s.execute(params![id, terms]))
+                    .map_err(rm_backend)?;
+            }
+            DocWrite::Delete(k) => {
+                let id: Option<i64> = self
+                    .tx
+                    .prepare_cached(
+                        "DELETE FROM read_model_search_keys WHERE name = ?1 AND generation = ?2 AND collection = ?3 AND key = ?4 RETURNING id",
+                    )
+                    .and_then(|mut s| s.query_row(params![self.projection, self.generation, k.collection, k.key], |r| r.get(0)).optional())
+                    .map_err(rm_backend)?;
+                if let Some(id) = id {
+                    self.tx
+                        .prepare_cached("DELETE FROM read_model_search WHERE rowid = ?1")
+                        .and_then(|mut s| s.execute(params![id]))
+                        .map_err(rm_backend)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }

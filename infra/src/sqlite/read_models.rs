@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use async_trait::async_trait;
 use chrono::Utc;
 use ent_projections::store::CheckpointRow;
-use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModelStore, WriteChunk};
+use ent_projections::{CommitOutcome, DocKey, DocWrite, ReadModelError, ReadModelStore, WriteChunk, search};
 use serde_json::Value;
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqlitePool};
 
@@ -203,6 +203,21 @@ impl ReadModelStore for SqliteReadModels {
             .execute(&mut *tx)
             .await
             .map_err(rm_backend)?;
+        // The search index of the other generations goes with their documents.
+        sqlx::query(
+            "DELETE FROM read_model_search WHERE rowid IN (SELECT id FROM read_model_search_keys WHERE name = ? AND generation <> ?)",
+        )
+        .bind(projection)
+        .bind(g)
+        .execute(&mut *tx)
+        .await
+        .map_err(rm_backend)?;
+        sqlx::query("DELETE FROM read_model_search_keys WHERE name = ? AND generation <> ?")
+            .bind(projection)
+            .bind(g)
+            .execute(&mut *tx)
+            .await
+            .map_err(rm_backend)?;
         tx.commit().await.map_err(rm_backend)?;
         Ok(())
     }
@@ -245,6 +260,27 @@ impl ReadModelStore for SqliteReadModels {
                     docs.push(serde_json::from_str(text).map_err(rm_backend)?);
                 }
                 Ok(docs)
+            })
+            .await
+    }
+
+    async fn search(&self, projection: &str, collection: &str, query: &str, limit: usize) -> Result<Vec<String>, ReadModelError> {
+        let Some(fts) = search::fts5_query(query) else { return Ok(Vec::new()) };
+        let args = (projection.to_string(), collection.to_string(), fts, limit as i64);
+        self.reads
+            .run(ReadModelError::Backend, move |conn| {
+                let mut stmt = conn
+                    .prepare_cached(
+                        "SELECT k.key FROM read_model_search s \
+                         JOIN read_model_search_keys k ON k.id = s.rowid \
+                         JOIN projections p ON p.name = k.name AND p.active_generation = k.generation \
+                         WHERE s.terms MATCH ?3 AND k.name = ?1 AND k.collection = ?2 \
+                         ORDER BY s.rank, k.key LIMIT ?4",
+                    )
+                    .map_err(rm_backend)?;
+                let rows =
+                    stmt.query_map(rusqlite::params![args.0, args.1, args.2, args.3], |r| r.get::<_, String>(0)).map_err(rm_backend)?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(rm_backend)
             })
             .await
     }
