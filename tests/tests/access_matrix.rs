@@ -210,6 +210,16 @@ async fn every_read_route_for_every_profile(kind: &str) {
         .await;
     let at = at.max(booked["position"].as_u64());
 
+    // ressources: a resource of 6A and a path for 6A.
+    let r = s
+        .ok(&a.teacher, "PublishResource", json!({"structure": a.uai, "title": "Les fractions", "url": "https://www.lumni.fr/video/fractions", "published_to": [a.class_a]}))
+        .await;
+    let published = TestServer::created_id(&r);
+    let r = s
+        .ok(&a.teacher, "CreateLearningPath", json!({"title": "Fractions", "assigned_to": a.class_a, "opens_on": "2026-09-01", "mode": "standard", "steps": [{"kind": "resource", "resource": published}]}))
+        .await;
+    let path = TestServer::created_id(&r);
+    let at = at.max(r["position"].as_u64());
     let ids = Ids {
         a: &a,
         evaluation: activity.evaluation,
@@ -224,24 +234,13 @@ async fn every_read_route_for_every_profile(kind: &str) {
         news,
         school_event: ent_tests::server::TestServer::created_id(&event),
         resource,
+        path,
     };
     let mut table = table(&ids);
     // Espace de travail: a file of the teacher's, shared with 6A to read.
     let (file, shared_at) = espace_file(&s, &a).await;
     let at = at.max(shared_at);
     espace_rows(&mut table, file);
-    // ressources: a resource of 6A and a path for 6A.
-    let r = s
-        .ok(&a.teacher, "PublishResource", json!({"structure": a.uai, "title": "Les fractions", "url": "https://www.lumni.fr/video/fractions", "published_to": [a.class_a]}))
-        .await;
-    let resource = TestServer::created_id(&r);
-    let r = s
-        .ok(&a.teacher, "CreateLearningPath", json!({"title": "Fractions", "assigned_to": a.class_a, "opens_on": "2026-09-01", "mode": "standard", "steps": [{"kind": "resource", "resource": resource}]}))
-        .await;
-    let path = TestServer::created_id(&r);
-    let at = at.max(r["position"].as_u64());
-    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson, path };
-    let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();
     let routes: Vec<_> = ent_api::routes::all().into_iter().filter(|r| r.method == reqwest::Method::GET).collect();
