@@ -29,7 +29,7 @@ pub mod vie_scolaire;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;
-pub use error::{CommandError, FieldError};
+pub use error::{CommandError, FieldError, RefusedRecipient};
 pub use handler::{CommandHandler, Executed};
 pub use store::{
     AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, RequestOrigin, SecretWrite, StoreError, StoredCommand, StreamAppend,

@@ -13,6 +13,9 @@ use crate::directory::events::*;
 use crate::notes::events::*;
 use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
+// Communication rules and messagerie.
+use crate::communication::events::*;
+use crate::messagerie::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -79,6 +82,19 @@ pub enum Event {
     CompetencyPositioned(CompetencyPositioned),
     CertificationItemValidated(CertificationItemValidated),
     EndOfCycleAssessmentSet(EndOfCycleAssessmentSet),
+    // Communication rules and messagerie.
+    CommunicationRuleSet(CommunicationRuleSet),
+    CommunicationRuleRemoved(CommunicationRuleRemoved),
+    MessageSent(MessageSent),
+    DraftSaved(DraftSaved),
+    DraftDiscarded(DraftDiscarded),
+    MessageRead(MessageRead),
+    MessageUnread(MessageUnread),
+    MessageMoved(MessageMoved),
+    MailFolderCreated(MailFolderCreated),
+    MessageDeleted(MessageDeleted),
+    MessagesPurged(MessagesPurged),
+    MailingListCreated(MailingListCreated),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -192,6 +208,19 @@ event_types! {
     CompetencyPositioned => "competences", 1;
     CertificationItemValidated => "competences", 1;
     EndOfCycleAssessmentSet => "competences", 1;
+    // Communication rules and messagerie.
+    CommunicationRuleSet => "communication", 1;
+    CommunicationRuleRemoved => "communication", 1;
+    MessageSent => "messagerie", 1;
+    DraftSaved => "messagerie", 1;
+    DraftDiscarded => "messagerie", 1;
+    MessageRead => "messagerie", 1;
+    MessageUnread => "messagerie", 1;
+    MessageMoved => "messagerie", 1;
+    MailFolderCreated => "messagerie", 1;
+    MessageDeleted => "messagerie", 1;
+    MessagesPurged => "messagerie", 1;
+    MailingListCreated => "messagerie", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

@@ -17,10 +17,13 @@ pub mod notes;
 pub mod stream;
 pub mod usage;
 pub mod vie_scolaire;
+// Communication rules and messagerie.
+pub mod communication;
+pub mod messagerie;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;
 pub use envelope::RecordedEvent;
-pub use error::{DomainError, FieldIssue};
+pub use error::{DomainError, FieldIssue, RefusedRecipient};
 pub use event::{Event, EventDecodeError};
 pub use stream::{PLATFORM, StreamId};

@@ -35,6 +35,10 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("LessonLogged", Service::CahierDeTextes, "lesson_entries"),
     ("HomeworkAssigned", Service::CahierDeTextes, "homework_entries"),
     ("CompetencyPositioned", Service::Competences, "competencies_positioned"),
+    // Messagerie.
+    ("MessageSent", Service::Messagerie, "messages_sent"),
+    ("MessageRead", Service::Messagerie, "messages_read"),
+    ("MailingListCreated", Service::Messagerie, "mailing_lists_created"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
