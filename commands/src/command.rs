@@ -6,6 +6,9 @@ use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
 use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
+// Communication rules and messagerie.
+use ent_domain::communication::commands::*;
+use ent_domain::messagerie::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -114,6 +117,20 @@ commands! {
     PositionCompetency => crate::competences::position_competency;
     ValidateCertificationItem => crate::competences::validate_certification_item;
     SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
+    // Communication rules and messagerie.
+    SetCommunicationRule => crate::communication::set_communication_rule;
+    RemoveCommunicationRule => crate::communication::remove_communication_rule;
+    SendMessage => crate::messagerie::send_message;
+    SaveDraft => crate::messagerie::save_draft;
+    DiscardDraft => crate::messagerie::discard_draft;
+    MarkRead => crate::messagerie::mark_read;
+    MarkUnread => crate::messagerie::mark_unread;
+    MoveToFolder => crate::messagerie::move_to_folder;
+    CreateMailFolder => crate::messagerie::create_mail_folder;
+    DeleteMessage => crate::messagerie::delete_message;
+    PurgeTrash => crate::messagerie::purge_trash;
+    CreateMailingList => crate::messagerie::create_mailing_list;
+    PostToList => crate::messagerie::post_to_list;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

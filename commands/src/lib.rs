@@ -26,6 +26,9 @@ pub mod sealing;
 pub mod store;
 pub mod usage;
 pub mod vie_scolaire;
+// Communication rules and messagerie.
+pub mod communication;
+pub mod messagerie;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

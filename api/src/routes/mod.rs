@@ -15,6 +15,8 @@ mod ops;
 pub mod spec;
 pub(crate) mod usage;
 mod vie_scolaire;
+// Communication rules and messagerie.
+mod messagerie;
 
 use std::time::Duration;
 
@@ -49,6 +51,8 @@ pub fn all() -> Vec<Route> {
         usage::routes(),
         audit::routes(),
         admin::routes(),
+        // Communication rules and messagerie.
+        messagerie::routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

@@ -137,3 +137,11 @@ pub struct PostToList {
     pub subject: String,
     pub body: String,
 }
+
+/// The retention job purges a user's trash of the messages deleted 30 days ago or more (the
+/// system only).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurgeTrash {
+    pub user: Uuid,
+}
