@@ -25,6 +25,8 @@ struct Ids<'a> {
     entry: uuid::Uuid,
     import: uuid::Uuid,
     lesson: uuid::Uuid,
+    /// A message from the teacher to the parent.
+    message: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -78,6 +80,16 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/admin/projections", "/api/v1/admin/projections".into(),                            [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     row("/api/v1/admin/cas-services", "/api/v1/admin/cas-services".into(),                          [200, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
     // The CAS protocol is not read with a token: the form, a validation failure, the logout page.
+    // Messagerie: one's own mailbox; a message for its sender and recipients only; the
+    // communication rules for the ADML (here: the platform administrator).
+    let message = ids.message;
+    row("/api/v1/messagerie/mailbox", "/api/v1/messagerie/mailbox".into(),                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/messagerie/folders/{folder}", "/api/v1/messagerie/folders/inbox".into(),           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/messagerie/messages/{id}", format!("/api/v1/messagerie/messages/{message}"),       [404, 404, 404, 404, 404, 200, 404, 200, 404, 404]);
+    row("/api/v1/messagerie/messages/{id}/thread", format!("/api/v1/messagerie/messages/{message}/thread"), [404, 404, 404, 404, 404, 200, 404, 200, 404, 404]);
+    row("/api/v1/messagerie/search", "/api/v1/messagerie/search?q=sortie".into(),                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/messagerie/lists", "/api/v1/messagerie/lists".into(),                              [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/structures/{uai}/communication-rules", format!("/api/v1/structures/{uai}/communication-rules"), [200, 404, 404, 404, 404, 404, 404, 404, 404, 404]);
     row("/cas/login", "/cas/login".into(),                                                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/serviceValidate", "/cas/serviceValidate".into(),                                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/p3/serviceValidate", "/cas/p3/serviceValidate".into(),                                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
@@ -125,8 +137,13 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let imported: serde_json::Value = imported.json().await.expect("import report");
     let import = imported["import_id"].as_str().and_then(|id| uuid::Uuid::parse_str(id).ok()).expect("import id");
     let at = at.max(imported["position"].as_u64());
+    let sent = s
+        .ok(&a.teacher, "SendMessage", json!({"to": [{"kind": "user", "id": a.parent_id}], "subject": "Sortie", "body": "<p>Jeudi</p>"}))
+        .await;
+    let message = TestServer::created_id(&sent);
+    let at = at.max(sent["position"].as_u64());
 
-    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson };
+    let ids = Ids { a: &a, evaluation: activity.evaluation, entry: activity.entry, import, lesson: activity.lesson, message };
     let table = table(&ids);
     let mut missing = Vec::new();
     let mut wrong = Vec::new();

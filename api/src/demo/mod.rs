@@ -15,6 +15,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// The UAI of the demo collège.
+// Communication rules and messagerie.
+mod messagerie;
+
 pub const DEMO_UAI: &str = "0750680G";
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "ent-demo-2026";
@@ -335,6 +338,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     first_trimestre(&s, &head, &teacher_actors, &classes, &subjects, &pupils).await?;
     let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
+    messagerie::seed(&s, &head, &teacher_actors[0], classes[0], class_6a[0]).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },
