@@ -74,6 +74,10 @@ pub fn pages() -> Vec<Page> {
         page("/enseignant/cahier/{class}/{subject}", get(teacher::cahier::view), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/seances", post(teacher::cahier::log_lesson), CahierDeTextes),
         page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
+        // Messagerie.
+        page("/messagerie", get(messagerie::mailbox), Service::Messagerie),
+        page("/messagerie/nouveau", get(messagerie::compose).post(messagerie::send), Service::Messagerie),
+        page("/messagerie/messages/{id}", get(messagerie::message).post(messagerie::act), Service::Messagerie),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]
@@ -87,6 +91,8 @@ pub fn owns(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+// Communication rules and messagerie.
+pub mod messagerie;
     use super::owns;
 
     #[test]

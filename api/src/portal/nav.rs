@@ -37,5 +37,9 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
         Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
+    // Messagerie: everyone of a structure.
+    if !matches!(who.profile(), Profile::Rectorat | Profile::PlatformAdmin) {
+        nav.push(link("/messagerie", "Messagerie"));
+    }
     nav
 }

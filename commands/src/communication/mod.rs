@@ -99,3 +99,17 @@ pub async fn remove_communication_rule(ctx: &CommandContext<'_>, cmd: &RemoveCom
     let events = rules::remove_communication_rule(&s.state, &loaded.state, cmd)?;
     Ok(Plan::one(loaded.append(events)))
 }
+
+/// The people of the acting user's structure they may write to (for recipient pickers), by
+/// name; the sender left out.
+pub async fn allowed_recipients(ctx: &CommandContext<'_>) -> Result<Vec<UserState>, CommandError> {
+    let sender = load_sender(ctx).await?;
+    let s = sender.sender();
+    let mut people: Vec<UserState> = structure_users(ctx, &sender.structure.state.uai)
+        .await?
+        .into_iter()
+        .filter(|u| u.user_id != sender.user.user_id && rules::may_write(s.structure, s.rules, s.user, s.children, u).is_ok())
+        .collect();
+    people.sort_by_key(|u| (u.last_name.to_lowercase(), u.first_name.to_lowercase()));
+    Ok(people)
+}
