@@ -23,6 +23,8 @@ mod session;
 mod staff;
 mod teacher;
 mod vie_scolaire;
+// Communication rules and messagerie.
+mod messagerie;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -91,8 +93,6 @@ pub fn owns(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-// Communication rules and messagerie.
-pub mod messagerie;
     use super::owns;
 
     #[test]
