@@ -72,9 +72,7 @@ async fn run() {
         let code = format!("C{i:02}");
         classes.push(created(&h, &system, "CreateClass", json!({"structure": UAI, "code": code, "level": "6e"}), "class_id").await);
     }
-    let user = |profile: &str, first: String, password: Option<&str>| {
-        json!({"structure": UAI, "profile": profile, "first_name": first, "last_name": "Bench", "password": password})
-    };
+    let user = |profile: &str, first: String, password: Option<&str>| json!({"structure": UAI, "profile": profile, "first_name": first, "last_name": "Bench", "password": password});
     let teacher = exec(&h, &system, "CreateUser", user("enseignant", "Prof".into(), None)).await;
     let teacher = Uuid::parse_str(teacher.stream.rsplit('/').next().expect("id")).expect("uuid");
     let mut reader = None;

@@ -39,7 +39,11 @@ async fn messagerie_flow(kind: &str) {
     // A teacher writes to 6A: one command, one message, every pupil's inbox; the body sanitised.
     let body = r#"<p>Sortie au musée</p><script>steal()</script><img src="https://example.org/a.png" onerror="alert(1)"><a href="javascript:alert(2)">programme</a>"#;
     let r = s
-        .ok(&sc.teacher, "SendMessage", json!({"to": [{"kind": "class", "id": sc.class_a}], "subject": "Réunions de parents", "body": body}))
+        .ok(
+            &sc.teacher,
+            "SendMessage",
+            json!({"to": [{"kind": "class", "id": sc.class_a}], "subject": "Réunions de parents", "body": body}),
+        )
         .await;
     let to_class = TestServer::created_id(&r);
     let p = r["position"].as_u64();
@@ -62,7 +66,11 @@ async fn messagerie_flow(kind: &str) {
 
     // A parent writing to another parent: 403 naming them; nothing delivered to anyone.
     let (status, problem) = s
-        .command(&sc.parent, "SendMessage", json!({"to": [user(cpe_id), user(other_parent_id)], "subject": "Covoiturage", "body": "Bonjour"}))
+        .command(
+            &sc.parent,
+            "SendMessage",
+            json!({"to": [user(cpe_id), user(other_parent_id)], "subject": "Covoiturage", "body": "Bonjour"}),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(problem["errors"].as_array().map(Vec::len), Some(1), "{problem}");
@@ -80,10 +88,16 @@ async fn messagerie_flow(kind: &str) {
     assert_eq!((status, problem["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("attachments")));
 
     // The parent writes to their child's teacher, who answers: a thread.
-    let r = s.ok(&sc.parent, "SendMessage", json!({"to": [user(sc.teacher_id)], "subject": "Absence de Léa", "body": "Léa sera absente lundi."})).await;
+    let r = s
+        .ok(&sc.parent, "SendMessage", json!({"to": [user(sc.teacher_id)], "subject": "Absence de Léa", "body": "Léa sera absente lundi."}))
+        .await;
     let question = TestServer::created_id(&r);
     let r = s
-        .ok(&sc.teacher, "SendMessage", json!({"to": [user(sc.parent_id)], "subject": "Re: Absence de Léa", "body": "Merci.", "reply_to": question}))
+        .ok(
+            &sc.teacher,
+            "SendMessage",
+            json!({"to": [user(sc.parent_id)], "subject": "Re: Absence de Léa", "body": "Merci.", "reply_to": question}),
+        )
         .await;
     let answer = TestServer::created_id(&r);
     let p = r["position"].as_u64();
@@ -94,13 +108,22 @@ async fn messagerie_flow(kind: &str) {
 
     // The ADML's override: parents may write to parents in this structure.
     let (status, _) = s
-        .command(&sc.teacher, "SetCommunicationRule", json!({"structure": sc.uai, "from": {"profile": "parent"}, "to": {"profile": "parent"}, "allowed": true}))
+        .command(
+            &sc.teacher,
+            "SetCommunicationRule",
+            json!({"structure": sc.uai, "from": {"profile": "parent"}, "to": {"profile": "parent"}, "allowed": true}),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only the ADML");
     let r = s
-        .ok(&sc.root, "SetCommunicationRule", json!({"structure": sc.uai, "from": {"profile": "parent"}, "to": {"profile": "parent"}, "allowed": true}))
+        .ok(
+            &sc.root,
+            "SetCommunicationRule",
+            json!({"structure": sc.uai, "from": {"profile": "parent"}, "to": {"profile": "parent"}, "allowed": true}),
+        )
         .await;
-    let (status, rules) = s.get(Some(&sc.root), &format!("/api/v1/structures/{}/communication-rules", sc.uai), r["position"].as_u64()).await;
+    let (status, rules) =
+        s.get(Some(&sc.root), &format!("/api/v1/structures/{}/communication-rules", sc.uai), r["position"].as_u64()).await;
     assert_eq!(status, StatusCode::OK, "{rules}");
     assert_eq!(rules["overrides"][0]["allowed"], true);
     let (status, _) = s.get(Some(&sc.teacher), &format!("/api/v1/structures/{}/communication-rules", sc.uai), None).await;
@@ -139,7 +162,11 @@ async fn messagerie_flow(kind: &str) {
     // A mailing list of 6A: a post reaches every member; a parent's post is checked against
     // their rules (another parent's child: refused, nothing delivered).
     let r = s
-        .ok(&sc.head, "CreateMailingList", json!({"structure": sc.uai, "name": "Élèves de 6A", "bound_to": {"kind": "class", "id": sc.class_a}}))
+        .ok(
+            &sc.head,
+            "CreateMailingList",
+            json!({"structure": sc.uai, "name": "Élèves de 6A", "bound_to": {"kind": "class", "id": sc.class_a}}),
+        )
         .await;
     let list = r["created"]["list_id"].as_str().map(str::to_string).expect("list id");
     let (status, lists) = s.get(Some(&sc.teacher), "/api/v1/messagerie/lists", r["position"].as_u64()).await;

@@ -73,8 +73,12 @@ pub(super) async fn seed(s: &Seeder<'_>, head: &Actor, teacher: &Actor, class_6a
     )
     .await?;
     let list = id_of(
-        &s.as_user(head, "CreateMailingList", json!({"structure": DEMO_UAI, "name": "Élèves de 6A", "bound_to": {"kind": "class", "id": class_6a}}))
-            .await?,
+        &s.as_user(
+            head,
+            "CreateMailingList",
+            json!({"structure": DEMO_UAI, "name": "Élèves de 6A", "bound_to": {"kind": "class", "id": class_6a}}),
+        )
+        .await?,
     )?;
     s.as_user(teacher, "PostToList", json!({"list": list, "subject": "Contrôle de fractions", "body": "<p>Contrôle jeudi prochain.</p>"}))
         .await?;

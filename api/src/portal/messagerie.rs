@@ -77,7 +77,14 @@ pub async fn mailbox(State(state): State<AppState>, who: SignedIn, Query(q): Que
     } else {
         (format!("Recherche : {query}"), queries::search(store, &who.actor, &query).await?.into_iter().map(line).collect())
     };
-    Ok(render(&MailboxPage { shell: who.shell("Messagerie", who.structure_name.clone()), folders: mb.folders, current, heading, query, lines }))
+    Ok(render(&MailboxPage {
+        shell: who.shell("Messagerie", who.structure_name.clone()),
+        folders: mb.folders,
+        current,
+        heading,
+        query,
+        lines,
+    }))
 }
 
 #[derive(Template)]
@@ -124,7 +131,12 @@ pub struct After {
 }
 
 /// `GET /messagerie/messages/{id}`: the message's thread.
-pub async fn message(State(state): State<AppState>, who: SignedIn, Path(id): Path<String>, Query(q): Query<After>) -> Result<Response, PortalError> {
+pub async fn message(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<After>,
+) -> Result<Response, PortalError> {
     forms::await_position(&state, q.apres, &READS).await;
     let id = parse_id(&id)?;
     let store = state.backend.read_models.as_ref();
@@ -232,7 +244,8 @@ async fn compose_page(
         .collect();
     let mut groups = Vec::new();
     if matches!(who.profile(), Profile::Enseignant | Profile::Personnel) {
-        let tree = ent_projections::directory::queries::structure_tree(state.backend.read_models.as_ref(), &who.actor, &who.card.structure).await?;
+        let tree = ent_projections::directory::queries::structure_tree(state.backend.read_models.as_ref(), &who.actor, &who.card.structure)
+            .await?;
         for c in tree.classes {
             let value = format!("class:{}", c.id);
             groups.push(Choice { checked: ticked.contains(&value), label: format!("Classe {}", c.code), value });
@@ -277,14 +290,11 @@ pub async fn send(State(state): State<AppState>, who: SignedIn, body: String) ->
         .filter_map(|t| t.split_once(':'))
         .filter_map(|(kind, id)| Uuid::parse_str(id).ok().map(|id| json!({"kind": kind, "id": id})))
         .collect();
-    let (subject, text, reply_to) = (form.get("subject").unwrap_or_default(), form.get("body").unwrap_or_default(), form.get("reply_to").unwrap_or_default());
+    let (subject, text, reply_to) =
+        (form.get("subject").unwrap_or_default(), form.get("body").unwrap_or_default(), form.get("reply_to").unwrap_or_default());
     let reply: Option<Uuid> = Uuid::parse_str(reply_to).ok();
     // The body typed in the form is text: its paragraphs become HTML paragraphs (escaped).
-    let html: String = text
-        .split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", escape_html(p.trim())))
-        .collect();
+    let html: String = text.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| format!("<p>{}</p>", escape_html(p.trim()))).collect();
     let payload = json!({"to": to, "subject": subject, "body": html, "reply_to": reply});
     let command_id = form.get("command_id").and_then(|s| Uuid::parse_str(s).ok()).ok_or(PortalError::Csrf)?;
     let command = match Command::parse("SendMessage", payload) {
@@ -295,10 +305,13 @@ pub async fn send(State(state): State<AppState>, who: SignedIn, body: String) ->
         Ok(done) => Ok(forms::see_other("/messagerie?dossier=sent", done.result.position)),
         Err(CommandError::RecipientsRefused(refused)) => {
             let names = refused.iter().map(|r| r.name.clone().unwrap_or_else(|| r.id.to_string())).collect();
-            let message = "Les règles de communication ne vous permettent pas d'écrire à ces destinataires ; rien n'a été envoyé.".to_string();
+            let message =
+                "Les règles de communication ne vous permettent pas d'écrire à ces destinataires ; rien n'a été envoyé.".to_string();
             compose_page(&state, &who, &ticked, (subject, text, reply_to), Some((message, names))).await
         }
-        Err(e @ (CommandError::InvalidField { .. } | CommandError::InvalidFields(_) | CommandError::Rule(_) | CommandError::Malformed(_))) => {
+        Err(
+            e @ (CommandError::InvalidField { .. } | CommandError::InvalidFields(_) | CommandError::Rule(_) | CommandError::Malformed(_)),
+        ) => {
             let message = crate::error::ApiError::Command(e).detail();
             compose_page(&state, &who, &ticked, (subject, text, reply_to), Some((message, vec![]))).await
         }

@@ -19,7 +19,11 @@ use crate::state::AppState;
 use ent_domain::usage::Service;
 
 /// `GET /api/v1/messagerie/mailbox`.
-pub async fn mailbox(State(s): State<AppState>, Authenticated(actor): Authenticated, headers: HeaderMap) -> Result<Json<MailboxView>, ApiError> {
+pub async fn mailbox(
+    State(s): State<AppState>,
+    Authenticated(actor): Authenticated,
+    headers: HeaderMap,
+) -> Result<Json<MailboxView>, ApiError> {
     await_position(&s, &headers, messagerie::NAME).await?;
     Ok(Json(queries::mailbox(s.backend.read_models.as_ref(), &actor).await?))
 }

@@ -78,8 +78,8 @@ pub async fn send_message(ctx: &CommandContext<'_>, cmd: &SendMessage) -> Result
         None => None,
     };
     let events = message::send_message(&sender.sender(), cmd, id, &to, &cc, parent.as_ref(), None)?;
-    let mut plan =
-        Plan::one(PlannedAppend { stream: MessageState::stream(&uai, id), expected: ExpectedVersion::NoStream, events }).with_created("message_id", id);
+    let mut plan = Plan::one(PlannedAppend { stream: MessageState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
+        .with_created("message_id", id);
     if let Some(draft) = cmd.draft {
         let mb = ctx.load::<MailboxState>(MailboxState::stream(&uai, me)).await?;
         let events = mailbox::discard_draft(&mb.state, me, draft)?;

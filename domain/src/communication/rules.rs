@@ -157,10 +157,7 @@ pub fn may_write(
     if recipient.structure != structure.uai {
         return Err(Refusal::OtherStructure);
     }
-    if sender.user_id == recipient.user_id
-        || sender.profile == Some(Profile::PlatformAdmin)
-        || sender.admin_of.contains(&structure.uai)
-    {
+    if sender.user_id == recipient.user_id || sender.profile == Some(Profile::PlatformAdmin) || sender.admin_of.contains(&structure.uai) {
         return Ok(());
     }
     if sender.structure != structure.uai {
@@ -214,11 +211,7 @@ pub fn remove_communication_rule(
     if !rules.overrides.contains_key(&(cmd.from, cmd.to)) {
         return Err(DomainError::NotFound("communication rule".into()));
     }
-    Ok(vec![Event::CommunicationRuleRemoved(CommunicationRuleRemoved {
-        structure: structure.uai.clone(),
-        from: cmd.from,
-        to: cmd.to,
-    })])
+    Ok(vec![Event::CommunicationRuleRemoved(CommunicationRuleRemoved { structure: structure.uai.clone(), from: cmd.from, to: cmd.to })])
 }
 
 #[cfg(test)]
@@ -356,11 +349,11 @@ mod tests {
         let rules = CommunicationRules::from_history(&set_communication_rule(&f.structure, &CommunicationRules::default(), &cmd).unwrap());
         assert!(allowed(&f, &rules, &parent, &[], &other));
         assert!(set_communication_rule(&f.structure, &rules, &cmd).is_err(), "nothing to change");
-        let removed = remove_communication_rule(&f.structure, &rules, &RemoveCommunicationRule {
-            structure: f.structure.uai.clone(),
-            from: cmd.from,
-            to: cmd.to,
-        })
+        let removed = remove_communication_rule(
+            &f.structure,
+            &rules,
+            &RemoveCommunicationRule { structure: f.structure.uai.clone(), from: cmd.from, to: cmd.to },
+        )
         .unwrap();
         let rules = rules.evolve(&removed[0]);
         assert!(!allowed(&f, &rules, &parent, &[], &other));
@@ -406,6 +399,8 @@ mod tests {
             to: Party::Profile(Profile::PlatformAdmin),
             allowed: true,
         };
-        assert!(matches!(set_communication_rule(&f.structure, &rules, &bad), Err(DomainError::InvalidField { field, .. }) if field == "from"));
+        assert!(
+            matches!(set_communication_rule(&f.structure, &rules, &bad), Err(DomainError::InvalidField { field, .. }) if field == "from")
+        );
     }
 }

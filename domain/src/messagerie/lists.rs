@@ -56,7 +56,12 @@ mod tests {
     #[test]
     fn a_list_is_bound_to_a_class_or_group_of_the_structure() {
         let f = fixture();
-        let cmd = |kind, id| CreateMailingList { list_id: None, structure: f.structure.uai.clone(), name: "Parents de 6A".into(), bound_to: Addressee { kind, id } };
+        let cmd = |kind, id| CreateMailingList {
+            list_id: None,
+            structure: f.structure.uai.clone(),
+            name: "Parents de 6A".into(),
+            bound_to: Addressee { kind, id },
+        };
         assert!(create_mailing_list(&f.structure, &cmd(AddresseeKind::Class, f.class), Uuid::new_v4()).is_ok());
         assert!(create_mailing_list(&f.structure, &cmd(AddresseeKind::Group, f.group), Uuid::new_v4()).is_ok());
         assert!(create_mailing_list(&f.structure, &cmd(AddresseeKind::User, f.pupil.user_id), Uuid::new_v4()).is_err());

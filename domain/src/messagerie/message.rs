@@ -163,7 +163,9 @@ pub fn expand(
             }
             AddresseeKind::Group => {
                 let g = structure.groups.get(&a.id).ok_or_else(|| DomainError::field(format!("{field}[{i}].id"), "no such group"))?;
-                out.extend(g.members.iter().filter(|m| **m != sender).filter_map(|m| by_id.get(m)).filter(|u| u.active).map(|u| (*u).clone()));
+                out.extend(
+                    g.members.iter().filter(|m| **m != sender).filter_map(|m| by_id.get(m)).filter(|u| u.active).map(|u| (*u).clone()),
+                );
             }
             AddresseeKind::Class => {
                 if !structure.classes.contains_key(&a.id) {
@@ -172,7 +174,9 @@ pub fn expand(
                 out.extend(
                     people
                         .iter()
-                        .filter(|u| u.active && u.user_id != sender && u.profile == Some(Profile::Eleve) && u.class.map(|(c, _)| c) == Some(a.id))
+                        .filter(|u| {
+                            u.active && u.user_id != sender && u.profile == Some(Profile::Eleve) && u.class.map(|(c, _)| c) == Some(a.id)
+                        })
                         .cloned(),
                 );
             }
@@ -258,7 +262,9 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert!(matches!(&events[0], Event::MessageSent(m) if m.to.len() == 31));
         let bad = [Addressee { kind: AddresseeKind::Class, id: Uuid::new_v4() }];
-        assert!(matches!(expand(&f.structure, &people, teacher.user_id, "to", &bad), Err(DomainError::InvalidField { field, .. }) if field == "to[0].id"));
+        assert!(
+            matches!(expand(&f.structure, &people, teacher.user_id, "to", &bad), Err(DomainError::InvalidField { field, .. }) if field == "to[0].id")
+        );
     }
 
     #[test]

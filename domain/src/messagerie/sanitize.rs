@@ -32,7 +32,9 @@ mod tests {
 
     #[test]
     fn javascript_urls_are_removed() {
-        let clean = sanitize_body(r#"<a href="javascript:alert(1)">lien</a> <a href="JaVaScRiPt:alert(2)">x</a> <a href="https://ent.example.org">ok</a>"#);
+        let clean = sanitize_body(
+            r#"<a href="javascript:alert(1)">lien</a> <a href="JaVaScRiPt:alert(2)">x</a> <a href="https://ent.example.org">ok</a>"#,
+        );
         assert!(!clean.to_lowercase().contains("javascript:"), "{clean}");
         assert!(clean.contains(r#"href="https://ent.example.org""#));
     }

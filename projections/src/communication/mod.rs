@@ -98,7 +98,9 @@ pub async fn effective_rules(store: &dyn ReadModelStore, actor: &Actor, uai: &st
     Ok(EffectiveRules {
         structure: uai.to_string(),
         defaults: DEFAULTS.iter().map(|d| d.to_string()).collect(),
-        precedence: "an override beats the defaults; a group rule beats a profile rule (counted on both sides); at equal specificity a deny wins".into(),
+        precedence:
+            "an override beats the defaults; a group rule beats a profile rule (counted on both sides); at equal specificity a deny wins"
+                .into(),
         overrides: doc.overrides,
     })
 }

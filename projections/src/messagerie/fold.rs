@@ -102,9 +102,11 @@ fn count(counts: &mut BTreeMap<String, FolderCount>, e: &EntryDoc, add: bool) {
 }
 
 fn mailbox(view: &mut DocView<'_>, user: Uuid, structure: &str, f: impl FnOnce(&mut MailboxDoc)) -> Result<(), ApplyError> {
-    let mut m = view
-        .get_as::<MailboxDoc>(MAILBOXES, user)?
-        .unwrap_or_else(|| MailboxDoc { user, structure: structure.to_string(), ..MailboxDoc::default() });
+    let mut m = view.get_as::<MailboxDoc>(MAILBOXES, user)?.unwrap_or_else(|| MailboxDoc {
+        user,
+        structure: structure.to_string(),
+        ..MailboxDoc::default()
+    });
     f(&mut m);
     view.insert(MAILBOXES, user, m)
 }
@@ -122,9 +124,11 @@ fn sent(view: &mut DocView<'_>, r: &RecordedEvent, e: &MessageSent) -> Result<()
     view.prefetch(participants.iter().map(|(u, _)| DocKey::new(MAILBOXES, u)))?;
     let mut boxes = Vec::with_capacity(participants.len());
     for (user, _) in &participants {
-        let m = view
-            .get_as::<MailboxDoc>(MAILBOXES, user)?
-            .unwrap_or_else(|| MailboxDoc { user: *user, structure: e.structure.clone(), ..MailboxDoc::default() });
+        let m = view.get_as::<MailboxDoc>(MAILBOXES, user)?.unwrap_or_else(|| MailboxDoc {
+            user: *user,
+            structure: e.structure.clone(),
+            ..MailboxDoc::default()
+        });
         boxes.push(m);
     }
     view.prefetch(boxes.iter().map(|m| DocKey::new(PAGES, page_key(m.user, m.next / PAGE_SIZE))))?;
