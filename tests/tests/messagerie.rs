@@ -154,8 +154,17 @@ async fn messagerie_flow(kind: &str) {
     assert_eq!(report.purged, 1);
     let report = ent_commands::messagerie::run_mail_retention(handler, Utc::now() + Duration::days(32)).await.expect("retention");
     assert_eq!(report.purged, 0, "nothing purged twice");
-    let (status, _) = s.get(Some(a1), &format!("/api/v1/messagerie/messages/{to_class}"), None).await;
+    // The purge's position is not returned: wait for the read model to fold it.
+    let mut status = StatusCode::OK;
+    for _ in 0..100 {
+        status = s.get(Some(a1), &format!("/api/v1/messagerie/messages/{to_class}"), None).await.0;
+        if status == StatusCode::NOT_FOUND {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(status, StatusCode::NOT_FOUND, "purged from their views");
+    assert_eq!(count(&s, a1, "trash", None).await, (0, 0));
     let (status, _) = s.get(Some(&sc.teacher), &format!("/api/v1/messagerie/messages/{to_class}"), None).await;
     assert_eq!(status, StatusCode::OK, "the sender still has it");
 
