@@ -166,9 +166,9 @@ pub async fn search(store: &dyn ReadModelStore, actor: &Actor, q: &str) -> Resul
     let pages = m.next.div_ceil(PAGE_SIZE);
     for n in (0..pages).rev() {
         let entries: Vec<EntryDoc> = page(store, user, n).await?.entries.into_iter().rev().filter(|e| e.folder != "trash").collect();
-        let docs =
-            futures::future::try_join_all(entries.iter().map(|e| get_as::<MessageDoc>(&src(store), MESSAGES, &e.message.to_string())))
-                .await?;
+        let source = src(store);
+        let keys: Vec<String> = entries.iter().map(|e| e.message.to_string()).collect();
+        let docs = futures::future::try_join_all(keys.iter().map(|k| get_as::<MessageDoc>(&source, MESSAGES, k))).await?;
         for (e, d) in entries.into_iter().zip(docs) {
             if d.is_some_and(|d| search::matches(&d.terms, q)) {
                 found.push(e);
