@@ -10,7 +10,7 @@ import { env, start, stop, newPage, signIn, checkPage, screenshots } from './lib
 before(start);
 after(stop);
 
-test('a parent reads, answers and is refused another parent; a teacher writes to 6A', async () => {
+test('a parent reads and answers, is offered no other parent; a teacher writes to 6A', async () => {
   const parent = await newPage();
   await signIn(parent, 'parent.martin');
   await parent.getByRole('link', { name: 'Messagerie' }).first().click();
