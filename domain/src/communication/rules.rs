@@ -310,9 +310,9 @@ mod tests {
         let parent = parent_of(&f, &f.pupil);
         let other_child = pupil_in(&f, f.class);
         let other_parent = parent_of(&f, &other_child);
-        assert_eq!(may_write(&f.structure, &none, &parent, &[f.pupil.clone()], &other_parent), Err(Refusal::NotAllowed));
-        assert_eq!(may_write(&f.structure, &none, &parent, &[f.pupil.clone()], &other_child), Err(Refusal::NotAllowed));
-        assert!(allowed(&f, &none, &parent, &[f.pupil.clone()], &f.pupil), "their own child");
+        assert_eq!(may_write(&f.structure, &none, &parent, std::slice::from_ref(&f.pupil), &other_parent), Err(Refusal::NotAllowed));
+        assert_eq!(may_write(&f.structure, &none, &parent, std::slice::from_ref(&f.pupil), &other_child), Err(Refusal::NotAllowed));
+        assert!(allowed(&f, &none, &parent, std::slice::from_ref(&f.pupil), &f.pupil), "their own child");
     }
 
     #[test]
