@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Entries per page of a mailbox.
-pub const PAGE_SIZE: u64 = 256;
+pub const PAGE_SIZE: u64 = 64;
 
 /// `message/<id>`: a message as sent, once for all its recipients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
