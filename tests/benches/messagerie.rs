@@ -26,7 +26,7 @@ const PER_CLASS: usize = 30;
 const TO_CLASS: usize = 300;
 const TO_STRUCTURE: usize = 50;
 const INBOX: usize = 10_000;
-const PASSWORD: &str = "bench-password-2026";
+const PASSWORD: &str = "ent-messagerie-2026";
 
 fn main() {
     ent_infra::allocator::run(run()).expect("runtime");
