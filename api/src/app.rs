@@ -157,6 +157,10 @@ async fn retention_loop(handler: CommandHandler, every: std::time::Duration, mut
         if let Err(e) = ent_commands::vie_scolaire::run_retention(&handler, chrono::Utc::now()).await {
             tracing::warn!(error = %e, "retention run failed; will retry");
         }
+        // Messagerie: trashes purged 30 days after deletion.
+        if let Err(e) = ent_commands::messagerie::run_mail_retention(&handler, chrono::Utc::now()).await {
+            tracing::warn!(error = %e, "mail retention run failed; will retry");
+        }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = shutdown.wait_for(|s| *s) => return,

@@ -128,6 +128,18 @@ impl ApiError {
                 CommandError::Rule(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Business rule broken", m.clone(), vec![], None),
                 CommandError::Store(StoreError::Invalid(m)) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid data", m.clone(), vec![], None),
                 CommandError::Store(e) => (StatusCode::SERVICE_UNAVAILABLE, "Storage unavailable", e.to_string(), vec![], None),
+                CommandError::RecipientsRefused(refused) => {
+                    let errors: Vec<FieldError> = refused
+                        .iter()
+                        .map(|r| FieldError {
+                            field: format!("recipients.{}", r.id),
+                            message: format!("{}: {}", r.name.as_deref().unwrap_or("unknown recipient"), r.reason),
+                        })
+                        .collect();
+                    let names: Vec<String> = refused.iter().map(|r| r.name.clone().unwrap_or_else(|| r.id.to_string())).collect();
+                    let detail = format!("you may not write to: {}; nothing was sent", names.join(", "));
+                    (StatusCode::FORBIDDEN, "Recipients refused", detail, errors, None)
+                }
             },
             ApiError::Query(e) => match e {
                 QueryError::Forbidden(m) => (StatusCode::FORBIDDEN, "Forbidden", m.clone(), vec![], None),

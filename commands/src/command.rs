@@ -19,6 +19,9 @@ use ent_domain::directory::calendar::{DeclareClosedDays, WithdrawClosedDays};
 use ent_domain::reservations::commands::*;
 // ressources
 use ent_domain::ressources::commands::*;
+// Communication rules and messagerie.
+use ent_domain::communication::commands::*;
+use ent_domain::messagerie::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -175,6 +178,20 @@ commands! {
     UnpublishResource => crate::ressources::unpublish_resource;
     CreateLearningPath => crate::ressources::create_learning_path;
     CompleteStep => crate::ressources::complete_step;
+    // Communication rules and messagerie.
+    SetCommunicationRule => crate::communication::set_communication_rule;
+    RemoveCommunicationRule => crate::communication::remove_communication_rule;
+    SendMessage => crate::messagerie::send_message;
+    SaveDraft => crate::messagerie::save_draft;
+    DiscardDraft => crate::messagerie::discard_draft;
+    MarkRead => crate::messagerie::mark_read;
+    MarkUnread => crate::messagerie::mark_unread;
+    MoveToFolder => crate::messagerie::move_to_folder;
+    CreateMailFolder => crate::messagerie::create_mail_folder;
+    DeleteMessage => crate::messagerie::delete_message;
+    PurgeTrash => crate::messagerie::purge_trash;
+    CreateMailingList => crate::messagerie::create_mailing_list;
+    PostToList => crate::messagerie::post_to_list;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

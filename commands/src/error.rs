@@ -39,6 +39,19 @@ pub enum CommandError {
     /// The store failed (500/503).
     #[error(transparent)]
     Store(StoreError),
+    /// Recipients the sender may not write to, every one named (403); nothing was delivered to
+    /// anyone (docs/domain.md, "Communication rules").
+    #[error("recipients refused")]
+    RecipientsRefused(Vec<RefusedRecipient>),
+}
+
+/// A recipient refused by the communication rules: their id, their name when they are a person
+/// of the structure, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct RefusedRecipient {
+    pub id: uuid::Uuid,
+    pub name: Option<String>,
+    pub reason: String,
 }
 
 impl From<DomainError> for CommandError {
@@ -50,6 +63,9 @@ impl From<DomainError> for CommandError {
             }
             DomainError::Rule(m) => CommandError::Rule(m),
             DomainError::NotFound(what) => CommandError::NotFound(what),
+            DomainError::RecipientsRefused(refused) => CommandError::RecipientsRefused(
+                refused.into_iter().map(|r| RefusedRecipient { id: r.id, name: r.name, reason: r.reason }).collect(),
+            ),
         }
     }
 }
@@ -89,6 +105,7 @@ impl CommandError {
             CommandError::Conflict { .. } => "conflict",
             CommandError::InvalidField { .. } | CommandError::InvalidFields(_) | CommandError::Rule(_) => "rejected",
             CommandError::Store(_) => "error",
+            CommandError::RecipientsRefused(_) => "forbidden",
         }
     }
 }

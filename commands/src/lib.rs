@@ -39,10 +39,13 @@ pub mod agenda;
 pub mod reservations;
 // ressources
 pub mod ressources;
+// Communication rules and messagerie.
+pub mod communication;
+pub mod messagerie;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;
-pub use error::{CommandError, FieldError};
+pub use error::{CommandError, FieldError, RefusedRecipient};
 pub use handler::{CommandHandler, Executed};
 pub use store::{
     AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, RequestOrigin, SecretWrite, StoreError, StoredCommand, StreamAppend,

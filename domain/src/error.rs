@@ -16,6 +16,19 @@ pub enum DomainError {
     /// The target of the command does not exist: HTTP 404.
     #[error("{0} not found")]
     NotFound(String),
+    /// Recipients the sender may not write to (docs/domain.md, "Communication rules"): HTTP 403
+    /// naming every one of them; nothing is delivered to anyone.
+    #[error("recipients refused: {}", .0.iter().map(|r| r.id.to_string()).collect::<Vec<_>>().join(", "))]
+    RecipientsRefused(Vec<RefusedRecipient>),
+}
+
+/// A recipient the communication rules refuse, with their display name when they are a person of
+/// the structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedRecipient {
+    pub id: uuid::Uuid,
+    pub name: Option<String>,
+    pub reason: String,
 }
 
 /// One invalid field among several: (field, message).

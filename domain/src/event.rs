@@ -26,6 +26,9 @@ use crate::directory::calendar::{ClosedDaysDeclared, ClosedDaysWithdrawn};
 use crate::reservations::events::*;
 // ressources
 use crate::ressources::events::*;
+// Communication rules and messagerie.
+use crate::communication::events::*;
+use crate::messagerie::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -143,6 +146,19 @@ pub enum Event {
     ResourceUnpublished(ResourceUnpublished),
     LearningPathCreated(LearningPathCreated),
     StepCompleted(StepCompleted),
+    // Communication rules and messagerie.
+    CommunicationRuleSet(CommunicationRuleSet),
+    CommunicationRuleRemoved(CommunicationRuleRemoved),
+    MessageSent(MessageSent),
+    DraftSaved(DraftSaved),
+    DraftDiscarded(DraftDiscarded),
+    MessageRead(MessageRead),
+    MessageUnread(MessageUnread),
+    MessageMoved(MessageMoved),
+    MailFolderCreated(MailFolderCreated),
+    MessageDeleted(MessageDeleted),
+    MessagesPurged(MessagesPurged),
+    MailingListCreated(MailingListCreated),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -307,6 +323,19 @@ event_types! {
     ResourceUnpublished => "ressources", 1;
     LearningPathCreated => "ressources", 1;
     StepCompleted => "ressources", 1;
+    // Communication rules and messagerie.
+    CommunicationRuleSet => "communication", 1;
+    CommunicationRuleRemoved => "communication", 1;
+    MessageSent => "messagerie", 1;
+    DraftSaved => "messagerie", 1;
+    DraftDiscarded => "messagerie", 1;
+    MessageRead => "messagerie", 1;
+    MessageUnread => "messagerie", 1;
+    MessageMoved => "messagerie", 1;
+    MailFolderCreated => "messagerie", 1;
+    MessageDeleted => "messagerie", 1;
+    MessagesPurged => "messagerie", 1;
+    MailingListCreated => "messagerie", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

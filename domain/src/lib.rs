@@ -31,10 +31,13 @@ pub mod agenda;
 pub mod reservations;
 // ressources
 pub mod ressources;
+// Communication rules and messagerie.
+pub mod communication;
+pub mod messagerie;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;
 pub use envelope::RecordedEvent;
-pub use error::{DomainError, FieldIssue};
+pub use error::{DomainError, FieldIssue, RefusedRecipient};
 pub use event::{Event, EventDecodeError};
 pub use stream::{PLATFORM, StreamId};

@@ -38,6 +38,9 @@ pub mod reservations;
 // ressources
 pub mod ressources;
 pub mod search;
+// Communication rules and messagerie.
+pub mod communication;
+pub mod messagerie;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -73,6 +76,9 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(reservations::ReservationsProjection),
         // ressources
         Arc::new(ressources::RessourcesProjection),
+        // Communication rules and messagerie.
+        Arc::new(communication::CommunicationProjection),
+        Arc::new(messagerie::MessagerieProjection),
     ]
 }
 

@@ -39,6 +39,8 @@ struct Ids<'a> {
     resource: uuid::Uuid,
     // ressources
     path: uuid::Uuid,
+    /// A message from the teacher to the parent.
+    message: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -117,6 +119,16 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/news/feed", "/api/v1/news/feed".into(),                                            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/api/v1/news/items/{news}", format!("/api/v1/news/items/{news}"),                          [200, 404, 404, 200, 200, 200, 200, 200, 404, 404]);
     row("/api/v1/structures/{uai}/news", format!("/api/v1/structures/{uai}/news"),                  [200, 404, 404, 200, 200, 404, 404, 404, 404, 404]);
+    // Messagerie: one's own mailbox; a message for its sender and recipients only; the
+    // communication rules for the ADML (here: the platform administrator).
+    let message = ids.message;
+    row("/api/v1/messagerie/mailbox", "/api/v1/messagerie/mailbox".into(),                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/messagerie/folders/{folder}", "/api/v1/messagerie/folders/inbox".into(),           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/messagerie/messages/{id}", format!("/api/v1/messagerie/messages/{message}"),       [404, 404, 404, 404, 404, 200, 404, 200, 404, 404]);
+    row("/api/v1/messagerie/messages/{id}/thread", format!("/api/v1/messagerie/messages/{message}/thread"), [404, 404, 404, 404, 404, 200, 404, 200, 404, 404]);
+    row("/api/v1/messagerie/search", "/api/v1/messagerie/search?q=sortie".into(),                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/messagerie/lists", "/api/v1/messagerie/lists".into(),                              [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/structures/{uai}/communication-rules", format!("/api/v1/structures/{uai}/communication-rules"), [200, 404, 404, 404, 404, 404, 404, 404, 404, 404]);
     row("/cas/login", "/cas/login".into(),                                                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/serviceValidate", "/cas/serviceValidate".into(),                                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/p3/serviceValidate", "/cas/p3/serviceValidate".into(),                                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
@@ -220,6 +232,12 @@ async fn every_read_route_for_every_profile(kind: &str) {
         .await;
     let path = TestServer::created_id(&r);
     let at = at.max(r["position"].as_u64());
+    let sent = s
+        .ok(&a.teacher, "SendMessage", json!({"to": [{"kind": "user", "id": a.parent_id}], "subject": "Sortie", "body": "<p>Jeudi</p>"}))
+        .await;
+    let message = TestServer::created_id(&sent);
+    let at = at.max(sent["position"].as_u64());
+
     let ids = Ids {
         a: &a,
         evaluation: activity.evaluation,
@@ -235,6 +253,7 @@ async fn every_read_route_for_every_profile(kind: &str) {
         school_event: ent_tests::server::TestServer::created_id(&event),
         resource,
         path,
+        message,
     };
     let mut table = table(&ids);
     // Espace de travail: a file of the teacher's, shared with 6A to read.

@@ -30,6 +30,9 @@ pub mod espace;
 mod reservations;
 
 /// The UAI of the demo collège.
+// Communication rules and messagerie.
+mod messagerie;
+
 pub const DEMO_UAI: &str = "0750680G";
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "ent-demo-2026";
@@ -355,6 +358,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     agenda::seed(&s, &head, classes[0], &subjects, &teachers.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
     reservations::seed(&s, &head, principal_id, &teacher_actors).await?;
     ressources::seed(&s, &teacher_actors, &classes, &subjects, &class_6a).await?;
+    messagerie::seed(&s, &head, &teacher_actors[0], classes[0], class_6a[0]).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

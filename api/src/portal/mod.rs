@@ -35,6 +35,8 @@ mod forums;
 mod agenda;
 // ressources
 mod ressources;
+// Communication rules and messagerie.
+mod messagerie;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -124,6 +126,10 @@ pub fn pages() -> Vec<Page> {
         page("/parcours", get(ressources::paths), Some(Service::Ressources)),
         page("/parcours/{path}/etapes/{step}", post(ressources::complete), Some(Service::Ressources)),
         page("/parcours/{path}/suivi", get(ressources::progress), Some(Service::Ressources)),
+        // Messagerie.
+        page("/messagerie", get(messagerie::mailbox), Service::Messagerie),
+        page("/messagerie/nouveau", get(messagerie::compose).post(messagerie::send), Service::Messagerie),
+        page("/messagerie/messages/{id}", get(messagerie::message).post(messagerie::act), Service::Messagerie),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
     ]

@@ -65,5 +65,9 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     if matches!(who.profile(), Profile::Eleve | Profile::Enseignant | Profile::Personnel) {
         nav.push(link("/parcours", "Parcours"));
     }
+    // Messagerie: everyone of a structure.
+    if !matches!(who.profile(), Profile::Rectorat | Profile::PlatformAdmin) {
+        nav.push(link("/messagerie", "Messagerie"));
+    }
     nav
 }

@@ -27,6 +27,8 @@ pub(crate) mod agenda;
 pub(crate) mod reservations;
 // ressources
 pub(crate) mod ressources;
+// Communication rules and messagerie.
+mod messagerie;
 
 use std::time::Duration;
 
@@ -74,6 +76,8 @@ pub fn all() -> Vec<Route> {
         reservations::closed_days_routes(),
         // ressources
         ressources::routes(),
+        // Communication rules and messagerie.
+        messagerie::routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)

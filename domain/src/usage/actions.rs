@@ -69,6 +69,10 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("ResourcePublished", Service::Ressources, "resources_published"),
     ("LearningPathCreated", Service::Ressources, "learning_paths_created"),
     ("StepCompleted", Service::Ressources, "path_steps_completed"),
+    // Messagerie.
+    ("MessageSent", Service::Messagerie, "messages_sent"),
+    ("MessageRead", Service::Messagerie, "messages_read"),
+    ("MailingListCreated", Service::Messagerie, "mailing_lists_created"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
