@@ -13,6 +13,9 @@ use crate::directory::events::*;
 use crate::notes::events::*;
 use crate::usage::events::*;
 use crate::vie_scolaire::events::*;
+// Chat and visio.
+use crate::chat::events::*;
+use crate::visio::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -79,6 +82,11 @@ pub enum Event {
     CompetencyPositioned(CompetencyPositioned),
     CertificationItemValidated(CertificationItemValidated),
     EndOfCycleAssessmentSet(EndOfCycleAssessmentSet),
+    // Chat and visio.
+    ChatRoomOpened(ChatRoomOpened),
+    ChatMessagePosted(ChatMessagePosted),
+    MeetingScheduled(MeetingScheduled),
+    MeetingCancelled(MeetingCancelled),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -192,6 +200,11 @@ event_types! {
     CompetencyPositioned => "competences", 1;
     CertificationItemValidated => "competences", 1;
     EndOfCycleAssessmentSet => "competences", 1;
+    // Chat and visio.
+    ChatRoomOpened => "chat", 1;
+    ChatMessagePosted => "chat", 1;
+    MeetingScheduled => "visio", 1;
+    MeetingCancelled => "visio", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

@@ -17,6 +17,9 @@ pub mod notes;
 pub mod stream;
 pub mod usage;
 pub mod vie_scolaire;
+// Chat and visio.
+pub mod chat;
+pub mod visio;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

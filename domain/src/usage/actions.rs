@@ -35,6 +35,10 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("LessonLogged", Service::CahierDeTextes, "lesson_entries"),
     ("HomeworkAssigned", Service::CahierDeTextes, "homework_entries"),
     ("CompetencyPositioned", Service::Competences, "competencies_positioned"),
+    // Chat and visio.
+    ("ChatRoomOpened", Service::Chat, "chat_rooms_opened"),
+    ("ChatMessagePosted", Service::Chat, "chat_messages"),
+    ("MeetingScheduled", Service::Visio, "meetings_scheduled"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.
