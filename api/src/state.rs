@@ -38,6 +38,8 @@ pub struct AppState {
     pub cas: crate::config::CasSettings,
     /// The HTTP client single logout requests are sent with.
     pub http: reqwest::Client,
+    /// The live connections of the chat's rooms.
+    pub chat: Arc<crate::chat_live::ChatHub>,
 }
 
 impl AppState {

@@ -6,6 +6,9 @@ use ent_domain::competences::commands::*;
 use ent_domain::directory::commands::*;
 use ent_domain::notes::commands::*;
 use ent_domain::vie_scolaire::commands::*;
+// Chat and visio.
+use ent_domain::chat::commands::*;
+use ent_domain::visio::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -114,6 +117,11 @@ commands! {
     PositionCompetency => crate::competences::position_competency;
     ValidateCertificationItem => crate::competences::validate_certification_item;
     SetEndOfCycleAssessment => crate::competences::set_end_of_cycle_assessment;
+    // Chat and visio.
+    OpenChatRoom => crate::chat::open_chat_room;
+    PostChatMessage => crate::chat::post_chat_message;
+    ScheduleMeeting => crate::visio::schedule_meeting;
+    CancelMeeting => crate::visio::cancel_meeting;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

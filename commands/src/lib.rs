@@ -26,6 +26,9 @@ pub mod sealing;
 pub mod store;
 pub mod usage;
 pub mod vie_scolaire;
+// Chat and visio.
+pub mod chat;
+pub mod visio;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

@@ -24,6 +24,9 @@ pub mod subscription;
 pub mod today;
 pub mod usage;
 pub mod vie_scolaire;
+// Chat and visio.
+pub mod chat;
+pub mod visio;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -47,6 +50,9 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         Arc::new(notes::NotesProjection),
         Arc::new(cahier_de_textes::CahierProjection),
         Arc::new(competences::CompetencesProjection),
+        // Chat and visio.
+        Arc::new(chat::ChatProjection),
+        Arc::new(visio::VisioProjection),
     ]
 }
 

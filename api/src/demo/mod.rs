@@ -14,6 +14,9 @@ use ent_domain::notes::Mention;
 use serde_json::json;
 use uuid::Uuid;
 
+// Chat and visio.
+mod chat;
+
 /// The UAI of the demo collège.
 pub const DEMO_UAI: &str = "0750680G";
 /// The password of every demo account.
@@ -296,6 +299,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     let mut first_pupil = String::new();
     let mut first_parent = String::new();
     let mut pupils = Vec::new();
+    let mut parents = Vec::new();
     for (i, (first, last)) in PUPILS.iter().enumerate() {
         let (pupil, pupil_login) = s.user(Profile::Eleve, None, first, last).await?;
         s.run(Command::EnrolPupil(EnrolPupil { pupil, class: classes[i % classes.len()], since: "2026-09-01".parse().ok() })).await?;
@@ -306,6 +310,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
             first_parent = parent_login;
         }
         pupils.push(pupil);
+        parents.push(parent);
     }
     s.run(Command::CreateRectoratUser(CreateRectoratUser {
         user_id: None,
@@ -335,6 +340,8 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     first_trimestre(&s, &head, &teacher_actors, &classes, &subjects, &pupils).await?;
     let class_6a: Vec<Uuid> = pupils.iter().step_by(classes.len()).copied().collect();
     school_life(&s, &teacher_actors[0], teachers[0].0, classes[0], subjects[0], &class_6a).await?;
+    let parents_6a: Vec<Uuid> = parents.iter().step_by(classes.len()).copied().collect();
+    chat::seed(&s, &teacher_actors, classes[0], &class_6a, &parents_6a).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

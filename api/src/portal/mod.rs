@@ -19,10 +19,13 @@ mod nav;
 pub(crate) mod page;
 mod policy;
 mod rectorat;
-mod session;
+pub(crate) mod session;
 mod staff;
 mod teacher;
 mod vie_scolaire;
+// Chat and visio.
+mod chat;
+mod visio;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -76,6 +79,11 @@ pub fn pages() -> Vec<Page> {
         page("/enseignant/cahier/{class}/{subject}/devoirs", post(teacher::cahier::assign_homework), CahierDeTextes),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
+        // Chat and visio.
+        page("/discussions", get(chat::rooms), Service::Chat),
+        page("/discussions/{room}", get(chat::room).post(chat::post), Service::Chat),
+        page("/visio", get(visio::view).post(visio::schedule), Service::Visio),
+        page(assets::CHAT_JS_PATH, get(assets::chat_js), None),
     ]
 }
 

@@ -37,5 +37,10 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
         Profile::Enseignant => nav[0].label = "Mes cours et mes classes",
         Profile::Parent | Profile::Personnel | Profile::PlatformAdmin => {}
     }
+    // Chat and visio: every person of a structure.
+    if who.profile() != Profile::PlatformAdmin && who.profile() != Profile::Rectorat {
+        nav.push(link("/discussions", "Discussions"));
+        nav.push(link("/visio", "Visio"));
+    }
     nav
 }

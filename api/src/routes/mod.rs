@@ -15,6 +15,9 @@ mod ops;
 pub mod spec;
 pub(crate) mod usage;
 mod vie_scolaire;
+// Chat and visio.
+mod chat;
+mod visio;
 
 use std::time::Duration;
 
@@ -49,6 +52,9 @@ pub fn all() -> Vec<Route> {
         usage::routes(),
         audit::routes(),
         admin::routes(),
+        // Chat and visio.
+        chat::routes(),
+        visio::routes(),
     ]
     .into_iter()
     .flat_map(|s| s.routes)
