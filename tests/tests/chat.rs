@@ -121,7 +121,7 @@ async fn chat_flow(kind: &str) {
 
     // A pupil enrolled into another class, and a deactivated one, stop receiving at once.
     s.ok(&sc.root, "EnrolPupil", json!({"pupil": leaver, "class": sc.class_b, "since": "2026-10-01"})).await;
-    s.ok(&sc.root, "DeactivateUser", json!({"user": quitter})).await;
+    s.ok(&sc.root, "DeactivateUser", json!({"user": quitter, "reason": "départ"})).await;
     s.ok(&sc.teacher, "PostChatMessage", json!({"room": sc.class_a, "body": "Contrôle vendredi"})).await;
     assert_eq!(next_body(&mut teacher_ws, wait).await.as_deref(), Some("Contrôle vendredi"));
     assert_eq!(next_body(&mut a2_ws, wait).await.as_deref(), Some("Contrôle vendredi"));
