@@ -82,7 +82,15 @@ impl App {
         }
         let usage = Arc::new(UsageRecorder::new(handler.clone()));
         runners.push(tokio::spawn(usage_flush_loop(usage.clone(), config.usage_flush_interval, shutdown_rx.clone())));
+        let chat = Arc::new(crate::chat_live::ChatHub::default());
+        runners.push(tokio::spawn(chat.clone().run(
+            backend.feed.clone(),
+            backend.events.clone(),
+            backend.read_models.clone(),
+            shutdown_rx.clone(),
+        )));
         let state = AppState {
+            chat,
             publisher,
             usage,
             handler,

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod cas;
+pub mod chat_live;
 pub mod config;
 pub mod demo;
 pub mod error;

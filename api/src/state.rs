@@ -41,6 +41,8 @@ pub struct AppState {
     /// Espace de travail: the contents of files, and the quotas.
     pub blobs: Arc<dyn ent_commands::blobs::BlobStore>,
     pub espace: crate::config::EspaceSettings,
+    /// The live connections of the chat's rooms.
+    pub chat: Arc<crate::chat_live::ChatHub>,
 }
 
 impl AppState {

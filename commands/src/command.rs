@@ -22,6 +22,9 @@ use ent_domain::ressources::commands::*;
 // Communication rules and messagerie.
 use ent_domain::communication::commands::*;
 use ent_domain::messagerie::commands::*;
+// Chat and visio.
+use ent_domain::chat::commands::*;
+use ent_domain::visio::commands::*;
 use serde_json::Value;
 
 use crate::context::{CommandContext, Plan};
@@ -192,6 +195,11 @@ commands! {
     PurgeTrash => crate::messagerie::purge_trash;
     CreateMailingList => crate::messagerie::create_mailing_list;
     PostToList => crate::messagerie::post_to_list;
+    // Chat and visio.
+    OpenChatRoom => crate::chat::open_chat_room;
+    PostChatMessage => crate::chat::post_chat_message;
+    ScheduleMeeting => crate::visio::schedule_meeting;
+    CancelMeeting => crate::visio::cancel_meeting;
 }
 
 fn payload_error(e: serde_path_to_error::Error<serde_json::Error>) -> CommandError {

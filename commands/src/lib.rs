@@ -42,6 +42,9 @@ pub mod ressources;
 // Communication rules and messagerie.
 pub mod communication;
 pub mod messagerie;
+// Chat and visio.
+pub mod chat;
+pub mod visio;
 
 pub use command::Command;
 pub use envelope::CommandEnvelope;

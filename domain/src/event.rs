@@ -29,6 +29,9 @@ use crate::ressources::events::*;
 // Communication rules and messagerie.
 use crate::communication::events::*;
 use crate::messagerie::events::*;
+// Chat and visio.
+use crate::chat::events::*;
+use crate::visio::events::*;
 
 /// Every event the domain can emit. Serialized as `{"type": "...", "payload": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -159,6 +162,11 @@ pub enum Event {
     MessageDeleted(MessageDeleted),
     MessagesPurged(MessagesPurged),
     MailingListCreated(MailingListCreated),
+    // Chat and visio.
+    ChatRoomOpened(ChatRoomOpened),
+    ChatMessagePosted(ChatMessagePosted),
+    MeetingScheduled(MeetingScheduled),
+    MeetingCancelled(MeetingCancelled),
 }
 
 /// Static facts about one event type, for the catalogue, the schemas and NATS subjects.
@@ -336,6 +344,11 @@ event_types! {
     MessageDeleted => "messagerie", 1;
     MessagesPurged => "messagerie", 1;
     MailingListCreated => "messagerie", 1;
+    // Chat and visio.
+    ChatRoomOpened => "chat", 1;
+    ChatMessagePosted => "chat", 1;
+    MeetingScheduled => "visio", 1;
+    MeetingCancelled => "visio", 1;
 }
 
 /// Why a stored event could not be turned back into a domain [`Event`].

@@ -34,6 +34,9 @@ pub mod ressources;
 // Communication rules and messagerie.
 pub mod communication;
 pub mod messagerie;
+// Chat and visio.
+pub mod chat;
+pub mod visio;
 
 pub use actor::Actor;
 pub use aggregate::Aggregate;

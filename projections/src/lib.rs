@@ -41,6 +41,9 @@ pub mod search;
 // Communication rules and messagerie.
 pub mod communication;
 pub mod messagerie;
+// Chat and visio.
+pub mod chat;
+pub mod visio;
 
 pub use docs::{DocKey, DocView, DocWrite};
 pub use error::{ApplyError, QueryError, ReadModelError};
@@ -79,6 +82,9 @@ pub fn all() -> Vec<Arc<dyn Projection>> {
         // Communication rules and messagerie.
         Arc::new(communication::CommunicationProjection),
         Arc::new(messagerie::MessagerieProjection),
+        // Chat and visio.
+        Arc::new(chat::ChatProjection),
+        Arc::new(visio::VisioProjection),
     ]
 }
 

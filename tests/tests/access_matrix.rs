@@ -41,6 +41,8 @@ struct Ids<'a> {
     path: uuid::Uuid,
     /// A message from the teacher to the parent.
     message: uuid::Uuid,
+    // Chat and visio.
+    meeting: uuid::Uuid,
 }
 
 #[rustfmt::skip]
@@ -129,6 +131,13 @@ fn table(ids: &Ids) -> Table {
     row("/api/v1/messagerie/search", "/api/v1/messagerie/search?q=sortie".into(),                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/api/v1/messagerie/lists", "/api/v1/messagerie/lists".into(),                              [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/api/v1/structures/{uai}/communication-rules", format!("/api/v1/structures/{uai}/communication-rules"), [200, 404, 404, 404, 404, 404, 404, 404, 404, 404]);
+    // Chat and visio: class 6A's room (its id is the class's); a meeting of the teacher with A1 and her parent.
+    row("/api/v1/chat/rooms", "/api/v1/chat/rooms".into(),                                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/chat/rooms/{room}/messages", format!("/api/v1/chat/rooms/{class}/messages"),       [404, 404, 404, 200, 200, 200, 200, 404, 404, 404]);
+    row("/api/v1/chat/rooms/{room}/live", format!("/api/v1/chat/rooms/{class}/live"),               [404, 404, 404, 400, 400, 400, 400, 404, 404, 404]);
+    row("/api/v1/visio/meetings", "/api/v1/visio/meetings".into(),                                  [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    row("/api/v1/visio/meetings/{meeting}", format!("/api/v1/visio/meetings/{}", ids.meeting),      [200, 404, 404, 200, 404, 200, 200, 200, 404, 404]);
+    row("/api/v1/users/{user}/meetings", format!("/api/v1/users/{teacher}/meetings?from=2026-12-01T00:00:00Z&to=2026-12-31T00:00:00Z"), [404, 404, 404, 404, 404, 200, 404, 404, 404, 404]);
     row("/cas/login", "/cas/login".into(),                                                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/serviceValidate", "/cas/serviceValidate".into(),                                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
     row("/cas/p3/serviceValidate", "/cas/p3/serviceValidate".into(),                                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
@@ -238,6 +247,14 @@ async fn every_read_route_for_every_profile(kind: &str) {
     let message = TestServer::created_id(&sent);
     let at = at.max(sent["position"].as_u64());
 
+    // Chat and visio.
+    s.ok(&a.teacher, "OpenChatRoom", json!({"class_or_group": a.class_a})).await;
+    s.ok(&a.teacher, "PostChatMessage", json!({"room": a.class_a, "body": "Bonjour"})).await;
+    let r = s
+        .ok(&a.teacher, "ScheduleMeeting", json!({"structure": a.uai, "title": "Rencontre", "from": "2026-12-03T17:00:00Z", "to": "2026-12-03T18:00:00Z", "participants": [a.pupil_a1, a.parent_id], "join_url": "https://meet.jit.si/rencontre"}))
+        .await;
+    let meeting = TestServer::created_id(&r);
+    let at = at.max(r["position"].as_u64());
     let ids = Ids {
         a: &a,
         evaluation: activity.evaluation,
@@ -254,6 +271,7 @@ async fn every_read_route_for_every_profile(kind: &str) {
         resource,
         path,
         message,
+        meeting,
     };
     let mut table = table(&ids);
     // Espace de travail: a file of the teacher's, shared with 6A to read.

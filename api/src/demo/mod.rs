@@ -28,6 +28,8 @@ use uuid::Uuid;
 pub mod espace;
 // Réservations.
 mod reservations;
+// Chat and visio.
+mod chat;
 
 /// The UAI of the demo collège.
 // Communication rules and messagerie.
@@ -314,6 +316,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     let mut first_pupil = String::new();
     let mut first_parent = String::new();
     let mut pupils = Vec::new();
+    let mut parents = Vec::new();
     for (i, (first, last)) in PUPILS.iter().enumerate() {
         let (pupil, pupil_login) = s.user(Profile::Eleve, None, first, last).await?;
         s.run(Command::EnrolPupil(EnrolPupil { pupil, class: classes[i % classes.len()], since: "2026-09-01".parse().ok() })).await?;
@@ -324,6 +327,7 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
             first_parent = parent_login;
         }
         pupils.push(pupil);
+        parents.push(parent);
     }
     s.run(Command::CreateRectoratUser(CreateRectoratUser {
         user_id: None,
@@ -359,6 +363,8 @@ pub async fn seed(handler: &CommandHandler) -> Result<DemoSummary, CommandError>
     reservations::seed(&s, &head, principal_id, &teacher_actors).await?;
     ressources::seed(&s, &teacher_actors, &classes, &subjects, &class_6a).await?;
     messagerie::seed(&s, &head, &teacher_actors[0], classes[0], class_6a[0]).await?;
+    let parents_6a: Vec<Uuid> = parents.iter().step_by(classes.len()).copied().collect();
+    chat::seed(&s, &teacher_actors, classes[0], &class_6a, &parents_6a).await?;
     logins.extend([
         DemoLogin { who: "head of school (direction)".into(), login: principal },
         DemoLogin { who: "CPE (vie scolaire)".into(), login: cpe },

@@ -9,6 +9,8 @@ use sha2::{Digest, Sha256};
 
 const CSS: &str = include_str!("../../static/portal.css");
 const TEACHER_JS: &str = include_str!("../../static/teacher.js");
+// Chat: the live updates of a room's page.
+const CHAT_JS: &str = include_str!("../../static/chat.js");
 
 /// Where the stylesheet is served (the hash is in the query string of the links pages make).
 pub const CSS_PATH: &str = "/static/portal.css";
@@ -43,5 +45,20 @@ pub async fn js() -> Response {
 /// `GET /static/portal.css`.
 pub async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], CSS)
+        .into_response()
+}
+
+/// Where the chat room page's script is served (its live updates).
+pub const CHAT_JS_PATH: &str = "/static/chat.js";
+
+/// The chat script's address with its content hash, for `<script src>`.
+pub fn chat_js_href() -> &'static str {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| versioned(CHAT_JS_PATH, CHAT_JS))
+}
+
+/// `GET /static/chat.js`.
+pub async fn chat_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], CHAT_JS)
         .into_response()
 }

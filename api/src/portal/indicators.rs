@@ -29,6 +29,9 @@ pub fn service_label(s: Service) -> &'static str {
         Service::Actualites => "Actualités",
         Service::Ressources => "Ressources",
         Service::Admin => "Administration",
+        // Chat and visio.
+        Service::Chat => "Discussions",
+        Service::Visio => "Visio",
     }
 }
 

@@ -37,6 +37,13 @@ mod agenda;
 mod ressources;
 // Communication rules and messagerie.
 mod messagerie;
+pub(crate) mod session;
+mod staff;
+mod teacher;
+mod vie_scolaire;
+// Chat and visio.
+mod chat;
+mod visio;
 
 use axum::routing::{MethodRouter, get, post};
 use ent_domain::usage::Service;
@@ -132,6 +139,11 @@ pub fn pages() -> Vec<Page> {
         page("/messagerie/messages/{id}", get(messagerie::message).post(messagerie::act), Service::Messagerie),
         page(assets::CSS_PATH, get(assets::css), None),
         page(assets::JS_PATH, get(assets::js), None),
+        // Chat and visio.
+        page("/discussions", get(chat::rooms), Service::Chat),
+        page("/discussions/{room}", get(chat::room).post(chat::post), Service::Chat),
+        page("/visio", get(visio::view).post(visio::schedule), Service::Visio),
+        page(assets::CHAT_JS_PATH, get(assets::chat_js), None),
     ]
 }
 

@@ -69,5 +69,10 @@ pub fn links(who: &SignedIn) -> Vec<NavLink> {
     if !matches!(who.profile(), Profile::Rectorat | Profile::PlatformAdmin) {
         nav.push(link("/messagerie", "Messagerie"));
     }
+    // Chat and visio: every person of a structure.
+    if who.profile() != Profile::PlatformAdmin && who.profile() != Profile::Rectorat {
+        nav.push(link("/discussions", "Discussions"));
+        nav.push(link("/visio", "Visio"));
+    }
     nav
 }

@@ -73,6 +73,10 @@ pub const ACTIONS: &[(&str, Service, &str)] = &[
     ("MessageSent", Service::Messagerie, "messages_sent"),
     ("MessageRead", Service::Messagerie, "messages_read"),
     ("MailingListCreated", Service::Messagerie, "mailing_lists_created"),
+    // Chat and visio.
+    ("ChatRoomOpened", Service::Chat, "chat_rooms_opened"),
+    ("ChatMessagePosted", Service::Chat, "chat_messages"),
+    ("MeetingScheduled", Service::Visio, "meetings_scheduled"),
 ];
 
 /// The service and action kind an event of this type counts as, if it counts.

@@ -24,11 +24,14 @@ pub enum Service {
     Actualites,
     Ressources,
     Admin,
+    // Chat and visio.
+    Chat,
+    Visio,
 }
 
 impl Service {
     /// Every service of the ENT (docs/domain.md), the ones to come included.
-    pub const ALL: [Service; 14] = [
+    pub const ALL: [Service; 16] = [
         Service::Directory,
         Service::CahierDeTextes,
         Service::Notes,
@@ -43,6 +46,9 @@ impl Service {
         Service::Actualites,
         Service::Ressources,
         Service::Admin,
+        // Chat and visio.
+        Service::Chat,
+        Service::Visio,
     ];
 
     /// The snake_case name, e.g. `vie_scolaire`.
@@ -62,6 +68,9 @@ impl Service {
             Service::Actualites => "actualites",
             Service::Ressources => "ressources",
             Service::Admin => "admin",
+            // Chat and visio.
+            Service::Chat => "chat",
+            Service::Visio => "visio",
         }
     }
 }
