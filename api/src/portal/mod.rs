@@ -21,7 +21,6 @@ mod policy;
 // Réservations.
 mod rectorat;
 mod reservations;
-mod session;
 mod staff;
 mod teacher;
 mod vie_scolaire;
@@ -38,9 +37,6 @@ mod ressources;
 // Communication rules and messagerie.
 mod messagerie;
 pub(crate) mod session;
-mod staff;
-mod teacher;
-mod vie_scolaire;
 // Chat and visio.
 mod chat;
 mod visio;
