@@ -30,7 +30,7 @@ async fn ressources_flow(kind: &str) {
     elsewhere["published_to"] = json!([sc.class_b]);
     let (status, _) = s.command(&sc.teacher, "PublishResource", elsewhere).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    // Links are http(s) only; workspace files are refused until the workspace is there.
+    // Links are http(s) only; a file must be one of the publisher's workspace.
     let mut script = lumni.clone();
     script["url"] = json!("javascript:alert(1)");
     let (status, body) = s.command(&sc.teacher, "PublishResource", script).await;
@@ -38,8 +38,31 @@ async fn ressources_flow(kind: &str) {
     let mut file = lumni.clone();
     file.as_object_mut().map(|o| o.remove("url"));
     file["file"] = json!(uuid::Uuid::new_v4());
-    let (status, body) = s.command(&sc.teacher, "PublishResource", file).await;
+    let (status, body) = s.command(&sc.teacher, "PublishResource", file.clone()).await;
     assert_eq!((status, body["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("file")), "{body}");
+    // A file of the teacher's workspace: publishing it shares it with 6A to read, in the same
+    // append, so a pupil of 6A downloads it.
+    let upload =
+        s.client.put(s.url("/api/v1/files?name=fractions.txt")).bearer_auth(&sc.teacher).body("1/2 + 1/4").send().await.expect("upload");
+    assert_eq!(upload.status(), StatusCode::OK);
+    let uploaded: serde_json::Value = upload.json().await.expect("upload result");
+    let file_id = uploaded["created"]["file_id"].clone();
+    let (status, _) = s
+        .get(
+            Some(&sc.pupil_a1_token),
+            &format!("/api/v1/files/{}/content", file_id.as_str().unwrap_or_default()),
+            uploaded["position"].as_u64(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not shared yet");
+    let mut workspace_file = file.clone();
+    workspace_file["file"] = file_id.clone();
+    workspace_file["title"] = json!("Fiche de fractions");
+    let r = s.ok(&sc.teacher, "PublishResource", workspace_file).await;
+    let (status, content) = s
+        .get_bytes(&sc.pupil_a1_token, &format!("/api/v1/files/{}/content", file_id.as_str().unwrap_or_default()), r["position"].as_u64())
+        .await;
+    assert_eq!((status, content.as_slice()), (StatusCode::OK, b"1/2 + 1/4".as_slice()));
     // The direction publishes anywhere in its structure.
     s.ok(&sc.head, "PublishResource", json!({"structure": sc.uai, "title": "Dictées du latin", "description": "Exercices d'orthographe",
         "url": "https://eduscol.education.fr/latin", "subjects": [sc.french], "levels": ["6e"], "theme": "Orthographe", "published_to": [sc.group]})).await;

@@ -86,6 +86,7 @@ fn kind_label(kind: EntryKind) -> &'static str {
         EntryKind::SchoolEvent => "Événement",
         EntryKind::Booking => "Réservation",
         EntryKind::ClosedDay => "Fermeture",
+        EntryKind::Meeting => "Visio",
     }
 }
 

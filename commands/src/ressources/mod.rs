@@ -29,25 +29,35 @@ pub fn require_publisher(actor: &Actor, uai: &str, audience: &[Uuid]) -> Result<
     }
 }
 
-/// Whether the publisher may read workspace file `file`, which a resource would then show to its
-/// audience. The workspace (`espace`) is not part of this build yet, so no file can be checked:
-/// every file source is refused (422 naming `file`) rather than accepted unchecked.
-async fn require_readable_workspace_file(_ctx: &CommandContext<'_>, _file: Uuid) -> Result<(), CommandError> {
-    Err(CommandError::InvalidField { field: "file".into(), message: "workspace files are not available yet".into() })
+/// A file source is a file of the publisher's own workspace, out of the trash; publishing shares
+/// it to read with the resource's classes and groups in the same append, so its download rights
+/// follow the publication (docs/domain.md, "Ressources numériques & parcours").
+async fn share_workspace_file(
+    ctx: &CommandContext<'_>,
+    structure: &ent_domain::directory::StructureState,
+    file: Uuid,
+    audience: &[Uuid],
+) -> Result<Option<PlannedAppend>, CommandError> {
+    let (ws, _, owner) = crate::espace::own_workspace(ctx).await?;
+    let events = ent_domain::espace::workspace::share_for_publication(&ws.state, structure, owner, file, audience)?;
+    Ok((!events.is_empty()).then(|| ws.append(events)))
 }
 
 pub async fn publish_resource(ctx: &CommandContext<'_>, cmd: &PublishResource) -> Result<Plan, CommandError> {
     let s = load_structure(ctx, &cmd.structure).await?;
     let uai = s.state.uai.clone();
     require_publisher(ctx.actor, &uai, &cmd.published_to)?;
-    if let Some(file) = cmd.file {
-        require_readable_workspace_file(ctx, file).await?;
-    }
     ctx.require_unused::<ResourceState>(cmd.resource_id, "resource_id").await?;
     let id = ctx.chosen_id(cmd.resource_id, "resource");
     let events = catalogue::publish_resource(&s.state, cmd, id)?;
-    Ok(Plan::one(PlannedAppend { stream: ResourceState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
-        .with_created("resource_id", id))
+    let mut plan = Plan::one(PlannedAppend { stream: ResourceState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
+        .with_created("resource_id", id);
+    if let Some(file) = cmd.file
+        && let Some(shares) = share_workspace_file(ctx, &s.state, file, &cmd.published_to).await?
+    {
+        plan.appends.push(shares);
+    }
+    Ok(plan)
 }
 
 /// Withdrawn by whoever may publish to every class and group it is published to.

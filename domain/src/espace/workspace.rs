@@ -357,6 +357,39 @@ pub fn share_file(
     Ok(vec![Event::FileShared(FileShared { owner, file_id: cmd.file, with: cmd.with, rights: cmd.rights })])
 }
 
+/// A file of `owner`'s workspace published as a resource to classes and groups
+/// (docs/domain.md, "Ressources numériques & parcours"): the file must be one of the workspace's,
+/// out of the trash, and it is shared to read with each class or group of the audience that
+/// cannot read it yet, in the same append as the publication, so the download rights follow it.
+pub fn share_for_publication(
+    ws: &WorkspaceState,
+    structure: &StructureState,
+    owner: Uuid,
+    file: Uuid,
+    audience: &[Uuid],
+) -> Result<Vec<Event>, DomainError> {
+    let f = match ws.files.get(&file) {
+        Some(f) if f.trashed.is_none() => f,
+        Some(_) => return Err(DomainError::field("file", "this file is in the trash")),
+        None => return Err(DomainError::field("file", "not a file of your workspace")),
+    };
+    let mut events = Vec::new();
+    for (i, id) in audience.iter().enumerate() {
+        let kind = if structure.classes.contains_key(id) {
+            GranteeKind::Class
+        } else if structure.groups.contains_key(id) {
+            GranteeKind::Group
+        } else {
+            return Err(DomainError::field(format!("published_to[{i}]"), "no such class or group in this structure"));
+        };
+        let with = Grantee { kind, id: *id };
+        if !f.shares.contains_key(&with) {
+            events.push(Event::FileShared(FileShared { owner, file_id: file, with, rights: Rights::Read }));
+        }
+    }
+    Ok(events)
+}
+
 /// `RevokeShare`: a share that exists.
 pub fn revoke_share(ws: &WorkspaceState, owner: Uuid, cmd: &RevokeShare) -> Result<Vec<Event>, DomainError> {
     let f = ws.file(cmd.file)?;
@@ -523,6 +556,21 @@ mod tests {
         let ws = revoke_share(&ws, owner(), &revoke).unwrap().iter().fold(ws, |s, e| s.evolve(e));
         assert_eq!(ws.rights_of(a, &[class.with]), None);
         assert_eq!(field_of(revoke_share(&ws, owner(), &revoke).unwrap_err()), "with");
+    }
+
+    #[test]
+    fn a_published_file_is_shared_to_read_with_its_audience_once() {
+        let f = fixture();
+        let (a, ws) = upload(&WorkspaceState::default(), None, "a.txt", 1).unwrap();
+        let events = share_for_publication(&ws, &f.structure, owner(), a, &[f.class]).unwrap();
+        assert_eq!(events.len(), 1);
+        let ws = events.iter().fold(ws, |s, e| s.evolve(e));
+        assert_eq!(ws.rights_of(a, &[Grantee { kind: GranteeKind::Class, id: f.class }]), Some(Rights::Read));
+        assert!(share_for_publication(&ws, &f.structure, owner(), a, &[f.class]).unwrap().is_empty(), "already readable");
+        assert_eq!(field_of(share_for_publication(&ws, &f.structure, owner(), Uuid::new_v4(), &[f.class]).unwrap_err()), "file");
+        assert_eq!(field_of(share_for_publication(&ws, &f.structure, owner(), a, &[Uuid::new_v4()]).unwrap_err()), "published_to[0]");
+        let ws = delete_file(&ws, owner(), &DeleteFile { file: a }, Utc::now()).unwrap().iter().fold(ws, |s, e| s.evolve(e));
+        assert_eq!(field_of(share_for_publication(&ws, &f.structure, owner(), a, &[f.class]).unwrap_err()), "file");
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! How lessons of the timetable, homework, school events (and the directory's enrolments and
-//! groups, and the calendar feeds) fold into the agenda's documents. Bookings and closed days
-//! arrive the same way: one more arm each, filing an [`AgendaItem`] of their kind under their
-//! audiences.
+//! How lessons of the timetable, homework, school events, bookings, the structure's closed days
+//! and visio meetings (and the directory's enrolments and groups, and the calendar feeds) fold
+//! into the agenda's documents: each source is one arm filing [`AgendaItem`]s of its kind under
+//! their audiences.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use ent_domain::agenda::commands::Audience;
 use ent_domain::agenda::events::{SchoolEventCancelled, SchoolEventCreated, SchoolEventUpdated};
 use ent_domain::agenda::range::months_of;
 use ent_domain::cahier_de_textes::events::{HomeworkAssigned, HomeworkCancelled, HomeworkEdited};
+use ent_domain::reservations::events::BookingStatus;
 use ent_domain::vie_scolaire::events::LessonScheduled;
 use ent_domain::{Event, RecordedEvent};
 use uuid::Uuid;
@@ -23,6 +24,10 @@ pub(crate) const EVENTS: &str = "school-event";
 pub(crate) const HOMEWORK: &str = "homework";
 pub(crate) const MEMBERSHIPS: &str = "membership";
 pub(crate) const FEEDS: &str = "feeds";
+pub(crate) const BOOKINGS: &str = "booking";
+pub(crate) const RESOURCES: &str = "resource";
+pub(crate) const CLOSED_DAYS: &str = "closed-days";
+pub(crate) const MEETINGS: &str = "meeting";
 
 /// The audience of a class or group's pupils and teachers.
 pub(crate) fn class_audience(class_or_group: Uuid) -> String {
@@ -70,7 +75,7 @@ fn item_months(item: &AgendaItem) -> Vec<String> {
     months_of(item.start.date(), last.date())
 }
 
-fn keys(audiences: &[String], item: &AgendaItem) -> Vec<String> {
+pub(super) fn keys(audiences: &[String], item: &AgendaItem) -> Vec<String> {
     let months = item_months(item);
     audiences.iter().flat_map(|a| months.iter().map(move |m| month_key(a, m))).collect()
 }
@@ -80,7 +85,7 @@ fn prefetch(view: &DocView<'_>, keys: &[String]) -> Result<(), ApplyError> {
 }
 
 /// Files `item` under `keys`, replacing the entry of the same kind and id.
-fn file(view: &mut DocView<'_>, keys: &[String], item: &AgendaItem) -> Result<(), ApplyError> {
+pub(super) fn file(view: &mut DocView<'_>, keys: &[String], item: &AgendaItem) -> Result<(), ApplyError> {
     prefetch(view, keys)?;
     for key in keys {
         view.upsert(MONTHS, key, MonthDoc::default, |doc: &mut MonthDoc| {
@@ -93,7 +98,7 @@ fn file(view: &mut DocView<'_>, keys: &[String], item: &AgendaItem) -> Result<()
 }
 
 /// Removes the entry of `kind` and `id` from `keys`.
-fn unfile(view: &mut DocView<'_>, keys: &[String], kind: EntryKind, id: Uuid) -> Result<(), ApplyError> {
+pub(super) fn unfile(view: &mut DocView<'_>, keys: &[String], kind: EntryKind, id: Uuid) -> Result<(), ApplyError> {
     prefetch(view, keys)?;
     for key in keys {
         view.update(MONTHS, key, |doc: &mut MonthDoc| doc.items.retain(|i| !(i.kind == kind && i.id == id)))?;
@@ -106,7 +111,7 @@ fn filed(view: &DocView<'_>, key: &str, kind: EntryKind, id: Uuid) -> Result<Opt
     Ok(view.read(MONTHS, key, |doc: &MonthDoc| doc.items.iter().find(|i| i.kind == kind && i.id == id).cloned())?.flatten())
 }
 
-fn day_start(date: NaiveDate) -> NaiveDateTime {
+pub(super) fn day_start(date: NaiveDate) -> NaiveDateTime {
     date.and_time(NaiveTime::MIN)
 }
 
@@ -119,7 +124,7 @@ impl Projection for AgendaProjection {
     }
 
     fn description(&self) -> &'static str {
-        "agenda entries by audience and month (timetable lessons, homework due, school events), school events, memberships, calendar feeds"
+        "agenda entries by audience and month (timetable lessons, homework due, school events, bookings, closed days, visio meetings), school events, memberships, calendar feeds"
     }
 
     fn apply(&self, view: &mut DocView<'_>, r: &RecordedEvent, event: &Event) -> Result<(), ApplyError> {
@@ -147,6 +152,15 @@ impl Projection for AgendaProjection {
                 }
                 Ok(())
             }
+            Event::BookableResourceDefined(e) => view.put(RESOURCES, e.resource_id, &ResourceName { name: e.name.clone() }),
+            Event::ResourceBooked(e) => super::sources::resource_booked(view, r.recorded_at, e),
+            Event::BookingApproved(e) => super::sources::booking_changed(view, r.recorded_at, e.booking_id, BookingStatus::Confirmed),
+            Event::BookingRejected(e) => super::sources::booking_changed(view, r.recorded_at, e.booking_id, BookingStatus::Rejected),
+            Event::BookingCancelled(e) => super::sources::booking_changed(view, r.recorded_at, e.booking_id, BookingStatus::Cancelled),
+            Event::ClosedDaysDeclared(e) => super::sources::closed_days_declared(view, r.recorded_at, e),
+            Event::ClosedDaysWithdrawn(e) => super::sources::closed_days_withdrawn(view, r.recorded_at, e),
+            Event::MeetingScheduled(e) => super::sources::meeting_scheduled(view, r.recorded_at, e),
+            Event::MeetingCancelled(e) => super::sources::meeting_cancelled(view, r.recorded_at, e),
             Event::CalendarFeedCreated(e) => view.upsert(FEEDS, e.user, Vec::new, |feeds: &mut Vec<FeedDoc>| {
                 feeds.retain(|f| f.feed_id != e.feed_id);
                 feeds.push(FeedDoc { feed_id: e.feed_id, label: e.label.clone(), created_at: e.at, revoked_at: None });

@@ -85,6 +85,7 @@ fn vevent(item: &AgendaItem) -> icalendar::Event {
         EntryKind::SchoolEvent => "Événement",
         EntryKind::Booking => "Réservation",
         EntryKind::ClosedDay => "Fermeture",
+        EntryKind::Meeting => "Visio",
     };
     e.add_property("CATEGORIES", category);
     e.done()

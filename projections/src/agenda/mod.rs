@@ -7,6 +7,7 @@ mod fold;
 pub mod ics;
 mod models;
 pub mod queries;
+mod sources;
 
 pub use fold::AgendaProjection;
 pub use models::*;

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What an agenda entry is. Every source of entries is one kind and one arm of the fold: lessons
-/// of the timetable, homework due, school events, and (folded when their services land) bookings
-/// and the structure's closed days.
+/// of the timetable, homework due, school events, the user's bookings, the structure's closed days
+/// and the visio meetings the user takes part in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
@@ -16,6 +16,7 @@ pub enum EntryKind {
     SchoolEvent,
     Booking,
     ClosedDay,
+    Meeting,
 }
 
 impl EntryKind {
@@ -27,6 +28,7 @@ impl EntryKind {
             EntryKind::SchoolEvent => "school_event",
             EntryKind::Booking => "booking",
             EntryKind::ClosedDay => "closed_day",
+            EntryKind::Meeting => "meeting",
         }
     }
 }
@@ -138,4 +140,32 @@ pub struct Agenda {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub items: Vec<AgendaItem>,
+}
+
+/// A booking's entries as filed in its booker's agenda: one per occurrence, each with an id
+/// derived from the booking's and the occurrence's rank (stable UIDs in the feed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingRef {
+    pub booker: Uuid,
+    pub purpose: String,
+    pub items: Vec<AgendaItem>,
+}
+
+/// A declared range of closed days as filed in its structure's agendas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosedDaysRef {
+    pub item: AgendaItem,
+}
+
+/// A meeting's entry as filed in its participants' agendas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingRef {
+    pub participants: Vec<Uuid>,
+    pub item: AgendaItem,
+}
+
+/// A bookable resource's name, for its bookings' entries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceName {
+    pub name: String,
 }
