@@ -298,6 +298,103 @@ async fn feed_flow(kind: &str) {
     assert_eq!(fetch_feed(&s, &parent_token, None).await.0, StatusCode::NOT_FOUND, "revoked by the direction");
 }
 
+/// The other services' entries: the teacher's bookings (cancelled ones stay, cancelled), the
+/// structure's closed days for everyone of it, the visio meetings of their participants.
+async fn other_services_flow(kind: &str) {
+    let s = TestServer::start(kind).await;
+    let sc = School::create(&s).await;
+    let base = next_monday();
+    let range = format!("/api/v1/agenda?from={}&to={}", base, day(base, 6));
+    let hours: Vec<Value> = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+        .iter()
+        .map(|d| json!({"day": d, "ranges": [{"start": "08:00", "end": "18:00"}]}))
+        .collect();
+    let r = s
+        .ok(
+            &sc.head,
+            "DefineBookableResource",
+            json!({"structure": sc.uai, "code": "B12", "name": "Salle B12", "kind": "salle", "opening_hours": hours}),
+        )
+        .await;
+    let room = r["created"]["resource_id"].clone();
+    let r = s
+        .ok(
+            &sc.teacher,
+            "BookResource",
+            json!({"resource": room, "from": at(base, 1, "10:00"), "to": at(base, 1, "11:00"), "purpose": "Exposés"}),
+        )
+        .await;
+    let booking = TestServer::created_id(&r);
+    let r = s
+        .ok(
+            &sc.head,
+            "DeclareClosedDays",
+            json!({"structure": sc.uai, "days": [{"from": day(base, 4), "to": day(base, 4), "label": "Pont de l'Armistice"}]}),
+        )
+        .await;
+    let closed = r["created"]["closed_days_id"].clone();
+    let r = s
+        .ok(
+            &sc.teacher,
+            "ScheduleMeeting",
+            json!({"structure": sc.uai, "title": "Rencontre parents–professeurs",
+            "from": format!("{}T16:00:00Z", day(base, 2)), "to": format!("{}T17:00:00Z", day(base, 2)),
+            "participants": [sc.parent_id, sc.pupil_a1], "join_url": "https://meet.jit.si/college-6a"}),
+        )
+        .await;
+    let meeting = TestServer::created_id(&r);
+
+    let (status, teacher) = s.get(Some(&sc.teacher), &range, r["position"].as_u64()).await;
+    assert_eq!(status, StatusCode::OK, "{teacher}");
+    let kinds = |a: &Value, kind: &str| -> Vec<Value> {
+        a["items"].as_array().map(|items| items.iter().filter(|i| i["kind"] == kind).cloned().collect()).unwrap_or_default()
+    };
+    let booked = kinds(&teacher, "booking");
+    assert_eq!(booked.len(), 1, "{teacher}");
+    assert_eq!(
+        (booked[0]["title"].as_str(), booked[0]["start"].as_str()),
+        (Some("Réservation : Salle B12"), Some(at(base, 1, "10:00").as_str()))
+    );
+    assert_eq!((booked[0]["cancelled"].as_bool(), booked[0]["sequence"].as_u64()), (Some(false), Some(0)));
+    let met = kinds(&teacher, "meeting");
+    assert_eq!(met.len(), 1, "the organiser takes part: {teacher}");
+    assert_eq!(met[0]["id"], json!(meeting));
+    // 16:00 UTC is 17:00 in Paris in winter, 18:00 in summer.
+    let start = met[0]["start"].as_str().unwrap_or_default().to_string();
+    assert!(start == at(base, 2, "17:00") || start == at(base, 2, "18:00"), "{start}");
+    assert_eq!(kinds(&teacher, "closed_day").len(), 1, "{teacher}");
+
+    let (_, pupil) = s.get(Some(&sc.pupil_a1_token), &range, None).await;
+    let day_off = kinds(&pupil, "closed_day");
+    assert_eq!((day_off.len(), day_off[0]["all_day"].as_bool()), (1, Some(true)), "{pupil}");
+    assert_eq!((day_off[0]["id"].clone(), day_off[0]["title"].as_str()), (closed, Some("Pont de l'Armistice")));
+    assert_eq!(kinds(&pupil, "meeting").len(), 1, "{pupil}");
+    assert!(kinds(&pupil, "booking").is_empty(), "another's booking: {pupil}");
+    let (_, parent) = s.get(Some(&sc.parent), &range, None).await;
+    assert_eq!(kinds(&parent, "meeting").len(), 1, "{parent}");
+    let (_, head) = s.get(Some(&sc.head), &range, None).await;
+    assert_eq!(kinds(&head, "closed_day").len(), 1, "the staff too: {head}");
+
+    // A cancelled booking and a cancelled meeting stay, cancelled, one sequence up.
+    s.ok(&sc.teacher, "CancelBooking", json!({"booking": booking})).await;
+    let r = s.ok(&sc.teacher, "CancelMeeting", json!({"meeting": meeting})).await;
+    let (_, teacher) = s.get(Some(&sc.teacher), &range, r["position"].as_u64()).await;
+    let booked = kinds(&teacher, "booking");
+    assert_eq!((booked[0]["cancelled"].as_bool(), booked[0]["sequence"].as_u64()), (Some(true), Some(1)), "{teacher}");
+    let met = kinds(&teacher, "meeting");
+    assert_eq!((met[0]["cancelled"].as_bool(), met[0]["sequence"].as_u64()), (Some(true), Some(1)), "{teacher}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn other_services_are_in_the_agenda_on_sqlite() {
+    other_services_flow("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn other_services_are_in_the_agenda_on_postgres() {
+    other_services_flow("postgres").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn agenda_flow_on_sqlite() {
     agenda_flow("sqlite").await;
