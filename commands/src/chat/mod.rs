@@ -33,39 +33,11 @@ fn may_open_class_room(actor: &Actor, uai: &str, class_or_group: Uuid) -> bool {
     })
 }
 
-/// Whether the opener of an ad hoc room may write to each of its members, under the default
-/// communication rules (docs/domain.md, "Chat": `rules::may_write_to`). A 403 names every
-/// refused member (an unknown id is refused the same way, so ids cannot be probed). This is the
-/// one place the messagerie's recipient rules are to be plugged in.
-pub async fn check_room_members(
-    ctx: &CommandContext<'_>,
-    opener: &UserState,
-    structure: &StructureState,
-    members: &[Uuid],
-) -> Result<(), CommandError> {
-    let mut children = Vec::new();
-    if opener.profile == Some(Profile::Parent) {
-        for child in &opener.children {
-            if let Some(c) = load_user_opt(ctx, *child).await? {
-                children.push(c);
-            }
-        }
-    }
-    let mut refused = Vec::new();
-    for (i, id) in members.iter().enumerate() {
-        let allowed = match load_user_opt(ctx, *id).await? {
-            Some(member) => rules::may_write_to(opener, &children, &member, structure),
-            None => false,
-        };
-        if !allowed {
-            refused.push(format!("members[{i}] ({id})"));
-        }
-    }
-    if refused.is_empty() {
-        Ok(())
-    } else {
-        Err(CommandError::Forbidden(format!("you may not open a conversation with {}", refused.join(", "))))
-    }
+/// The members of an ad hoc room are checked like the recipients of a message: the
+/// communication rules of the structure (docs/domain.md, "Communication rules"), all or nothing,
+/// a 403 naming every refused member.
+pub async fn check_room_members(ctx: &CommandContext<'_>, members: &[Uuid]) -> Result<(), CommandError> {
+    crate::communication::check_recipients(ctx, members).await.map(|_| ())
 }
 
 pub async fn open_chat_room(ctx: &CommandContext<'_>, cmd: &OpenChatRoom) -> Result<Plan, CommandError> {
@@ -97,7 +69,7 @@ pub async fn open_chat_room(ctx: &CommandContext<'_>, cmd: &OpenChatRoom) -> Res
             ctx.require_unused::<RoomState>(cmd.room_id, "room_id").await?;
             let id = ctx.chosen_id(cmd.room_id, "chat-room");
             let events = rules::open_ad_hoc_room(&s.state, opener.user_id, cmd, id)?;
-            check_room_members(ctx, opener, &s.state, &cmd.members).await?;
+            check_room_members(ctx, &cmd.members).await?;
             Ok(Plan::one(PlannedAppend { stream: RoomState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
                 .with_created("room_id", id))
         }

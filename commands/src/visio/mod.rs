@@ -29,17 +29,8 @@ pub async fn schedule_meeting(ctx: &CommandContext<'_>, cmd: &ScheduleMeeting) -
     ctx.require_unused::<MeetingState>(cmd.meeting_id, "meeting_id").await?;
     let id = ctx.chosen_id(cmd.meeting_id, "meeting");
     let events = rules::schedule_meeting(&s.state, who, cmd, id)?;
-    // Participants are checked like the members of a conversation.
-    let mut refused = Vec::new();
-    for (i, p) in cmd.participants.iter().enumerate() {
-        let allowed = load_user_opt(ctx, *p).await?.is_some_and(|u| ent_domain::chat::rooms::may_write_to(who, &[], &u, &s.state));
-        if !allowed {
-            refused.push(format!("participants[{i}] ({p})"));
-        }
-    }
-    if !refused.is_empty() {
-        return Err(CommandError::Forbidden(format!("you may not invite {}", refused.join(", "))));
-    }
+    // Participants are checked like the recipients of a message (docs/domain.md, "Communication rules").
+    crate::communication::check_recipients(ctx, &cmd.participants).await?;
     Ok(Plan::one(PlannedAppend { stream: MeetingState::stream(&uai, id), expected: ExpectedVersion::NoStream, events })
         .with_created("meeting_id", id))
 }

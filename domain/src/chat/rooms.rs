@@ -77,30 +77,6 @@ fn teaches_pupil(teacher: &UserState, pupil: &UserState, structure: &StructureSt
     structure.groups.iter().any(|(id, g)| g.members.contains(&pupil.user_id) && teacher.teaches_class(*id))
 }
 
-/// The default communication rules (docs/domain.md, "Chat"): whether `sender` may open a
-/// conversation with `recipient`. Staff and teachers with anyone of their structure; a pupil
-/// with their own teachers and their classmates; a parent with their children's teachers and
-/// the vie scolaire and direction. Both active, of the same structure. `children` are the
-/// sender's children (parents only).
-pub fn may_write_to(sender: &UserState, children: &[UserState], recipient: &UserState, structure: &StructureState) -> bool {
-    if !sender.active || !recipient.exists() || !recipient.active || sender.structure != recipient.structure {
-        return false;
-    }
-    match sender.profile {
-        Some(Profile::Personnel | Profile::Enseignant) => true,
-        Some(Profile::Eleve) => match recipient.profile {
-            Some(Profile::Enseignant) => teaches_pupil(recipient, sender, structure),
-            Some(Profile::Eleve) => sender.class.is_some() && sender.class.map(|c| c.0) == recipient.class.map(|c| c.0),
-            _ => false,
-        },
-        Some(Profile::Parent) => {
-            is_vie_scolaire_or_direction(recipient)
-                || children.iter().any(|child| sender.children.contains(&child.user_id) && teaches_pupil(recipient, child, structure))
-        }
-        _ => false,
-    }
-}
-
 /// `OpenChatRoom` for a class or group: it exists in the structure; the room gets its id and,
 /// by default, its name.
 pub fn open_class_room(structure: &StructureState, cmd: &OpenChatRoom) -> Result<Vec<Event>, DomainError> {
@@ -297,32 +273,6 @@ mod tests {
         assert!(
             matches!(open_ad_hoc_room(&f.structure, opener, &untitled, Uuid::new_v4()), Err(DomainError::InvalidField { field, .. }) if field == "title")
         );
-    }
-
-    #[test]
-    fn default_communication_rules() {
-        let f = f();
-        let pupil = pupil_of(f.class);
-        let classmate = pupil_of(f.class);
-        let other_pupil = pupil_of(f.other_class);
-        let teacher = teacher_of(f.class);
-        let other_teacher = teacher_of(f.other_class);
-        let mut parent = user(Profile::Parent);
-        parent.children.insert(pupil.user_id);
-        let mut cpe = user(Profile::Personnel);
-        cpe.role = Some(Role::Cpe);
-        let s = &f.structure;
-        assert!(may_write_to(&teacher, &[], &other_pupil, s), "a teacher writes to anyone of the structure");
-        assert!(may_write_to(&cpe, &[], &parent, s));
-        assert!(may_write_to(&pupil, &[], &teacher, s) && may_write_to(&pupil, &[], &classmate, s));
-        assert!(!may_write_to(&pupil, &[], &other_pupil, s) && !may_write_to(&pupil, &[], &other_teacher, s));
-        assert!(!may_write_to(&pupil, &[], &cpe, s));
-        let children = [pupil.clone()];
-        assert!(may_write_to(&parent, &children, &teacher, s) && may_write_to(&parent, &children, &cpe, s));
-        assert!(!may_write_to(&parent, &children, &other_teacher, s) && !may_write_to(&parent, &children, &classmate, s));
-        let mut gone = teacher.clone();
-        gone.active = false;
-        assert!(!may_write_to(&pupil, &[], &gone, s));
     }
 
     #[test]
