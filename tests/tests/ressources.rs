@@ -63,6 +63,7 @@ async fn ressources_flow(kind: &str) {
         .get_bytes(&sc.pupil_a1_token, &format!("/api/v1/files/{}/content", file_id.as_str().unwrap_or_default()), r["position"].as_u64())
         .await;
     assert_eq!((status, content.as_slice()), (StatusCode::OK, b"1/2 + 1/4".as_slice()));
+    s.ok(&sc.teacher, "UnpublishResource", json!({"resource": TestServer::created_id(&r)})).await;
     // The direction publishes anywhere in its structure.
     s.ok(&sc.head, "PublishResource", json!({"structure": sc.uai, "title": "Dictées du latin", "description": "Exercices d'orthographe",
         "url": "https://eduscol.education.fr/latin", "subjects": [sc.french], "levels": ["6e"], "theme": "Orthographe", "published_to": [sc.group]})).await;
