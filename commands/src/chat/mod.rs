@@ -5,13 +5,13 @@ use ent_domain::Actor;
 use ent_domain::chat::commands::*;
 use ent_domain::chat::events::{ChatRoomOpened, RoomKind};
 use ent_domain::chat::rooms::{self as rules, RoomState};
-use ent_domain::directory::{Profile, Role, StructureState, UserState};
+use ent_domain::directory::{Profile, Role, StructureState};
 use uuid::Uuid;
 
 use crate::authorization::actor_structure;
 use crate::context::{CommandContext, Plan, PlannedAppend};
 use crate::error::CommandError;
-use crate::loading::{load_structure, load_user_opt};
+use crate::loading::load_structure;
 use crate::store::ExpectedVersion;
 
 /// The pupils of a group room's group (empty for any other room): a group's members are fixed

@@ -8,7 +8,7 @@ use ent_domain::visio::meetings::{self as rules, MeetingState};
 use crate::authorization::actor_structure;
 use crate::context::{CommandContext, Plan, PlannedAppend};
 use crate::error::CommandError;
-use crate::loading::{load_structure, load_user_opt, uai_of};
+use crate::loading::{load_structure, uai_of};
 use crate::store::ExpectedVersion;
 
 /// Teachers and staff of the structure organise meetings.

@@ -66,17 +66,6 @@ pub fn is_member(room: &ChatRoomOpened, user: &UserState, group_members: &[Uuid]
     }
 }
 
-/// Whether the pupil `pupil` is taught by `teacher` (their class, or a group they belong to).
-fn teaches_pupil(teacher: &UserState, pupil: &UserState, structure: &StructureState) -> bool {
-    if teacher.profile != Some(Profile::Enseignant) {
-        return false;
-    }
-    if pupil.class.is_some_and(|(c, _)| teacher.teaches_class(c)) {
-        return true;
-    }
-    structure.groups.iter().any(|(id, g)| g.members.contains(&pupil.user_id) && teacher.teaches_class(*id))
-}
-
 /// `OpenChatRoom` for a class or group: it exists in the structure; the room gets its id and,
 /// by default, its name.
 pub fn open_class_room(structure: &StructureState, cmd: &OpenChatRoom) -> Result<Vec<Event>, DomainError> {
