@@ -28,7 +28,7 @@ test('a message posted in the 6A room appears live in another member\'s page', a
   await pupilPage.goto(`${env.base}/discussions/${room.room_id}`);
   await checkPage(pupilPage, 'chat room (pupil, phone)');
   const text = `Bonjour depuis le navigateur ${Date.now()}`;
-  await pupilPage.getByLabel('Message').fill(text);
+  await pupilPage.getByRole('textbox', { name: 'Message' }).fill(text);
   await pupilPage.getByRole('button', { name: 'Envoyer' }).click();
   // The poster's page reloads with the message (POST, redirect); the other page gets it live.
   await pupilPage.getByText(text).waitFor();

@@ -159,7 +159,8 @@ async fn chat_flow(kind: &str) {
     let (status, body) =
         s.command(&sc.pupil_a1_token, "OpenChatRoom", json!({"title": "Projet", "members": [sc.pupil_b1, sc.teacher_id]})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert!(body["detail"].as_str().unwrap_or_default().contains("members[0]"), "{body}");
+    let refused: Vec<&str> = body["errors"].as_array().map(|e| e.iter().filter_map(|x| x["field"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(refused, [format!("recipients.{}", sc.pupil_b1)], "only the pupil of another class: {body}");
     let r = s.ok(&sc.parent, "OpenChatRoom", json!({"title": "Question sur Léa", "members": [sc.teacher_id]})).await;
     let adhoc = TestServer::created_id(&r);
     let (status, _) = s.command(&sc.parent, "OpenChatRoom", json!({"title": "x", "members": [a2]})).await;
